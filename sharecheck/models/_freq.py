@@ -1,0 +1,192 @@
+"""The frequency table: the one primitive every privacy model is computed from.
+
+A frequency table is ``GROUP BY (quasi-identifiers, sensitive attributes) -> count``. Because it
+is a plain table of counts, partial tables computed on chunks of a file (or on partitions of a
+distributed engine) merge by concatenation and summing, and every model below reads only this
+table, never the records again.
+
+Missing values: with ``null_mode="value"`` (default) a null quasi-identifier is a value of its
+own, so a record with a missing ZIP code is grouped with the other records missing their ZIP code
+and is never dropped (pyCANON, by contrast, silently drops such records). With
+``null_mode="wildcard"`` a null matches any value, as in sdcMicro and ARX's wildcard matching: the
+class size of a record is the number of records compatible with it. Wildcard sizes only change the
+class-size models (k, uniques, risks); the distribution models (l, t, delta, beta) need a
+partition of the records and keep using the null-as-value classes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterable, Sequence
+
+import numpy as np
+import polars as pl
+
+COUNT = "_sc_count"
+CLASS = "_sc_class"
+# Grouping needs at least one key; with zero QIs every record falls into this single class.
+_ALL = "_sc_all"
+
+NULL_MODES = ("value", "wildcard")
+
+
+@dataclass(frozen=True)
+class FrequencyTable:
+    """Counts of each distinct (QIs, sensitive values) combination.
+
+    ``cells`` holds raw values and must never leave the process: exported results carry only
+    counts and metrics computed from it.
+    """
+
+    qis: tuple[str, ...]
+    sensitive: tuple[str, ...]
+    cells: pl.DataFrame
+    null_mode: str = "value"
+
+    @property
+    def n(self) -> int:
+        return int(self.cells[COUNT].sum()) if self.cells.height else 0
+
+    @property
+    def _keys(self) -> list[str]:
+        return list(self.qis) if self.qis else [_ALL]
+
+    @cached_property
+    def _grouped(self) -> pl.DataFrame:
+        """One row per equivalence class: QI values, class id, size, and its cells as lists.
+
+        Grouping once and exploding the lists later gives every cell its class id without a
+        join on all QI columns.
+        """
+        grouped = self.cells.group_by(self._keys).agg(
+            [pl.col(s) for s in self.sensitive] + [pl.col(COUNT).alias("_sc_cell_counts"), pl.col(COUNT).sum()]
+        )
+        return grouped.with_row_index(CLASS)
+
+    @cached_property
+    def classes(self) -> pl.DataFrame:
+        """QI values, class id and class size (null-as-value classes)."""
+        return self._grouped.select([CLASS, *self._keys, COUNT])
+
+    @cached_property
+    def class_sizes(self) -> np.ndarray:
+        """Size of each null-as-value class, indexed by class id."""
+        return self.classes[COUNT].to_numpy().astype(np.int64, copy=False)
+
+    @cached_property
+    def effective_class_sizes(self) -> np.ndarray:
+        """Class size each class's records experience under the table's null mode."""
+        if self.null_mode == "wildcard" and self.qis:
+            return _wildcard_sizes(self.classes, list(self.qis))
+        return self.class_sizes
+
+    @cached_property
+    def _exploded(self) -> pl.DataFrame:
+        if not self.sensitive:
+            return self.classes.select([CLASS, COUNT])
+        return self._grouped.select([CLASS, *self.sensitive, "_sc_cell_counts"]).explode(
+            [*self.sensitive, "_sc_cell_counts"]
+        ).rename({"_sc_cell_counts": COUNT})
+
+    def sensitive_counts(self, attribute: str) -> pl.DataFrame:
+        """``[class id, value, count]`` for one sensitive attribute, nulls excluded.
+
+        A null sensitive value discloses nothing about the person, so it is left out of the
+        distributions; a class whose sensitive values are all null is absent from the result.
+        """
+        if attribute not in self.sensitive:
+            raise KeyError(f"{attribute!r} is not a sensitive attribute of this table")
+        return (
+            self._exploded.filter(pl.col(attribute).is_not_null())
+            .group_by([CLASS, attribute])
+            .agg(pl.col(COUNT).sum())
+        )
+
+    def merge(self, other: "FrequencyTable") -> "FrequencyTable":
+        """Combine tables computed on disjoint parts of the same data."""
+        if (self.qis, self.sensitive) != (other.qis, other.sensitive):
+            raise ValueError("cannot merge frequency tables over different columns")
+        return merge_tables([self, other])
+
+    def project(self, qis: Sequence[str]) -> "FrequencyTable":
+        """The table over a subset of the QIs, re-aggregated from the counts (not the records)."""
+        missing = set(qis) - set(self.qis)
+        if missing:
+            raise KeyError(f"not quasi-identifiers of this table: {sorted(missing)}")
+        cells = self.cells
+        keys = [*qis, *self.sensitive]
+        if not qis:
+            cells = cells.with_columns(pl.lit(True).alias(_ALL))
+            keys = [_ALL, *self.sensitive]
+        cells = cells.group_by(keys).agg(pl.col(COUNT).sum())
+        return FrequencyTable(tuple(qis), self.sensitive, cells, self.null_mode)
+
+
+def frequency_table(
+    frame: pl.DataFrame | pl.LazyFrame,
+    qis: Sequence[str],
+    sensitive: Sequence[str] = (),
+    *,
+    null_mode: str = "value",
+) -> FrequencyTable:
+    """GROUP BY the QIs and sensitive attributes and count, in one pass over the records."""
+    if null_mode not in NULL_MODES:
+        raise ValueError(f"null_mode must be one of {NULL_MODES}, got {null_mode!r}")
+    qis = tuple(dict.fromkeys(qis))
+    sensitive = tuple(s for s in dict.fromkeys(sensitive) if s not in qis)
+    lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
+    names = lazy.collect_schema().names()
+    missing = [c for c in (*qis, *sensitive) if c not in names]
+    if missing:
+        raise KeyError(f"columns not in the frame: {missing}")
+    keys = [*qis, *sensitive]
+    if not qis:
+        lazy = lazy.with_columns(pl.lit(True).alias(_ALL))
+        keys = [_ALL, *sensitive]
+    cells = lazy.group_by(keys).agg(pl.len().cast(pl.Int64).alias(COUNT)).collect()
+    return FrequencyTable(qis, sensitive, cells, null_mode)
+
+
+def merge_tables(tables: Iterable[FrequencyTable]) -> FrequencyTable:
+    """Sum partial frequency tables (chunks of one file, partitions of a cluster)."""
+    tables = list(tables)
+    if not tables:
+        raise ValueError("nothing to merge")
+    first = tables[0]
+    keys = [*first.qis, *first.sensitive] if first.qis else [_ALL, *first.sensitive]
+    stacked = pl.concat([t.cells.select([*keys, COUNT]) for t in tables], how="vertical_relaxed")
+    cells = stacked.group_by(keys).agg(pl.col(COUNT).sum())
+    return FrequencyTable(first.qis, first.sensitive, cells, first.null_mode)
+
+
+def _wildcard_sizes(classes: pl.DataFrame, qis: list[str]) -> np.ndarray:
+    """Number of records compatible with each class when a null matches anything.
+
+    Classes are split by their null pattern; for every pair of patterns the compatible counts
+    come from one join on the columns that are non-null in both. The loop runs over patterns
+    (few), never over records.
+    """
+    pattern_expr = pl.sum_horizontal(
+        [pl.col(q).is_null().cast(pl.Int64) * (1 << i) for i, q in enumerate(qis)]
+    ).alias("_sc_pattern")
+    with_pattern = classes.with_columns(pattern_expr)
+    patterns = sorted(with_pattern["_sc_pattern"].unique().to_list())
+    by_pattern = {p: with_pattern.filter(pl.col("_sc_pattern") == p) for p in patterns}
+    sizes = np.zeros(classes.height, dtype=np.int64)
+
+    def null_columns(pattern: int) -> set[str]:
+        return {q for i, q in enumerate(qis) if pattern >> i & 1}
+
+    for p in patterns:
+        targets = by_pattern[p]
+        for other in patterns:
+            sources = by_pattern[other]
+            shared = [q for q in qis if q not in null_columns(p) | null_columns(other)]
+            if not shared:
+                total = int(sources[COUNT].sum())
+                np.add.at(sizes, targets[CLASS].to_numpy(), total)
+                continue
+            compatible = sources.group_by(shared).agg(pl.col(COUNT).sum().alias("_sc_match"))
+            matched = targets.select([CLASS, *shared]).join(compatible, on=shared, how="inner")
+            np.add.at(sizes, matched[CLASS].to_numpy(), matched["_sc_match"].to_numpy().astype(np.int64))
+    return sizes

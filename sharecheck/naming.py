@@ -1,0 +1,110 @@
+"""What a column's name says about it, in the languages of rules/vocabulary.yaml."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ._resources import load_yaml
+
+
+@dataclass(frozen=True)
+class NameHint:
+    semantic_type: str
+    score: float  # 0..1: how strongly the name alone points to the type
+    language: str
+    term: str
+    exact: bool
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def normalise_column_name(name: str) -> str:
+    """`Date de naissance` -> `date_de_naissance`; `startStationID` -> `start_station_id`."""
+    text = str(name).replace("ß", "ss")
+    text = _CAMEL.sub("_", text)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()
+    return text
+
+
+@dataclass(frozen=True)
+class _Term:
+    tokens: tuple[str, ...]
+    whole_only: bool
+    prefix: bool
+    language: str
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict[str, tuple[tuple[_Term, ...], frozenset[str]]]:
+    document = load_yaml("vocabulary.yaml")
+    vocabulary = {}
+    for semantic_type, entry in document["types"].items():
+        terms = []
+        for language, words in (entry.get("terms") or {}).items():
+            for word in words:
+                word = str(word)
+                whole_only = word.startswith("=")
+                word = word.lstrip("=")
+                prefix = word.endswith("*")
+                word = word.rstrip("*")
+                terms.append(_Term(tuple(normalise_column_name(word).split("_")), whole_only, prefix, language, word))
+        vocabulary[semantic_type] = (tuple(terms), frozenset(entry.get("exclude") or ()))
+    return vocabulary
+
+
+def _find(tokens: tuple[str, ...], term: _Term) -> int:
+    """Index of the last token of the term's last occurrence in `tokens`, or -1."""
+    width = len(term.tokens)
+    for start in range(len(tokens) - width, -1, -1):
+        window = tokens[start:start + width]
+        if term.prefix:
+            if window[:-1] == term.tokens[:-1] and window[-1].startswith(term.tokens[-1]):
+                return start + width - 1
+        elif window == term.tokens:
+            return start + width - 1
+    return -1
+
+
+@lru_cache(maxsize=4096)
+def match_column_name(name: str) -> tuple[NameHint, ...]:
+    """Every semantic type the name points to, best first.
+
+    A whole-name match beats a partial one; among partial ones, longer terms win
+    (birth_date over date) and a term at the end of the name wins (the head noun in
+    English: total_pay is pay, pay_date is a date).
+    """
+    normalised = normalise_column_name(name)
+    tokens = tuple(normalised.split("_")) if normalised else ()
+    if not tokens:
+        return ()
+    token_set = set(tokens)
+    best: dict[str, NameHint] = {}
+    for semantic_type, (terms, exclude) in _vocabulary().items():
+        for term in terms:
+            exact = term.tokens == tokens or (term.prefix and len(tokens) == len(term.tokens) and _find(tokens, term) >= 0)
+            if exact:
+                score = 1.0
+            else:
+                if term.whole_only:
+                    continue
+                if exclude & token_set and not (exclude & set(term.tokens)):
+                    continue
+                end = _find(tokens, term)
+                if end < 0:
+                    continue
+                coverage = len(term.tokens) / len(tokens)
+                score = 0.55 + 0.25 * coverage + (0.1 if end == len(tokens) - 1 else 0.0)
+            hint = NameHint(semantic_type, round(min(score, 1.0), 3), term.language, term.text, exact)
+            if semantic_type not in best or hint.score > best[semantic_type].score:
+                best[semantic_type] = hint
+    return tuple(sorted(best.values(), key=lambda hint: (-hint.score, hint.semantic_type)))
+
+
+def best_name_hint(name: str) -> NameHint | None:
+    hints = match_column_name(name)
+    return hints[0] if hints else None

@@ -1,0 +1,241 @@
+"""The scan pipeline: read -> profile -> classify -> roles -> privacy models -> rules -> report."""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import polars as pl
+
+from .classify import ColumnClassification, classify_columns, default_role, semantic_types
+from .config import Options, resolve_options
+from .detectors._base import ScanContext
+from .errors import InputError, UsageError
+from .findings import Finding
+from .profile import ColumnProfile, profile_frame
+from .readers import describe_parse_error, read_releases
+from .release import Release, release_from_frame
+from .report import ColumnReport, DatasetReport, Report
+from .rules import default_rules, select_rules
+
+log = logging.getLogger("sharecheck")
+
+
+@dataclass(frozen=True)
+class AnalysedRelease:
+    """Everything known about one release after classification: the input of models and joins."""
+
+    release: Release
+    frame: pl.DataFrame
+    profiles: Mapping[str, ColumnProfile]
+    classifications: Mapping[str, ColumnClassification]
+    columns: tuple[ColumnReport, ...]
+    aggregate_count_column: str | None = None
+
+    def columns_with_role(self, role: str) -> list[str]:
+        return [column.name for column in self.columns if column.role == role]
+
+    @property
+    def quasi_identifiers(self) -> list[str]:
+        return self.columns_with_role("quasi_identifier")
+
+    @property
+    def sensitive(self) -> list[str]:
+        return self.columns_with_role("sensitive")
+
+    def column(self, name: str) -> ColumnReport:
+        return next(column for column in self.columns if column.name == name)
+
+
+def collect(release: Release) -> pl.DataFrame:
+    """Materialise a release once; parse errors that polars defers surface here, as input errors."""
+    try:
+        if release.fits_in_memory:
+            return release.frame.collect()
+        return release.frame.collect(engine="streaming")
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(f"{release.location}: {describe_parse_error(exc)}") from None
+
+
+def _check_columns_exist(frame: pl.DataFrame, options: Options, release: Release) -> None:
+    named = set(options.qi) | set(options.sensitive) | set(options.ignore) | set(options.roles)
+    if options.entity_id:
+        named.add(options.entity_id)
+    missing = sorted(named - set(frame.columns))
+    if missing:
+        raise UsageError(f"{release.location}: no column named {', '.join(map(repr, missing))} "
+                         f"(columns are: {', '.join(frame.columns[:30])}{' ...' if frame.width > 30 else ''})")
+
+
+def assign_roles(release: Release, frame: pl.DataFrame, profiles: Mapping[str, ColumnProfile],
+                 classifications: Mapping[str, ColumnClassification], options: Options) -> tuple[ColumnReport, ...]:
+    """Detected roles, then the publisher's declarations (data package), then the user's word."""
+    user_roles: dict[str, str] = {}
+    for name in options.qi:
+        user_roles[name] = "quasi_identifier"
+    for name in options.sensitive:
+        user_roles[name] = "sensitive"
+    for name in options.ignore:
+        user_roles[name] = "other"
+    user_roles.update(options.roles)
+    if options.entity_id:
+        user_roles.setdefault(options.entity_id, "pseudonym")
+    columns = []
+    for name in frame.columns:
+        detected = classifications[name]
+        role, semantic, source, evidence = detected.role, detected.semantic_type, "detected", list(detected.evidence)
+        declared = release.fields.get(name)
+        if declared and (declared.role or declared.semantic_type):
+            if declared.semantic_type and declared.semantic_type in semantic_types():
+                semantic = declared.semantic_type
+                role = default_role(semantic)
+            if declared.role:
+                role = declared.role
+            source = "datapackage"
+            evidence.insert(0, "role declared in the data package")
+        if name in user_roles:
+            role, source = user_roles[name], "user"
+            evidence.insert(0, "role set by the user")
+        columns.append(ColumnReport(
+            name=name, role=role, semantic_type=semantic, confidence=1.0 if source != "detected" else detected.confidence,
+            source=source, evidence=tuple(evidence), profile=profiles[name].to_dict(),
+            classification=detected.to_dict(),
+        ))
+    return tuple(columns)
+
+
+def analyse(release: Release, options: Options) -> AnalysedRelease:
+    frame = collect(release)
+    if frame.height == 0:
+        raise InputError(f"{release.location}: holds no data rows")
+    if frame.width == 0:
+        raise InputError(f"{release.location}: holds no columns")
+    _check_columns_exist(frame, options, release)
+    log.info("%s: %d rows x %d columns read", release.name, frame.height, frame.width)
+    profiles = profile_frame(frame)
+    classifications = classify_columns(frame, profiles, nlp_model=options.nlp_model)
+    columns = assign_roles(release, frame, profiles, classifications, options)
+    from .models.aggregate import detect_count_column
+
+    count_column = None if options.entity_id else detect_count_column(frame)
+    if count_column is not None:
+        columns = _aggregate_roles(columns, count_column, options)
+    return AnalysedRelease(release, frame, profiles, classifications, columns, count_column)
+
+
+def _aggregate_roles(columns, count_column: str, options: Options) -> tuple[ColumnReport, ...]:
+    """In a table of counts the dimensions describe cells, not people: keep them as QIs of cells."""
+    updated = []
+    for column in columns:
+        if column.name == count_column and column.source == "detected":
+            column = ColumnReport(column.name, "other", "count", 1.0, column.source,
+                                  ("count column of an aggregate table",) + column.evidence, column.profile, column.classification)
+        updated.append(column)
+    return tuple(updated)
+
+
+def _assess(analysed: AnalysedRelease, options: Options, policy):
+    from .models import assess
+
+    if analysed.aggregate_count_column is not None:
+        return None
+    return assess(
+        analysed.frame, analysed.quasi_identifiers, analysed.sensitive, policy=policy,
+        entity_id=options.entity_id, population_size=options.population_size,
+        sampling_fraction=options.sampling_fraction, null_mode=options.null_mode,
+        max_msu_size=options.max_msu_size, inference=options.inference, seed=options.seed,
+    )
+
+
+def scan_release(release: Release, options: Options) -> DatasetReport:
+    analysed = analyse(release, options)
+    policy = options.model_policy()
+    assessment = _assess(analysed, options, policy)
+    context = ScanContext(analysed=analysed, assessment=assessment, policy=policy, options=options)
+    findings: list[Finding] = []
+    for rule in select_rules(default_rules(), options.select, options.ignore_rules, options.preview, scope="scan"):
+        from .detectors import REGISTRY
+
+        findings.extend(REGISTRY[rule.detector].run(context, rule))
+    metrics = _headline_metrics(analysed, assessment)
+    return DatasetReport(
+        name=release.name, location=release.location, format=release.format, records=analysed.frame.height,
+        columns=analysed.columns, findings=tuple(findings), metrics=metrics,
+        kind="aggregate" if analysed.aggregate_count_column else "records",
+        notes=release.notes, assessment=assessment.to_dict() if assessment is not None else {},
+        summary=tuple(_summary_lines(analysed, assessment)),
+    )
+
+
+def _headline_metrics(analysed: AnalysedRelease, assessment) -> dict[str, Any]:
+    metrics: dict[str, Any] = {
+        "records": analysed.frame.height,
+        "columns": analysed.frame.width,
+        "quasi_identifiers": analysed.quasi_identifiers,
+        "sensitive_attributes": analysed.sensitive,
+        "direct_identifiers": analysed.columns_with_role("direct_identifier"),
+        "pseudonyms": analysed.columns_with_role("pseudonym"),
+        "k_anonymity": None,
+    }
+    if assessment is not None:
+        k_result, risk = assessment.k_anonymity, assessment.risk
+        metrics.update({
+            "k_anonymity": k_result.k,
+            "classes": k_result.n_classes,
+            "records_below_k": k_result.records_below_threshold,
+            "k_min": k_result.k_threshold,
+            "sample_uniques": risk.sample_uniques,
+            "sample_uniqueness": risk.sample_uniqueness,
+            "prosecutor_risk_highest": risk.prosecutor.highest,
+            "prosecutor_risk_average": risk.prosecutor.average,
+            "records_at_risk": risk.prosecutor.records_at_risk,
+        })
+        if assessment.persons is not None:
+            metrics["persons"] = assessment.persons.n_persons
+            metrics["person_k_anonymity"] = assessment.persons.k
+    if analysed.aggregate_count_column:
+        metrics["count_column"] = analysed.aggregate_count_column
+    return metrics
+
+
+def _summary_lines(analysed: AnalysedRelease, assessment) -> list[str]:
+    """The first lines a person reads: who is named outright, and which columns single people out."""
+    lines = []
+    direct = analysed.columns_with_role("direct_identifier")
+    if direct:
+        lines.append(f"Names or reaches people directly through: {', '.join(direct)}.")
+    if assessment is None:
+        return lines
+    msu = assessment.msu
+    if msu is not None and msu.groups:
+        for group in msu.groups[:5]:
+            lines.append(f"{{{', '.join(group.columns)}}} singles out {group.records:,} records ({group.share:.1%}).")
+    elif assessment.qis:
+        k = assessment.k_anonymity.k
+        lines.append(f"No record is unique on {{{', '.join(assessment.qis)}}}; the smallest group holds {k} records.")
+    return lines
+
+
+def scan(source: str | os.PathLike | pl.DataFrame | pl.LazyFrame | Release, *, config: str | None = None,
+         name: str | None = None, options: Options | None = None, **settings: Any) -> Report:
+    """Scan one release (a path, a polars frame or a Release) and return its Report.
+
+    Settings are those of `sharecheck.config.Options` (qi=[...], sensitive=[...], entity_id=...,
+    fail_on="warning", thresholds={"k_min": 10} ...); unset ones come from the config file.
+    """
+    if options is None:
+        for key in ("qi", "sensitive", "ignore", "select", "ignore_rules"):
+            if isinstance(settings.get(key), str):
+                settings[key] = (settings[key],)
+            elif settings.get(key) is not None:
+                settings[key] = tuple(settings[key])
+        options = resolve_options(config, **settings)
+    if isinstance(source, Release):
+        releases = [source]
+    elif isinstance(source, (pl.DataFrame, pl.LazyFrame)):
+        releases = [release_from_frame(source, name or "frame")]
+    else:
+        releases = read_releases(source, sheet=options.sheet)
+    datasets = tuple(scan_release(release, options) for release in releases)
+    return Report(datasets=datasets, fail_on=options.fail_on, policy=options.policy_name, show_values=options.show_values)

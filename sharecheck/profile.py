@@ -1,0 +1,255 @@
+"""Column profiles: the facts every later step reads, computed in one pass plus a bounded sample."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import polars as pl
+
+from .redact import mask_examples
+
+SAMPLE_ROWS = 20_000
+SAMPLE_DISTINCT = 2_000
+
+# Metres per degree of latitude; a coordinate with d decimals is precise to about 111 km / 10^d.
+METRES_PER_DEGREE = 111_320.0
+
+_DATE_SHAPES: tuple[tuple[str, str], ...] = (
+    (r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$", "second"),
+    (r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(Z|[+-]\d{2}:?\d{2})?$", "minute"),
+    (r"^\d{1,2}/\d{1,2}/\d{2,4} \d{1,2}:\d{2}:\d{2}( ?[AP]M)?$", "second"),
+    (r"^\d{1,2}/\d{1,2}/\d{2,4} \d{1,2}:\d{2}( ?[AP]M)?$", "minute"),
+    (r"^\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}(:\d{2})?$", "minute"),
+    (r"^\d{4}-\d{2}-\d{2}$", "day"),
+    (r"^\d{4}/\d{2}/\d{2}$", "day"),
+    (r"^\d{1,2}/\d{1,2}/\d{4}$", "day"),
+    (r"^\d{1,2}\.\d{1,2}\.\d{4}$", "day"),
+    (r"^\d{1,2}-\d{1,2}-\d{4}$", "day"),
+    (r"^\d{4}\d{2}\d{2}$", "day"),
+    (r"^\d{4}-\d{2}$", "month"),
+    (r"^\d{1,2}/\d{4}$", "month"),
+)
+_TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?( ?[AP]M)?$", re.I)
+GRANULARITY_ORDER = ("year", "month", "day", "hour", "minute", "second")
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    name: str
+    dtype: str
+    rows: int
+    nulls: int
+    distinct: int
+    top_share: float  # share of non-null rows holding the most frequent value
+    shapes: tuple[tuple[str, float], ...] = ()  # value shapes (9 = digit, A/a = letter) with their share
+    mean_length: float | None = None
+    mean_words: float | None = None
+    decimals: int | None = None  # typical decimals of a float column
+    precision_m: float | None = None  # what those decimals mean on the ground, for coordinates
+    granularity: str | None = None  # year | month | day | hour | minute | second
+    time_of_day: bool = False
+    numeric_range: tuple[float, float] | None = None
+    masked_examples: tuple[str, ...] = ()
+    sample: tuple = field(default=(), repr=False, compare=False)  # distinct sampled values, never reported
+
+    @property
+    def non_null(self) -> int:
+        return self.rows - self.nulls
+
+    @property
+    def null_share(self) -> float:
+        return self.nulls / self.rows if self.rows else 0.0
+
+    @property
+    def uniqueness(self) -> float:
+        """Distinct values per non-null row: 1.0 means every row has its own value."""
+        return self.distinct / self.non_null if self.non_null else 0.0
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.dtype.startswith(("Int", "UInt", "Float", "Decimal"))
+
+    @property
+    def is_text(self) -> bool:
+        return self.dtype in {"String", "Categorical", "Enum"}
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "rows": self.rows,
+            "nulls": self.nulls,
+            "distinct": self.distinct,
+            "uniqueness": round(self.uniqueness, 6),
+            "top_share": round(self.top_share, 6),
+            "shapes": [{"shape": shape, "share": round(share, 4)} for shape, share in self.shapes],
+            "mean_length": None if self.mean_length is None else round(self.mean_length, 2),
+            "decimals": self.decimals,
+            "precision_m": self.precision_m,
+            "granularity": self.granularity,
+            "masked_examples": list(self.masked_examples),
+        }
+
+
+def value_shape(text: str) -> str:
+    shape = re.sub(r"[0-9]", "9", text)
+    shape = re.sub(r"[A-Z]", "A", shape)
+    shape = re.sub(r"[a-z]", "a", shape)
+    # Long runs say little beyond "text": collapse them so shapes can be compared.
+    return re.sub(r"([Aa9])\1{3,}", r"\1+", shape)[:40]
+
+
+def _granularity(values: list[str]) -> tuple[str | None, bool]:
+    if not values:
+        return None, False
+    if sum(bool(_TIME_OF_DAY.match(value)) for value in values) >= 0.9 * len(values):
+        return None, True
+    votes: dict[str, int] = {}
+    matched = 0
+    for value in values:
+        for pattern, grain in _DATE_SHAPES:
+            if re.match(pattern, value):
+                votes[grain] = votes.get(grain, 0) + 1
+                matched += 1
+                break
+    if matched < 0.9 * len(values):
+        return None, False
+    grain = max(votes, key=votes.get)
+    if grain in {"second", "minute"}:
+        grain = _effective_time_grain(values, grain)
+    return grain, False
+
+
+def _effective_time_grain(values: list[str], grain: str) -> str:
+    """A timestamp whose seconds are always :00 is minute precision; all 00:00 is a date."""
+    times = [re.search(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", value) for value in values]
+    times = [match for match in times if match]
+    if not times:
+        return grain
+    if grain == "second" and all((match.group(3) or "00") == "00" for match in times):
+        grain = "minute"
+    if all(match.group(2) == "00" for match in times) and grain == "minute":
+        grain = "hour"
+    if grain == "hour" and all(int(match.group(1)) in (0, 12) for match in times):
+        grain = "day"
+    return grain
+
+
+def _decimals(values: list[float]) -> int | None:
+    if not values:
+        return None
+    counts = []
+    for value in values:
+        text = repr(float(value))
+        if "e" in text or "E" in text:
+            continue
+        counts.append(len(text.split(".")[1].rstrip("0")) if "." in text else 0)
+    if not counts:
+        return None
+    counts.sort()
+    return counts[int(0.9 * (len(counts) - 1))]
+
+
+def precision_metres(decimals: int | None) -> float | None:
+    if decimals is None:
+        return None
+    return round(METRES_PER_DEGREE / (10 ** decimals), 3)
+
+
+def sample_frame(frame: pl.DataFrame, rows: int = SAMPLE_ROWS, seed: int = 0) -> pl.DataFrame:
+    return frame if frame.height <= rows else frame.sample(n=rows, seed=seed)
+
+
+def profile_frame(frame: pl.DataFrame, *, sample: pl.DataFrame | None = None) -> dict[str, ColumnProfile]:
+    """Profiles for every column. Counts are exact over the whole frame; shapes come from a sample."""
+    rows = frame.height
+    if not frame.width:
+        return {}
+    stats = frame.select(
+        [pl.col(name).null_count().alias(f"{index}_nulls") for index, name in enumerate(frame.columns)]
+        + [pl.col(name).n_unique().alias(f"{index}_distinct") for index, name in enumerate(frame.columns)]
+    ).row(0, named=True) if rows else {}
+    sample = sample if sample is not None else sample_frame(frame)
+    profiles = {}
+    for index, name in enumerate(frame.columns):
+        series = frame.get_column(name)
+        nulls = int(stats.get(f"{index}_nulls", 0))
+        distinct = int(stats.get(f"{index}_distinct", 0)) - (1 if nulls else 0)
+        profiles[name] = _profile_column(name, series, sample.get_column(name), rows, nulls, max(distinct, 0))
+    return profiles
+
+
+def _profile_column(name: str, series: pl.Series, sampled: pl.Series, rows: int, nulls: int, distinct: int) -> ColumnProfile:
+    dtype = series.dtype
+    top_share = 0.0
+    if rows - nulls:
+        counts = series.drop_nulls().value_counts(sort=True)
+        top_share = counts.item(0, "count") / (rows - nulls) if counts.height else 0.0
+    distinct_sample = sampled.drop_nulls().unique(maintain_order=True)
+    if distinct_sample.len() > SAMPLE_DISTINCT:
+        distinct_sample = distinct_sample.sample(n=SAMPLE_DISTINCT, seed=0)
+    nested = isinstance(dtype, (pl.List, pl.Struct, pl.Array, pl.Object))
+    text_values = [] if nested else [str(value) for value in distinct_sample.cast(pl.String, strict=False).to_list() if value is not None]
+    shapes = _shape_shares(text_values)
+    mean_length = mean_words = None
+    decimals = precision = None
+    numeric_range = None
+    granularity, time_of_day = None, False
+    if dtype == pl.String:
+        lengths = sampled.drop_nulls().str.len_chars()
+        mean_length = float(lengths.mean()) if lengths.len() else None
+        words = sampled.drop_nulls().str.count_matches(r"\S+")
+        mean_words = float(words.mean()) if words.len() else None
+        granularity, time_of_day = _granularity(text_values[:500])
+    elif dtype in (pl.Date,):
+        granularity = "day"
+    elif isinstance(dtype, pl.Datetime):
+        granularity = _effective_time_grain([str(value) for value in text_values[:500]], "second")
+    elif dtype.is_numeric():
+        non_null = series.drop_nulls()
+        if non_null.len():
+            numeric_range = (float(non_null.min()), float(non_null.max()))
+        if dtype.is_float():
+            decimals = _decimals(distinct_sample.to_list()[:1000])
+            precision = precision_metres(decimals)
+        elif numeric_range and 1000 <= numeric_range[0] and numeric_range[1] <= 2100 and distinct > 1:
+            granularity = "year"
+    return ColumnProfile(
+        name=name,
+        dtype=str(dtype),
+        rows=rows,
+        nulls=nulls,
+        distinct=distinct,
+        top_share=top_share,
+        shapes=shapes,
+        mean_length=mean_length,
+        mean_words=mean_words,
+        decimals=decimals,
+        precision_m=precision,
+        granularity=granularity,
+        time_of_day=time_of_day,
+        numeric_range=numeric_range,
+        masked_examples=mask_examples(text_values[:50]),
+        sample=tuple(text_values),
+    )
+
+
+def _shape_shares(values: list[str]) -> tuple[tuple[str, float], ...]:
+    if not values:
+        return ()
+    counts: dict[str, int] = {}
+    for value in values:
+        shape = value_shape(value)
+        counts[shape] = counts.get(shape, 0) + 1
+    top = sorted(counts.items(), key=lambda item: -item[1])[:5]
+    return tuple((shape, count / len(values)) for shape, count in top)
+
+
+def profiles_to_dict(profiles: Mapping[str, ColumnProfile]) -> list[dict]:
+    return [profile.to_dict() for profile in profiles.values()]
+
+
+def is_finite(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))

@@ -1,0 +1,135 @@
+"""Reports: what a run found, as data. Renderers (sharecheck.render) turn them into text, JSON, SARIF."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from . import __version__
+from .findings import SEVERITY_RANK, Finding, severity_at_least
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class ColumnReport:
+    name: str
+    role: str
+    semantic_type: str
+    confidence: float
+    source: str  # detected | user | datapackage
+    evidence: tuple[str, ...] = ()
+    profile: Mapping[str, Any] = field(default_factory=dict)
+    classification: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, show_values: bool = False) -> dict[str, Any]:
+        profile = dict(self.profile)
+        if not show_values:
+            profile.pop("numeric_range", None)
+        return {
+            "name": self.name,
+            "role": self.role,
+            "semantic_type": self.semantic_type,
+            "confidence": round(self.confidence, 3),
+            "source": self.source,
+            "evidence": list(self.evidence),
+            "profile": profile,
+        }
+
+
+@dataclass(frozen=True)
+class DatasetReport:
+    name: str
+    location: str
+    format: str
+    records: int
+    columns: tuple[ColumnReport, ...]
+    findings: tuple[Finding, ...]
+    metrics: Mapping[str, Any]
+    kind: str = "records"  # records | aggregate
+    notes: tuple[str, ...] = ()
+    assessment: Mapping[str, Any] = field(default_factory=dict)
+    summary: tuple[str, ...] = ()  # plain-words lines for the top of the report
+
+    def to_dict(self, show_values: bool = False) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "location": self.location,
+            "format": self.format,
+            "kind": self.kind,
+            "records": self.records,
+            "notes": list(self.notes),
+            "summary": list(self.summary),
+            "columns": [column.to_dict(show_values) for column in self.columns],
+            "metrics": dict(self.metrics),
+            "assessment": dict(self.assessment),
+            "findings": [finding.to_dict() for finding in self.findings],
+        }
+
+
+def _verdict(findings, fail_on: str) -> str:
+    if fail_on == "never":
+        return "pass"
+    return "fail" if any(severity_at_least(f.severity, fail_on) for f in findings) else "pass"
+
+
+def _sorted(findings) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.code, f.dataset, f.columns)))
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of `sharecheck.scan`: one section per table that was read."""
+
+    datasets: tuple[DatasetReport, ...]
+    fail_on: str = "error"
+    policy: str = "open-data"
+    show_values: bool = False
+    kind: str = "scan"
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return _sorted(finding for dataset in self.datasets for finding in dataset.findings)
+
+    @property
+    def verdict(self) -> str:
+        return _verdict(self.findings, self.fail_on)
+
+    @property
+    def columns(self) -> tuple[ColumnReport, ...]:
+        return tuple(column for dataset in self.datasets for column in dataset.columns)
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        if len(self.datasets) == 1:
+            return dict(self.datasets[0].metrics)
+        ks = [d.metrics.get("k_anonymity") for d in self.datasets if d.metrics.get("k_anonymity") is not None]
+        return {
+            "records": sum(d.records for d in self.datasets),
+            "k_anonymity": min(ks) if ks else None,
+            "quasi_identifiers": sorted({f"{d.name}.{q}" for d in self.datasets for q in d.metrics.get("quasi_identifiers", [])}),
+        }
+
+    def counts(self) -> dict[str, int]:
+        counts = {severity: 0 for severity in SEVERITY_RANK}
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+    def flatten(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(code, dataset, columns) triples: compact assertions in tests, as frictionless does."""
+        return [(f.code, f.dataset, f.columns) for f in self.findings]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "sharecheck", "version": __version__},
+            "kind": self.kind,
+            "verdict": self.verdict,
+            "fail_on": self.fail_on,
+            "policy": self.policy,
+            "counts": self.counts(),
+            "metrics": self.metrics,
+            "columns": [dict(c.to_dict(self.show_values), dataset=d.name) for d in self.datasets for c in d.columns],
+            "findings": [f.to_dict() for f in self.findings],
+            "datasets": [d.to_dict(self.show_values) for d in self.datasets],
+        }

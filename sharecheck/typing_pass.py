@@ -1,0 +1,58 @@
+"""Types for columns read as text: cast only where every value agrees, in one lazy pass.
+
+Reading as text first keeps what an automatic inference would destroy: the leading zero of a
+ZIP code (02115), the exact spelling of a date, an ID that merely looks numeric.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+_INTEGER = r"^[+-]?(0|[1-9][0-9]*)$"
+_FLOAT_POINT = r"^[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?$"
+_FLOAT_COMMA = r"^[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$"
+_BOOLEAN = r"^(?i)(true|false)$"
+# IDs longer than this stay text even when numeric: casting would only hide their nature.
+_MAX_INTEGER_DIGITS = 15
+
+
+def _float_text(column: str, decimal_comma: bool) -> pl.Expr:
+    text = pl.col(column).str.strip_chars()
+    if decimal_comma:
+        return text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    return text
+
+
+def refine_types(frame: pl.LazyFrame, *, decimal_comma: bool = False) -> pl.LazyFrame:
+    schema = frame.collect_schema()
+    text_columns = [name for name, dtype in schema.items() if dtype == pl.String]
+    if not text_columns:
+        return frame
+    checks = []
+    float_pattern = _FLOAT_COMMA if decimal_comma else _FLOAT_POINT
+    for index, name in enumerate(text_columns):
+        value = pl.col(name).str.strip_chars()
+        present = value.is_not_null() & (value != "")
+        checks += [
+            present.sum().alias(f"n{index}"),
+            (present & value.str.contains(_INTEGER) & (value.str.len_chars() <= _MAX_INTEGER_DIGITS)).sum().alias(f"i{index}"),
+            (present & value.str.contains(float_pattern)).sum().alias(f"f{index}"),
+            (present & value.str.contains(_BOOLEAN)).sum().alias(f"b{index}"),
+            (present & value.str.contains(r"^[+-]?0[0-9]")).sum().alias(f"z{index}"),
+        ]
+    try:
+        counts = frame.select(checks).collect().row(0, named=True)
+    except pl.exceptions.PolarsError:
+        # Unparseable input surfaces later with a clear error at the first real pass.
+        return frame
+    casts = []
+    for index, name in enumerate(text_columns):
+        present = counts[f"n{index}"]
+        if present == 0 or counts[f"z{index}"]:
+            continue
+        if counts[f"i{index}"] == present:
+            casts.append(pl.col(name).str.strip_chars().cast(pl.Int64, strict=False))
+        elif counts[f"f{index}"] == present:
+            casts.append(_float_text(name, decimal_comma).cast(pl.Float64, strict=False).alias(name))
+        elif counts[f"b{index}"] == present:
+            casts.append(pl.col(name).str.to_lowercase().str.strip_chars().eq("true").alias(name))
+    return frame.with_columns(casts) if casts else frame

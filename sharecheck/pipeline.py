@@ -236,6 +236,23 @@ def scan(source: str | os.PathLike | pl.DataFrame | pl.LazyFrame | Release, *, c
     elif isinstance(source, (pl.DataFrame, pl.LazyFrame)):
         releases = [release_from_frame(source, name or "frame")]
     else:
-        releases = read_releases(source, sheet=options.sheet)
+        return scan_paths([source], options)
     datasets = tuple(scan_release(release, options) for release in releases)
     return Report(datasets=datasets, fail_on=options.fail_on, policy=options.policy_name, show_values=options.show_values)
+
+
+def scan_paths(paths, options: Options) -> Report:
+    """Scan several files into one report (one section per table), as the CLI does."""
+    releases = [release for path in paths for release in read_releases(path, sheet=options.sheet)]
+    names = [release.name for release in releases]
+    if len(set(names)) != len(names):
+        # Two files called data.csv in different folders must stay apart in the report.
+        releases = [_renamed(release, index) for index, release in enumerate(releases)]
+    datasets = tuple(scan_release(release, options) for release in releases)
+    return Report(datasets=datasets, fail_on=options.fail_on, policy=options.policy_name, show_values=options.show_values)
+
+
+def _renamed(release: Release, index: int) -> Release:
+    from dataclasses import replace
+
+    return replace(release, name=f"{release.name}#{index + 1}")

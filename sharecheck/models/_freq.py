@@ -88,19 +88,27 @@ class FrequencyTable:
             [*self.sensitive, "_sc_cell_counts"]
         ).rename({"_sc_cell_counts": COUNT})
 
+    @cached_property
+    def _sensitive_cache(self) -> dict[str, pl.DataFrame]:
+        return {}
+
     def sensitive_counts(self, attribute: str) -> pl.DataFrame:
         """``[class id, value, count]`` for one sensitive attribute, nulls excluded.
 
         A null sensitive value discloses nothing about the person, so it is left out of the
         distributions; a class whose sensitive values are all null is absent from the result.
+        Computed once per attribute: every distribution model reads the same counts.
         """
         if attribute not in self.sensitive:
             raise KeyError(f"{attribute!r} is not a sensitive attribute of this table")
-        return (
-            self._exploded.filter(pl.col(attribute).is_not_null())
-            .group_by([CLASS, attribute])
-            .agg(pl.col(COUNT).sum())
-        )
+        cached = self._sensitive_cache.get(attribute)
+        if cached is None:
+            cells = self._exploded.select([CLASS, attribute, COUNT]).filter(pl.col(attribute).is_not_null())
+            if len(self.sensitive) > 1:
+                # With one sensitive attribute the cells are already unique per (class, value).
+                cells = cells.group_by([CLASS, attribute]).agg(pl.col(COUNT).sum())
+            cached = self._sensitive_cache[attribute] = cells
+        return cached
 
     def merge(self, other: "FrequencyTable") -> "FrequencyTable":
         """Combine tables computed on disjoint parts of the same data."""

@@ -43,16 +43,32 @@ class DiversityResult:
 
 
 def class_diversity(table: FrequencyTable, attribute: str, l: int = 2) -> pl.DataFrame:
-    """Per class: size (non-null sensitive), distinct values, entropy, top count and tail."""
+    """Per class: size (non-null sensitive), distinct values, entropy, top count and tail.
+
+    One sort of the (class, value) counts by class and descending count; every statistic is then
+    a segment reduction, which is much faster than a sort inside each of a million groups.
+    """
     counts = table.sensitive_counts(attribute)
-    share = pl.col(COUNT) / pl.col(COUNT).sum()
-    return counts.group_by(CLASS).agg(
-        pl.col(COUNT).sum().alias("size"),
-        pl.len().alias("distinct"),
-        (-(share * share.log()).sum()).alias("entropy"),
-        pl.col(COUNT).max().alias("top"),
-        pl.col(COUNT).sort(descending=True).slice(l - 1).sum().alias("tail"),
-    )
+    classes = counts[CLASS].to_numpy()
+    values = counts[COUNT].to_numpy().astype(np.float64)
+    if classes.size == 0:
+        return pl.DataFrame(schema={CLASS: pl.UInt32, "size": pl.Float64, "distinct": pl.Int64,
+                                    "entropy": pl.Float64, "top": pl.Float64, "tail": pl.Float64})
+    order = np.lexsort((-values, classes))
+    classes, values = classes[order], values[order]
+    starts = np.flatnonzero(np.r_[True, classes[1:] != classes[:-1]])
+    lengths = np.diff(np.r_[starts, classes.size])
+    position = np.arange(classes.size) - np.repeat(starts, lengths)
+    size = np.add.reduceat(values, starts)
+    share = values / np.repeat(size, lengths)
+    return pl.DataFrame({
+        CLASS: classes[starts],
+        "size": size,
+        "distinct": lengths,
+        "entropy": -np.add.reduceat(share * np.log(share), starts),
+        "top": values[starts],
+        "tail": np.add.reduceat(np.where(position >= l - 1, values, 0.0), starts),
+    })
 
 
 def l_diversity(

@@ -66,7 +66,10 @@ def pitman_uniques(sizes: np.ndarray, counts: np.ndarray, n: int, population: fl
     c1 = counts[sizes == 1].sum()
     c2 = counts[sizes == 2].sum() or 1.0  # ARX: overestimate when there are no pairs
     c = c1 * (c1 - 1) / c2
-    theta0 = (n * u * c - c1 * (n - 1) * (2 * u + c)) / (2 * c1 * u + c1 * c - n * c)
+    denominator = 2 * c1 * u + c1 * c - n * c
+    if denominator == 0:
+        return math.nan
+    theta0 = (n * u * c - c1 * (n - 1) * (2 * u + c)) / denominator
     alpha0 = (theta0 * (c1 - n) + (n - 1) * c1) / (n * u)
     multi = sizes != 1
     k_multi, count_multi = sizes[multi].astype(np.float64), counts[multi]

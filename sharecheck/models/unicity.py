@@ -62,7 +62,8 @@ def person_points(frame: pl.DataFrame | pl.LazyFrame, entity_id: str, qis: Seque
     if not qis:
         return lazy.select(PERSON).unique().with_columns(pl.lit(0, dtype=pl.UInt32).alias(TUPLE)).collect()
     pairs = lazy.unique().collect()
-    tuples = pairs.select(list(qis)).unique().with_row_index(TUPLE)
+    # Sorted so that tuple ids, and with them the seeded draws, are the same on every run.
+    tuples = pairs.select(list(qis)).unique().sort(list(qis), nulls_last=True).with_row_index(TUPLE)
     return pairs.join(tuples, on=list(qis), how="inner", nulls_equal=True).select([PERSON, TUPLE])
 
 
@@ -104,13 +105,13 @@ def person_level(
 
 
 def _unicity(pairs: pl.DataFrame, per_person: pl.DataFrame, p: int, max_persons: int, seed: int) -> UnicityPoint:
-    persons = per_person.select(PERSON, "_sc_points")
+    persons = per_person.select(PERSON, "_sc_points").sort(PERSON)
     sampled = persons.sample(n=min(max_persons, persons.height), seed=seed, shuffle=True)
     eligible = sampled.filter(pl.col("_sc_points") >= p).select(PERSON)
     if eligible.height == 0:
         return UnicityPoint(p, sampled.height, 0, 0, None)
     rng = np.random.default_rng(seed + p)
-    trace = eligible.join(pairs, on=PERSON, how="inner")
+    trace = eligible.join(pairs, on=PERSON, how="inner").sort([PERSON, TUPLE])
     trace = trace.with_columns(pl.Series("_sc_draw", rng.random(trace.height)))
     chosen = (
         trace.with_columns(pl.col("_sc_draw").rank("ordinal").over(PERSON).alias("_sc_rank"))

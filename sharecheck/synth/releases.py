@@ -570,21 +570,26 @@ def ems_incidents(population: pl.DataFrame, seed: int) -> PlannedRelease:
 
 
 def ems_counts(incidents: PlannedRelease) -> PlannedRelease:
+    """Counts by ZIP x age group x sex x call type: the cross with the sensitive attribute is what
+    makes a small cell disclose something ("the one woman over 65 in 02809 who overdosed")."""
     frame = (
         incidents.frame.group_by(
             pl.col("patient_zip").alias("zip"),
             _coarse_age_band(pl.col("patient_age")).alias("age_group"),
             pl.col("patient_sex").alias("sex"),
+            pl.col("call_type"),
         )
         .agg(pl.len().cast(pl.Int64).alias("count"))
-        .sort(["zip", "age_group", "sex"])
+        .sort(["zip", "age_group", "sex", "call_type"])
     )
     return PlannedRelease(
-        name="ems_counts_by_zip_age_sex", file="ems_counts_by_zip_age_sex.csv", format="csv", frame=frame,
-        columns={"zip": (QI, "postal_code"), "age_group": (QI, "age_group"), "sex": (QI, "sex"), "count": (OTHER, "count")},
+        name="ems_counts", file="ems_counts_by_zip_age_sex_call.csv", format="csv", frame=frame,
+        columns={
+            "zip": (QI, "postal_code"), "age_group": (QI, "age_group"), "sex": (QI, "sex"),
+            "call_type": (SENSITIVE, "health"), "count": (OTHER, "count"),
+        },
         about_people=True, safe=False, count_column="count",
-        risks=[Risk("ems-counts-small-cells", "small_cells", ("count",), {})],
-        notes="EMS incidents counted by ZIP x age group x sex, non-zero cells only, no suppression.",
+        notes="EMS incidents counted by ZIP x age group x sex x call type, non-zero cells only, no suppression.",
     )
 
 

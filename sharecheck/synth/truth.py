@@ -15,8 +15,8 @@ from .releases import SAFE_K, SMALL_CELL_LIMIT, PlannedJoin, PlannedRelease, Ris
 def class_summary(frame: pl.DataFrame, qis: list[str]) -> dict:
     """records, k (min class size), sample uniques (records alone in their class), classes."""
     if not qis or frame.height == 0:
-        return {"records": frame.height, "k_anonymity": frame.height if frame.height else None,
-                "sample_uniques": int(frame.height == 1), "classes": min(frame.height, 1)}
+        # No quasi-identifiers (a table about objects): k is not defined, not "all records".
+        return {"records": frame.height, "k_anonymity": None, "sample_uniques": None, "classes": None}
     sizes = frame.group_by(qis).agg(pl.len().alias("size"))["size"]
     return {
         "records": frame.height,
@@ -110,7 +110,6 @@ def release_truth(release: PlannedRelease) -> dict:
     else:
         expected = class_summary(release.frame, release.qis)
     risks = [_risk_entry(risk) for risk in release.risks]
-    safe = release.safe
     small_k = release.about_people and not release.count_column and release.qis and expected["k_anonymity"] < SAFE_K
     if small_k:
         # Measured, not planted by hand: any release about people that is not k>=5 carries the risk.
@@ -118,15 +117,12 @@ def release_truth(release: PlannedRelease) -> dict:
             "k_anonymity": expected["k_anonymity"], "sample_uniques": expected["sample_uniques"],
         })))
     if release.count_column and release.about_people and expected["small_cells"]:
-        for entry in risks:
-            if entry["kind"] == "small_cells":
-                entry["expected"].update({"small_cells": expected["small_cells"], "min_count": expected["min_count"]})
-        if not any(entry["kind"] == "small_cells" for entry in risks):
-            risks.append(_risk_entry(Risk(f"{release.name}-small-cells", "small_cells", (release.count_column,), {
-                "small_cells": expected["small_cells"], "min_count": expected["min_count"]})))
-    if risks:
-        # A release planned as safe that measures otherwise (e.g. a tiny city) is reported as it is.
-        safe = False
+        # Measured too: whether cells fall below the threshold depends on the city's size.
+        risks.append(_risk_entry(Risk(f"{release.name}-small-cells", "small_cells", (release.count_column,), {
+            "small_cells": expected["small_cells"], "min_count": expected["min_count"], "cells": expected["cells"]})))
+    # A release is safe exactly when nothing risky was planted or measured (a release planned as
+    # safe that a tiny city pushes below k=5 is reported as it is).
+    safe = not risks
     return {
         "file": release.file,
         "format": release.format,

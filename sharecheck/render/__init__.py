@@ -1,0 +1,28 @@
+"""Renderers: a report's dict (Report.to_dict(), JoinReport.to_dict()) in, text out.
+
+They read the same dict the JSON schema validates, so every format says the same thing.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+FORMATS = ("text", "json", "sarif", "markdown")
+
+
+def render(report, fmt: str, *, color: bool = False, width: int = 80, verbose: bool = False) -> str:
+    document: dict[str, Any] = report.to_dict()
+    if fmt == "json":
+        from .json import render_json
+
+        return render_json(document)
+    if fmt == "sarif":
+        from .sarif import render_sarif
+
+        return render_sarif(document)
+    if fmt == "markdown":
+        from .markdown import render_markdown
+
+        return render_markdown(document)
+    from .text import render_text
+
+    return render_text(document, color=color, width=width, verbose=verbose)

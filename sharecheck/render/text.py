@@ -1,0 +1,105 @@
+"""Text for people: verdict first, then what singles people out, then each finding with its fix.
+
+Readable at 80 columns; colour only on a terminal (rich decides the codes, we decide the words).
+"""
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_ROLE_ORDER = {"direct_identifier": 0, "pseudonym": 1, "quasi_identifier": 2, "sensitive": 3, "other": 4}
+_ROLE_LABEL = {"direct_identifier": "direct id", "pseudonym": "pseudonym", "quasi_identifier": "quasi-id",
+               "sensitive": "sensitive", "other": "other"}
+
+
+def render_text(document: dict, *, color: bool = False, width: int = 80, verbose: bool = False) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
+                      no_color=not color, highlight=False, soft_wrap=False)
+    verdict = document["verdict"]
+    counts = document["counts"]
+    head = Text()
+    head.append(f"sharecheck {document['tool']['version']} · {document['kind']} · policy {document['policy']}\n")
+    head.append("FAIL" if verdict == "fail" else "PASS", style="bold red" if verdict == "fail" else "bold green")
+    head.append(f"  {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"
+                f" (fails on {document['fail_on']})")
+    console.print(head)
+    if document["kind"] == "join":
+        _join_overview(console, document)
+    for dataset in document.get("datasets", []):
+        _dataset_section(console, dataset, verbose, show_columns=document["kind"] != "join")
+    findings = document["findings"]
+    if findings:
+        console.print()
+        console.print(Text("Findings", style="bold"))
+    for finding in findings:
+        line = Text()
+        line.append(f"{finding['severity'].upper():7}", style=_STYLE[finding["severity"]])
+        line.append(f" {finding['code']} {finding['name']}", style="bold")
+        if len(document.get("datasets", [])) > 1:
+            line.append(f"  [{finding['dataset']}]")
+        console.print(line)
+        console.print(Text(finding["message"]), overflow="fold")
+        examples = (finding.get("evidence") or {}).get("examples")
+        if examples:
+            console.print(Text(f"  e.g. {', '.join(map(str, examples))}", style="dim"))
+        if finding.get("fix"):
+            console.print(Text(f"  fix: {finding['fix']}", style="dim"))
+    if not findings:
+        console.print()
+        console.print("No findings: nothing in this release stands out under the policy.")
+    return buffer.getvalue()
+
+
+def _join_overview(console: Console, document: dict) -> None:
+    metrics = document.get("metrics") or {}
+    if not metrics:
+        return
+    console.print()
+    keys = ("records_a", "records_b", "join_columns", "linked_exactly_one", "linked_unique_share",
+            "expected_reidentifications", "k_a", "k_b", "k_combined")
+    for key in keys:
+        if key in metrics:
+            value = metrics[key]
+            if isinstance(value, float):
+                value = f"{value:.4g}"
+            elif isinstance(value, list):
+                value = ", ".join(map(str, value))
+            console.print(f"  {key.replace('_', ' ')}: {value}")
+
+
+def _dataset_section(console: Console, dataset: dict, verbose: bool, show_columns: bool) -> None:
+    console.print()
+    kind = " aggregate table," if dataset.get("kind") == "aggregate" else ""
+    notes = f"; {', '.join(dataset['notes'])}" if dataset.get("notes") else ""
+    console.print(Text(f"{dataset['name']} ({dataset.get('format', '')},{kind} {dataset.get('records', 0):,} records, "
+                       f"{len(dataset.get('columns', []))} columns{notes})", style="bold"))
+    for line in dataset.get("summary", []):
+        console.print(Text(f"  • {line}"), overflow="fold")
+    metrics = dataset.get("metrics") or {}
+    if metrics.get("k_anonymity") is not None:
+        console.print(f"  k = {metrics['k_anonymity']} over {len(metrics.get('quasi_identifiers', []))} "
+                      f"quasi-identifiers; {metrics.get('sample_uniques', 0):,} unique records")
+    if not show_columns:
+        return
+    columns = dataset.get("columns", [])
+    shown = columns if verbose else [c for c in columns if c["role"] != "other"]
+    if not shown:
+        return
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold", padding=(0, 1))
+    table.add_column("column", overflow="fold", max_width=30)
+    table.add_column("role", no_wrap=True)
+    table.add_column("type", overflow="fold", max_width=16)
+    table.add_column("distinct", justify="right", no_wrap=True)
+    for column in sorted(shown, key=lambda c: (_ROLE_ORDER.get(c["role"], 9), c["name"])):
+        profile = column.get("profile") or {}
+        table.add_row(column["name"], _ROLE_LABEL.get(column["role"], column["role"]), column["semantic_type"],
+                      f"{profile.get('distinct', 0):,}")
+    console.print(table)
+    hidden = len(columns) - len(shown)
+    if hidden:
+        console.print(Text(f"  ({hidden} other columns; --verbose lists them)", style="dim"))

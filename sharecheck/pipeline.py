@@ -135,13 +135,41 @@ def _aggregate_roles(columns, count_column: str, options: Options) -> tuple[Colu
     return tuple(updated)
 
 
-def _assess(analysed: AnalysedRelease, options: Options, policy):
+def equivalent_columns(frame: pl.DataFrame, columns: list[str]) -> dict[str, list[str]]:
+    """Columns that determine each other (station id, its name, its coordinates) as rep -> aliases.
+
+    They partition records identically, so the models keep one of each group: the numbers do
+    not change, and the column sets that single people out stop repeating themselves.
+    """
+    if len(columns) < 2:
+        return {}
+    distinct = frame.select(pl.col(c).n_unique() for c in columns).row(0)
+    representative = {c: c for c in columns}
+    for i, left in enumerate(columns):
+        if representative[left] != left:
+            continue
+        for j in range(i + 1, len(columns)):
+            right = columns[j]
+            if representative[right] != right or distinct[i] != distinct[j]:
+                continue
+            together = frame.select(pl.struct(left, right).n_unique()).item()
+            if together == distinct[i]:
+                representative[right] = left
+    groups: dict[str, list[str]] = {}
+    for column, rep in representative.items():
+        if column != rep:
+            groups.setdefault(rep, []).append(column)
+    return groups
+
+
+def _assess(analysed: AnalysedRelease, options: Options, policy, aliases: dict[str, list[str]]):
     from .models import assess
 
     if analysed.aggregate_count_column is not None:
         return None
+    hidden = {alias for group in aliases.values() for alias in group}
     return assess(
-        analysed.frame, analysed.quasi_identifiers, analysed.sensitive, policy=policy,
+        analysed.frame, [q for q in analysed.quasi_identifiers if q not in hidden], analysed.sensitive, policy=policy,
         entity_id=options.entity_id, population_size=options.population_size,
         sampling_fraction=options.sampling_fraction, null_mode=options.null_mode,
         max_msu_size=options.max_msu_size, inference=options.inference, seed=options.seed,
@@ -151,14 +179,15 @@ def _assess(analysed: AnalysedRelease, options: Options, policy):
 def scan_release(release: Release, options: Options) -> DatasetReport:
     analysed = analyse(release, options)
     policy = options.model_policy()
-    assessment = _assess(analysed, options, policy)
+    aliases = equivalent_columns(analysed.frame, analysed.quasi_identifiers) if analysed.aggregate_count_column is None else {}
+    assessment = _assess(analysed, options, policy, aliases)
     context = ScanContext(analysed=analysed, assessment=assessment, policy=policy, options=options)
     findings: list[Finding] = []
     for rule in select_rules(default_rules(), options.select, options.ignore_rules, options.preview, scope="scan"):
         from .detectors import REGISTRY
 
         findings.extend(REGISTRY[rule.detector].run(context, rule))
-    metrics = _headline_metrics(analysed, assessment)
+    metrics = _headline_metrics(analysed, assessment, aliases)
     return DatasetReport(
         name=release.name, location=release.location, format=release.format, records=analysed.frame.height,
         columns=analysed.columns, findings=tuple(findings), metrics=metrics,
@@ -168,7 +197,7 @@ def scan_release(release: Release, options: Options) -> DatasetReport:
     )
 
 
-def _headline_metrics(analysed: AnalysedRelease, assessment) -> dict[str, Any]:
+def _headline_metrics(analysed: AnalysedRelease, assessment, aliases: dict[str, list[str]]) -> dict[str, Any]:
     metrics: dict[str, Any] = {
         "records": analysed.frame.height,
         "columns": analysed.frame.width,
@@ -196,6 +225,8 @@ def _headline_metrics(analysed: AnalysedRelease, assessment) -> dict[str, Any]:
             metrics["person_k_anonymity"] = assessment.persons.k
     if analysed.aggregate_count_column:
         metrics["count_column"] = analysed.aggregate_count_column
+    if aliases:
+        metrics["equivalent_columns"] = aliases
     return metrics
 
 

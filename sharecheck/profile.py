@@ -98,7 +98,7 @@ def value_shape(text: str) -> str:
     shape = re.sub(r"[A-Z]", "A", shape)
     shape = re.sub(r"[a-z]", "a", shape)
     # Long runs say little beyond "text": collapse them so shapes can be compared.
-    return re.sub(r"([Aa9])\1{3,}", r"\1+", shape)[:40]
+    return re.sub(r"([Aa9])\1{6,}", r"\1+", shape)[:40]
 
 
 def _granularity(values: list[str]) -> tuple[str | None, bool]:
@@ -185,8 +185,8 @@ def _profile_column(name: str, series: pl.Series, sampled: pl.Series, rows: int,
     dtype = series.dtype
     top_share = 0.0
     if rows - nulls:
-        counts = series.drop_nulls().value_counts(sort=True)
-        top_share = counts.item(0, "count") / (rows - nulls) if counts.height else 0.0
+        counts = series.drop_nulls().value_counts(sort=True, name="_sc_n")
+        top_share = counts.item(0, "_sc_n") / (rows - nulls) if counts.height else 0.0
     distinct_sample = sampled.drop_nulls().unique(maintain_order=True)
     if distinct_sample.len() > SAMPLE_DISTINCT:
         distinct_sample = distinct_sample.sample(n=SAMPLE_DISTINCT, seed=0)

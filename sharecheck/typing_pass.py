@@ -38,6 +38,7 @@ def refine_types(frame: pl.LazyFrame, *, decimal_comma: bool = False) -> pl.Lazy
             (present & value.str.contains(float_pattern)).sum().alias(f"f{index}"),
             (present & value.str.contains(_BOOLEAN)).sum().alias(f"b{index}"),
             (present & value.str.contains(r"^[+-]?0[0-9]")).sum().alias(f"z{index}"),
+            (present & value.str.contains(r"[,eE]" if decimal_comma else r"[.eE]")).sum().alias(f"d{index}"),
         ]
     try:
         counts = frame.select(checks).collect().row(0, named=True)
@@ -51,7 +52,7 @@ def refine_types(frame: pl.LazyFrame, *, decimal_comma: bool = False) -> pl.Lazy
             continue
         if counts[f"i{index}"] == present:
             casts.append(pl.col(name).str.strip_chars().cast(pl.Int64, strict=False))
-        elif counts[f"f{index}"] == present:
+        elif counts[f"f{index}"] == present and counts[f"d{index}"]:
             casts.append(_float_text(name, decimal_comma).cast(pl.Float64, strict=False).alias(name))
         elif counts[f"b{index}"] == present:
             casts.append(pl.col(name).str.to_lowercase().str.strip_chars().eq("true").alias(name))

@@ -138,6 +138,9 @@ def precise_coordinates(ctx: ScanContext, rule) -> Iterable[Finding]:
         precision = details.get("precision_m", precision)
         if precision is None or precision > limit or profile.distinct < rule.params["min_distinct"]:
             continue
+        # Many rows per point means fixed public sites (stations, meters), not where people live.
+        if profile.uniqueness < rule.params["min_points_per_row"]:
+            continue
         yield ctx.finding(
             rule, f"Column '{column.name}' gives coordinates to about {max(precision, 0.01):g} m "
                   f"({profile.distinct:,} distinct points): precise enough to point at a home or a doorway.",
@@ -177,7 +180,7 @@ DETECTORS = {
     "reversible_hashes": Detector(reversible_hashes, {"min_recovered_share": 0.5}),
     "full_birth_dates": Detector(full_birth_dates, {}),
     "full_postal_codes": Detector(full_postal_codes, {}),
-    "precise_coordinates": Detector(precise_coordinates, {"max_precision_m": 100.0, "min_distinct": 20}),
+    "precise_coordinates": Detector(precise_coordinates, {"max_precision_m": 100.0, "min_distinct": 20, "min_points_per_row": 0.01}),
     "fine_timestamps": Detector(fine_timestamps, {"granularities": ["minute", "second"]}),
     "extreme_ages": Detector(extreme_ages, {"top_code_at": 90}),
 }

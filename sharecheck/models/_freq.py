@@ -58,6 +58,9 @@ class FrequencyTable:
         Grouping once and exploding the lists later gives every cell its class id without a
         join on all QI columns.
         """
+        if not self.sensitive:
+            # Without sensitive attributes every cell already is one class.
+            return self.cells.select([*self._keys, COUNT]).with_row_index(CLASS)
         grouped = self.cells.group_by(self._keys).agg(
             [pl.col(s) for s in self.sensitive] + [pl.col(COUNT).alias("_sc_cell_counts"), pl.col(COUNT).sum()]
         )

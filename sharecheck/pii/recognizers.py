@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .._resources import load_yaml
 from ..errors import RuleError
@@ -28,30 +28,30 @@ class ValuePattern:
     embedded: bool = False
     context: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def _flags_and_body(self) -> tuple[str, str]:
         # Python refuses a global flag that is not at the very start, so lift it out before wrapping
         if self.regex.startswith("(?i)"):
             return "(?i)", self.regex[4:]
         return "", self.regex
 
-    @property
+    @cached_property
     def anchored(self) -> str:
         """Whole-value pattern for polars: the cell is this entity and nothing else."""
         flags, body = self._flags_and_body
         return rf"{flags}^\s*(?:{body})\s*$"
 
-    @property
+    @cached_property
     def contained(self) -> str:
         """Pattern found inside free text, bounded so that it is not part of a longer token."""
         flags, body = self._flags_and_body
         return rf"{flags}(?:^|[^A-Za-z0-9@._%+-])(?:{body})(?:$|[^A-Za-z0-9@_-])"
 
-    @property
+    @cached_property
     def python_anchored(self) -> re.Pattern:
         return _compile(self.anchored)
 
-    @property
+    @cached_property
     def python_contained(self) -> re.Pattern:
         return _compile(self.contained)
 

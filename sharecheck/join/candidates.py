@@ -1,0 +1,329 @@
+"""Which columns of two releases can be joined, and how sure we are.
+
+Evidence comes from three places, as it does for an intruder: the names (normalised, and mapped
+to semantic types through the 7-language vocabulary, so zip ~ code_postal ~ PLZ), the semantic
+types the classifier assigned, and the values themselves (containment after normalisation).
+Values decide: a renamed key (case_id vs incident_ref) is found by containment alone, while
+two columns that share a name but no values are not a join.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import polars as pl
+
+from ..naming import match_column_name, normalise_column_name
+from . import normalise as nz
+from .sketch import exact_overlap, lsh_ensemble_pairs, minhash, sketched_overlap
+
+SHARED_KEY, QUASI_IDENTIFIER, TEMPORAL, SPATIAL = "shared_key", "quasi_identifier", "temporal", "spatial"
+_KEY_ROLES = {"pseudonym", "direct_identifier"}
+_UNINFORMATIVE_TYPES = {"unknown", "category", "measure", "free_text", "count", "url"}
+_EARTH_RADIUS_M = 6_371_008.8
+# An untyped, unnamed pair of columns is a join only when its values look like keys and overlap
+# broadly: dense small integers (ages, counts, years) overlap by chance.
+_UNTYPED_MIN_SHARED = 20
+_UNTYPED_MIN_CONTAINMENT = 0.5
+_KEY_LIKE_RATIO = 0.5
+
+
+@dataclass(frozen=True)
+class PointColumns:
+    """A latitude/longitude pair of one release."""
+
+    name: str
+    latitude: str
+    longitude: str
+    radians: np.ndarray  # rows x 2 (lat, lon) in radians; NaN where missing or out of range
+
+
+@dataclass(frozen=True)
+class ReleaseForms:
+    name: str
+    rows: int
+    forms: Mapping[str, nz.ColumnForm]
+    points: tuple[PointColumns, ...]
+    sketches: dict = field(default_factory=dict, compare=False)  # column -> (MinHash, distinct)
+
+
+@dataclass(frozen=True)
+class JoinCandidate:
+    a: str  # dataset names
+    b: str
+    a_column: str
+    b_column: str
+    kind: str  # shared_key | quasi_identifier | temporal | spatial
+    score: float
+    containment: float
+    a_in_b: float
+    b_in_a: float
+    method: str  # exact | minhash | window | radius | forced
+    evidence: tuple[str, ...]
+    forced: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "a_column": self.a_column,
+            "b_column": self.b_column,
+            "kind": self.kind,
+            "score": round(self.score, 3),
+            "containment": round(self.containment, 4),
+            "containment_a_in_b": round(self.a_in_b, 4),
+            "containment_b_in_a": round(self.b_in_a, 4),
+            "method": self.method,
+            "forced": self.forced,
+            "evidence": list(self.evidence),
+        }
+
+
+# ----------------------------------------------------------------------------- forms
+
+_LAT_TOKENS = {"lat", "latitude", "y", "breitengrad", "latitud", "latitudine", "breedtegraad", "good_lat", "bad_lat"}
+_LON_TOKENS = {"lon", "lng", "long", "longitude", "x", "langengrad", "longitud", "longitudine", "lengtegraad"}
+
+
+def _stem(name: str, tokens: set[str]) -> str:
+    parts = [part for part in normalise_column_name(name).split("_") if part not in tokens]
+    return "_".join(parts)
+
+
+def _point_columns(analysed) -> tuple[PointColumns, ...]:
+    latitudes = [c.name for c in analysed.columns if c.semantic_type == "latitude"]
+    longitudes = [c.name for c in analysed.columns if c.semantic_type == "longitude"]
+    pairs = []
+    for latitude in latitudes:
+        stem = _stem(latitude, _LAT_TOKENS)
+        partner = next((lon for lon in longitudes if _stem(lon, _LON_TOKENS) == stem), None)
+        if partner is None and len(latitudes) == 1 and len(longitudes) == 1:
+            partner = longitudes[0]
+        if partner is None:
+            continue
+        frame = analysed.frame
+        lat = frame[latitude].cast(pl.Float64, strict=False).to_numpy().astype(float)
+        lon = frame[partner].cast(pl.Float64, strict=False).to_numpy().astype(float)
+        bad = ~np.isfinite(lat) | ~np.isfinite(lon) | (np.abs(lat) > 90) | (np.abs(lon) > 180) | ((lat == 0) & (lon == 0))
+        radians = np.radians(np.column_stack([lat, lon]))
+        radians[bad] = np.nan
+        if (~bad).sum() < 2:
+            continue
+        pairs.append(PointColumns(f"{latitude}+{partner}", latitude, partner, radians))
+    return tuple(pairs)
+
+
+def release_forms(analysed, keep: tuple[str, ...] = ()) -> ReleaseForms:
+    """Every column of a release that could carry a join, in canonical form; `keep` (columns the
+    user forced into a join) are kept as text even when they would not qualify on their own."""
+    forms: dict[str, nz.ColumnForm] = {}
+    frame = analysed.frame
+    for column in analysed.columns:
+        if column.name == analysed.aggregate_count_column and column.name not in keep:
+            continue
+        form = nz.column_form(frame[column.name], column.semantic_type, column.role)
+        if form is None and column.name in keep:
+            values, steps = nz.text_form(frame[column.name].cast(pl.String))
+            form = nz.ColumnForm(column.name, (column.name,), column.semantic_type, column.role, nz.TEXT, values,
+                                 steps, values.drop_nulls().n_unique(), frame.height)
+        if form is not None:
+            forms[column.name] = form
+    firsts = [c for c in analysed.columns if c.semantic_type == "first_name"]
+    lasts = [c for c in analysed.columns if c.semantic_type == "last_name"]
+    if len(firsts) >= 1 and len(lasts) >= 1:
+        # The register has last_name and first_name; the payroll has "LAST, FIRST M": only the
+        # combination meets the full name. Middle-name columns are left out, as intruders do.
+        first = next((c for c in firsts if "middle" not in c.name.lower()), firsts[0])
+        role = "direct_identifier"
+        composite = nz.composite_name_form(frame[first.name], frame[lasts[0].name], role)
+        if composite is not None:
+            forms[composite.name] = composite
+    return ReleaseForms(analysed.release.name, frame.height, forms, _point_columns(analysed))
+
+
+# ----------------------------------------------------------------------------- evidence
+
+def name_evidence(a_name: str, b_name: str) -> tuple[float, str | None]:
+    """How strongly the two names alone say 'same thing' (0..1), and why."""
+    na, nb = normalise_column_name(a_name), normalise_column_name(b_name)
+    if na and na == nb:
+        return 1.0, "same name after normalisation"
+    hints_a = {hint.semantic_type: hint for hint in match_column_name(a_name)}
+    hints_b = {hint.semantic_type: hint for hint in match_column_name(b_name)}
+    best, reason = 0.0, None
+    for semantic_type in hints_a.keys() & hints_b.keys():
+        score = min(hints_a[semantic_type].score, hints_b[semantic_type].score)
+        if score > best:
+            best = score
+            reason = (f"names both mean {semantic_type} ({hints_a[semantic_type].language} "
+                      f"'{hints_a[semantic_type].term}' ~ {hints_b[semantic_type].language} '{hints_b[semantic_type].term}')")
+    return best, reason
+
+
+def _kind(a: nz.ColumnForm, b: nz.ColumnForm) -> str:
+    if a.form == nz.DATETIME and b.form == nz.DATETIME:
+        return TEMPORAL
+    if a.role in _KEY_ROLES or b.role in _KEY_ROLES or a.form == nz.NAME or b.form == nz.NAME:
+        return SHARED_KEY
+    if max(a.distinct_ratio, b.distinct_ratio) >= 0.9 and min(a.distinct, b.distinct) >= _UNTYPED_MIN_SHARED:
+        return SHARED_KEY
+    return QUASI_IDENTIFIER
+
+
+def _window_overlap(a: pl.Series, b: pl.Series, window_minutes: float) -> tuple[float, float]:
+    """Share of distinct A instants with a B instant within the window, and vice versa."""
+    ta = np.unique(a.drop_nulls().dt.epoch("s").to_numpy())
+    tb = np.unique(b.drop_nulls().dt.epoch("s").to_numpy())
+    if ta.size == 0 or tb.size == 0:
+        return 0.0, 0.0
+    window = window_minutes * 60
+
+    def near(x: np.ndarray, y: np.ndarray) -> float:
+        position = np.searchsorted(y, x)
+        before = np.abs(x - y[np.clip(position - 1, 0, y.size - 1)])
+        after = np.abs(y[np.clip(position, 0, y.size - 1)] - x)
+        return float((np.minimum(before, after) <= window).mean())
+
+    return near(ta, tb), near(tb, ta)
+
+
+def _radius_overlap(a: PointColumns, b: PointColumns, distance_m: float) -> tuple[float, float, int, int]:
+    from sklearn.neighbors import BallTree
+
+    points_a = np.unique(a.radians[~np.isnan(a.radians).any(axis=1)], axis=0)
+    points_b = np.unique(b.radians[~np.isnan(b.radians).any(axis=1)], axis=0)
+    radius = distance_m / _EARTH_RADIUS_M
+    a_near = BallTree(points_b, metric="haversine").query_radius(points_a, r=radius, count_only=True)
+    b_near = BallTree(points_a, metric="haversine").query_radius(points_b, r=radius, count_only=True)
+    return float((a_near > 0).mean()), float((b_near > 0).mean()), len(points_a), len(points_b)
+
+
+@dataclass(frozen=True)
+class CandidateSettings:
+    window_minutes: float
+    distance_m: float
+    exact_distinct_max: int
+    min_containment: float
+
+
+def _sketch(forms: ReleaseForms, column: str, values: pl.Series, distinct: int):
+    key = (column, values.dtype)
+    if key not in forms.sketches:
+        forms.sketches[key] = (minhash(values), distinct)
+    return forms.sketches[key][0]
+
+
+def _overlap(fa: ReleaseForms, fb: ReleaseForms, a: nz.ColumnForm, b: nz.ColumnForm, va, vb, settings):
+    distinct_a, distinct_b = va.drop_nulls().n_unique(), vb.drop_nulls().n_unique()
+    if max(distinct_a, distinct_b) > settings.exact_distinct_max:
+        return sketched_overlap(_sketch(fa, a.name, va, distinct_a), distinct_a, _sketch(fb, b.name, vb, distinct_b), distinct_b)
+    return exact_overlap(va, vb)
+
+
+def find_candidates(fa: ReleaseForms, fb: ReleaseForms, settings: CandidateSettings,
+                    forced: tuple[tuple[str, str], ...] = ()) -> list[JoinCandidate]:
+    """Every plausible join column pair, best first. Forced pairs are always kept."""
+    candidates: list[JoinCandidate] = []
+    forced_set = set(forced)
+    untyped_large = _untyped_large_pairs(fa, fb, settings)
+    for a in fa.forms.values():
+        for b in fb.forms.values():
+            is_forced = (a.name, b.name) in forced_set
+            candidate = _judge(fa, fb, a, b, settings, is_forced, untyped_large)
+            if candidate is not None:
+                candidates.append(candidate)
+    candidates.extend(_spatial_candidates(fa, fb, settings))
+    candidates.sort(key=lambda c: (-c.forced, -c.score, c.a_column, c.b_column))
+    return candidates
+
+
+def _untyped_large_pairs(fa: ReleaseForms, fb: ReleaseForms, settings) -> set[tuple[str, str]] | None:
+    """For large text columns without type evidence, an LSH Ensemble says which pairs to estimate."""
+    def large(forms: ReleaseForms):
+        return {f.name: f for f in forms.forms.values() if f.form == nz.TEXT and f.distinct > settings.exact_distinct_max}
+
+    large_a, large_b = large(fa), large(fb)
+    if not large_a or not large_b:
+        return None
+    sketches_a = {n: (_sketch(fa, n, f.values, f.distinct), f.distinct) for n, f in large_a.items()}
+    sketches_b = {n: (_sketch(fb, n, f.values, f.distinct), f.distinct) for n, f in large_b.items()}
+    threshold = _UNTYPED_MIN_CONTAINMENT * 0.8  # the ensemble's own error should not drop a true key
+    forward = lsh_ensemble_pairs(sketches_a, sketches_b, threshold)
+    backward = {(a, b) for b, a in lsh_ensemble_pairs(sketches_b, sketches_a, threshold)}
+    return forward | backward
+
+
+def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, untyped_large) -> JoinCandidate | None:
+    domain = nz.common_domain(a, b)
+    if domain is None:
+        if not forced:
+            return None
+        # The user says these columns hold the same thing although their forms differ: take
+        # them at their word and compare them as text.
+        domain = (nz.text_form(a.values.cast(pl.String))[0], nz.text_form(b.values.cast(pl.String))[0], nz.TEXT,
+                  ("forms differ; compared as text",))
+    va, vb, form, domain_steps = domain
+    name_score, name_reason = name_evidence(a.name, b.name)
+    same_type = a.semantic_type == b.semantic_type and a.semantic_type not in _UNINFORMATIVE_TYPES
+    typed = same_type or name_score >= 0.7 or form in (nz.POSTAL, nz.SEX, nz.NAME, nz.YEAR)
+    kind = _kind(a, b)
+    if kind == TEMPORAL:
+        a_in_b, b_in_a = _window_overlap(va, vb, settings.window_minutes)
+        method, shared = "window", None
+    else:
+        if not typed and not forced:
+            if max(a.distinct_ratio, b.distinct_ratio) < _KEY_LIKE_RATIO:
+                return None
+            if (untyped_large is not None and form == nz.TEXT and max(a.distinct, b.distinct) > settings.exact_distinct_max
+                    and (a.name, b.name) not in untyped_large):
+                return None
+        overlap = _overlap(fa, fb, a, b, va, vb, settings)
+        a_in_b, b_in_a, method, shared = overlap.a_in_b, overlap.b_in_a, overlap.method, overlap.shared
+        if not typed and not forced and (shared < _UNTYPED_MIN_SHARED or overlap.containment < _UNTYPED_MIN_CONTAINMENT):
+            return None
+    containment = max(a_in_b, b_in_a)
+    if containment < settings.min_containment and not forced:
+        return None
+    if kind == TEMPORAL and not (same_type or name_score >= 0.7) and not forced:
+        # Two clocks of different events are always close somewhere; time alone links only
+        # together with a place (see link.py), and only when both really are timestamps.
+        if min(a.distinct, b.distinct) < _UNTYPED_MIN_SHARED:
+            return None
+    evidence = []
+    if forced:
+        evidence.append("join forced by the user")
+    if name_reason:
+        evidence.append(name_reason)
+    if same_type:
+        evidence.append(f"both classified as {a.semantic_type}")
+    evidence.extend(dict.fromkeys(a.steps + b.steps + domain_steps))
+    if kind == TEMPORAL:
+        evidence.append(f"{a_in_b:.0%} of {a.name}'s instants have one of {b.name}'s within {settings.window_minutes:g} min")
+    else:
+        evidence.append(f"{a_in_b:.0%} of {a.distinct:,} distinct values of {a.name} occur in {b.name}; "
+                        f"{b_in_a:.0%} of {b.distinct:,} the other way ({method})")
+    if max(a.distinct_ratio, b.distinct_ratio) >= 0.9:
+        evidence.append("values are (nearly) unique per record on at least one side")
+    evidence_strength = max(name_score, 1.0 if same_type else 0.0, 0.8 if typed else 0.0)
+    score = containment * (0.6 + 0.4 * evidence_strength)
+    return JoinCandidate(fa.name, fb.name, a.name, b.name, kind, round(score, 4), containment, a_in_b, b_in_a,
+                         method, tuple(evidence), forced)
+
+
+def _spatial_candidates(fa: ReleaseForms, fb: ReleaseForms, settings) -> list[JoinCandidate]:
+    candidates = []
+    for pa in fa.points:
+        for pb in fb.points:
+            a_in_b, b_in_a, na, nb = _radius_overlap(pa, pb, settings.distance_m)
+            containment = max(a_in_b, b_in_a)
+            if containment < settings.min_containment:
+                continue
+            evidence = (
+                "latitude/longitude on both sides (haversine distance, BallTree)",
+                f"{a_in_b:.0%} of {na:,} distinct points of {fa.name} lie within {settings.distance_m:g} m of one of {fb.name}'s; "
+                f"{b_in_a:.0%} of {nb:,} the other way",
+            )
+            candidates.append(JoinCandidate(fa.name, fb.name, pa.name, pb.name, SPATIAL, round(containment, 4), containment,
+                                            a_in_b, b_in_a, "radius", evidence))
+    return candidates

@@ -1,0 +1,312 @@
+"""`check_join`: can two (or more) releases that each look safe be joined into personal data?"""
+from __future__ import annotations
+
+import logging
+import math
+import os
+from dataclasses import dataclass, replace
+from itertools import combinations
+from typing import Any, Sequence
+
+import polars as pl
+
+from ..config import Options, resolve_options
+from ..errors import UsageError
+from ..findings import Finding
+from ..readers import read_releases
+from ..release import Release, release_from_frame
+from ..rules import default_rules, select_rules
+from .link import _A, _B
+from .pair import ClassMeasures, JoinSettings, PairAnalysis, about_people, analyse_pair, combined_columns
+from .report import JoinDataset, JoinReport, PairResult
+
+log = logging.getLogger("sharecheck")
+
+JOIN_SETTINGS = {
+    "window_minutes": "time window in minutes within which two timestamps link",
+    "distance_m": "distance in metres within which two points link",
+    "max_k": "a record linked to at most this many records counts as narrowed down",
+    "exact_distinct_max": "columns with more distinct values are compared through MinHash sketches",
+    "min_containment": "smallest value containment for a candidate join column",
+    "pair_limit": "most linked pairs materialised for the combined release",
+}
+_LIST_SETTINGS = ("qi", "sensitive", "ignore", "select", "ignore_rules")
+
+
+@dataclass(frozen=True)
+class JoinContext:
+    """What a join detector sees: one analysed pair, or the chain through all releases."""
+
+    options: Options
+    policy: Any  # sharecheck.models.ModelPolicy
+    pair: PairAnalysis | None = None
+    chain: "ChainAnalysis | None" = None
+
+    @property
+    def dataset(self) -> str:
+        return self.pair.name if self.pair is not None else self.chain.name
+
+    def finding(self, rule, message: str, columns=(), metrics=None, evidence=None, severity: str | None = None) -> Finding:
+        from ..detectors._base import make_finding
+
+        return make_finding(rule, self.dataset, message, columns, metrics, evidence, severity)
+
+
+@dataclass(frozen=True)
+class ChainAnalysis:
+    releases: tuple[str, ...]
+    hops: tuple[tuple[str, ...], ...]  # join columns of each consecutive pair
+    records_first: int
+    linked_any: int
+    linked_exactly_one: int
+    combined: ClassMeasures
+    alone_k: tuple[int | None, ...]
+    pairs_k: tuple[int | None, ...]
+    about_people: bool
+    columns: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return " x ".join(self.releases)
+
+    def metrics(self) -> dict[str, Any]:
+        return {
+            "releases": list(self.releases),
+            "join_columns": [list(h) for h in self.hops],
+            "records_first": self.records_first,
+            "linked_any": self.linked_any,
+            "linked_exactly_one": self.linked_exactly_one,
+            "linked_unique_share": round(self.linked_exactly_one / self.records_first, 6) if self.records_first else 0.0,
+            "k_alone": list(self.alone_k),
+            "k_pairs": list(self.pairs_k),
+            "k_combined": self.combined.k,
+            "sample_uniques_combined": self.combined.sample_uniques,
+            "quasi_identifiers_combined": list(self.combined.qis),
+        }
+
+
+def _positive(name: str, value: Any, integer: bool = False) -> Any:
+    try:
+        number = int(value) if integer else float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{name.replace('_', '-')} must be a {'whole ' if integer else ''}number, not {value!r}") from None
+    if integer and float(value) != number:
+        raise UsageError(f"{name.replace('_', '-')} must be a whole number, not {value!r}")
+    if not math.isfinite(number) or number <= 0:
+        raise UsageError(f"{name.replace('_', '-')} must be positive, not {value!r}")
+    return number
+
+
+def join_settings(values: dict[str, Any]) -> JoinSettings:
+    settings = JoinSettings()
+    changes = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        integer = key in ("max_k", "exact_distinct_max", "pair_limit")
+        number = _positive(key, value, integer)
+        if key == "min_containment" and number > 1:
+            raise UsageError("min-containment must be at most 1")
+        changes[key] = number
+    return replace(settings, **changes)
+
+
+def _parse_on(on, n_sources: int) -> tuple[tuple[str, str], ...]:
+    if not on:
+        return ()
+    if isinstance(on, (str, tuple)) and (isinstance(on, str) or (len(on) == 2 and all(isinstance(x, str) for x in on))):
+        on = [on]
+    pairs = []
+    for item in on:
+        if isinstance(item, str):
+            if item.count("=") != 1 or not all(part.strip() for part in item.split("=")):
+                raise UsageError(f"--on takes A_COLUMN=B_COLUMN, not {item!r}")
+            a_column, b_column = (part.strip() for part in item.split("="))
+        else:
+            try:
+                a_column, b_column = item
+            except (TypeError, ValueError):
+                raise UsageError(f"each join pair must be (a_column, b_column), not {item!r}") from None
+            if not isinstance(a_column, str) or not isinstance(b_column, str):
+                raise UsageError(f"join columns must be column names, not {item!r}")
+        pairs.append((a_column, b_column))
+    if n_sources != 2:
+        raise UsageError(f"forced join columns (--on) apply to exactly two releases; {n_sources} were given")
+    return tuple(pairs)
+
+
+def _releases(sources: Sequence[Any], options: Options) -> list[Release]:
+    releases: list[Release] = []
+    for index, source in enumerate(sources, start=1):
+        if isinstance(source, Release):
+            releases.append(source)
+        elif isinstance(source, (pl.DataFrame, pl.LazyFrame)):
+            releases.append(release_from_frame(source, f"frame_{index}"))
+        elif isinstance(source, (str, os.PathLike)):
+            releases.extend(read_releases(source, sheet=options.sheet))
+        else:
+            raise UsageError(f"cannot check {type(source).__name__!s} as a release: give a path, a polars frame or a Release")
+    seen: dict[str, int] = {}
+    unique = []
+    for release in releases:
+        # Two files called data.csv in different folders must stay apart in the report.
+        count = seen.get(release.name, 0)
+        seen[release.name] = count + 1
+        unique.append(release if count == 0 else replace(release, name=f"{release.name}_{count + 1}"))
+    return unique
+
+
+def _options_for(options: Options, columns: list[str]) -> Options:
+    """Column settings name columns of any release: each release takes the ones it has."""
+    present = set(columns)
+    return replace(
+        options,
+        qi=tuple(c for c in options.qi if c in present),
+        sensitive=tuple(c for c in options.sensitive if c in present),
+        ignore=tuple(c for c in options.ignore if c in present),
+        roles={c: r for c, r in options.roles.items() if c in present},
+        entity_id=options.entity_id if options.entity_id in present else None,
+    )
+
+
+def _check_named_columns(options: Options, releases: list[Release], forced) -> None:
+    all_columns = {c for release in releases for c in release.columns}
+    named = set(options.qi) | set(options.sensitive) | set(options.ignore) | set(options.roles)
+    if options.entity_id:
+        named.add(options.entity_id)
+    missing = sorted(named - all_columns)
+    if missing:
+        raise UsageError(f"no release has a column named {', '.join(map(repr, missing))}")
+    for index in (0, 1) if forced else ():
+        columns = releases[index].columns
+        for pair in forced:
+            if pair[index] not in columns:
+                raise UsageError(f"{releases[index].location}: no column named {pair[index]!r} to join on "
+                                 f"(columns are: {', '.join(columns[:30])}{' ...' if len(columns) > 30 else ''})")
+
+
+def check_join(*sources: Any, on: Sequence = (), config: str | None = None, options: Options | None = None,
+               **settings: Any) -> JoinReport:
+    """Check what joining the releases reveals about people.
+
+    `sources`: paths, polars frames or Releases (two or more). `on`: (a_column, b_column) pairs
+    (or "A=B" strings) forcing the join of two releases. Settings: those of
+    `sharecheck.config.Options`, plus window_minutes, distance_m, max_k, exact_distinct_max,
+    min_containment and pair_limit.
+    """
+    from ..pipeline import analyse
+
+    join_values = {key: settings.pop(key) for key in list(settings) if key in JOIN_SETTINGS}
+    settings = {key.replace("-", "_"): value for key, value in settings.items()}
+    join_values.update({key: settings.pop(key) for key in list(settings) if key in JOIN_SETTINGS})
+    if options is None:
+        for key in _LIST_SETTINGS:
+            if isinstance(settings.get(key), str):
+                settings[key] = (settings[key],)
+            elif settings.get(key) is not None:
+                settings[key] = tuple(settings[key])
+        options = resolve_options(config, **settings)
+    join = join_settings(join_values)
+    if len(sources) == 1 and isinstance(sources[0], (list, tuple)):
+        sources = tuple(sources[0])
+    releases = _releases(sources, options)
+    if len(releases) < 2:
+        raise UsageError(f"a join check needs at least two releases; {len(releases)} given")
+    forced = _parse_on(on, len(releases))
+    _check_named_columns(options, releases, forced)
+    policy = options.model_policy()
+    analysed = [analyse(release, _options_for(options, release.columns)) for release in releases]
+
+    rules = select_rules(default_rules(), options.select, options.ignore_rules, options.preview, scope="join")
+    from ..detectors import REGISTRY
+
+    pair_analyses: list[PairAnalysis] = []
+    pair_results: list[PairResult] = []
+    findings: list[Finding] = []
+    for i, j in combinations(range(len(analysed)), 2):
+        pair = analyse_pair(analysed[i], analysed[j], options, policy, join, forced if len(analysed) == 2 else ())
+        log.info("%s: %d candidate columns, plan %s", pair.name, len(pair.candidates), pair.join_columns())
+        context = JoinContext(options, policy, pair=pair)
+        pair_findings = [f for rule in rules for f in REGISTRY[rule.detector].run(context, rule)]
+        findings.extend(pair_findings)
+        pair_analyses.append(pair)
+        pair_results.append(PairResult(analysed[i].release.name, analysed[j].release.name, pair.metrics(),
+                                       tuple(sorted({f.code for f in pair_findings}))))
+    chain = None
+    if len(analysed) >= 3:
+        chain = analyse_chain(analysed, pair_analyses, policy, options)
+        if chain is not None:
+            context = JoinContext(options, policy, chain=chain)
+            findings.extend(f for rule in rules for f in REGISTRY[rule.detector].run(context, rule))
+
+    datasets = tuple(
+        JoinDataset(a.release.name, a.release.location, a.release.format, a.frame.height,
+                    tuple((c.name, c.role, c.semantic_type) for c in a.columns), about_people(a))
+        for a in analysed
+    )
+    candidates = tuple(c for pair in pair_analyses for c in pair.candidates)
+    metrics = pair_results[0].metrics if len(pair_results) == 1 else _summary_metrics(pair_results, chain)
+    return JoinReport(datasets=datasets, findings=tuple(findings), metrics=dict(metrics), candidates=candidates,
+                      pairs=tuple(pair_results), chain=chain.metrics() if chain else None, fail_on=options.fail_on,
+                      policy=options.policy_name, show_values=options.show_values)
+
+
+def _summary_metrics(pairs: list[PairResult], chain: ChainAnalysis | None) -> dict[str, Any]:
+    linking = [p for p in pairs if p.metrics["linked_any"]]
+    ks = [p.metrics["k_combined"] for p in linking if p.metrics["k_combined"] is not None]
+    return {
+        "releases": len({p.a for p in pairs} | {p.b for p in pairs}),
+        "pairs_checked": len(pairs),
+        "pairs_linking": len(linking),
+        "linked_unique_share_max": max((p.metrics["linked_unique_share"] for p in pairs), default=0.0),
+        "linked_exactly_one_max": max((p.metrics["linked_exactly_one"] for p in pairs), default=0),
+        "expected_reidentifications_max": max((p.metrics["expected_reidentifications"] for p in pairs), default=0.0),
+        "k_combined_min": min(ks) if ks else None,
+        "chain": chain.metrics() if chain else None,
+    }
+
+
+def analyse_chain(analysed, pairs: list[PairAnalysis], policy, options) -> ChainAnalysis | None:
+    """A⋈B⋈C...: follow each release's links to the next, in the order given."""
+    by_names = {(p.a.release.name, p.b.release.name): p for p in pairs}
+    path = None
+    hops = []
+    for left, right in zip(analysed, analysed[1:]):
+        pair = by_names.get((left.release.name, right.release.name))
+        if pair is None or not pair.links or pair.pairs is None:
+            return None
+        step = pair.pairs.rename({_A: f"_sc_{len(hops)}", _B: f"_sc_{len(hops) + 1}"})
+        path = step if path is None else path.join(step, on=f"_sc_{len(hops)}", how="inner")
+        hops.append(tuple(pair.join_columns()))
+        if path.height == 0:
+            return None
+    last = f"_sc_{len(hops)}"
+    per_first = path.group_by("_sc_0").agg(pl.col(last).n_unique().alias("m"))
+    frames, qis = [], []
+    for position, release in enumerate(analysed):
+        own_qis = list(release.quasi_identifiers)
+        if position > 0:
+            _, own_qis, _, _ = combined_columns(analysed[position - 1], release, pairs_plan(by_names, analysed, position))
+        rows = path[f"_sc_{position}"].to_numpy()
+        part = release.frame.select(own_qis)[rows].rename({q: f"{release.release.name}.{q}" for q in own_qis})
+        frames.append(part)
+        qis.extend(f"{release.release.name}.{q}" for q in own_qis)
+    combined = ClassMeasures.of(pl.concat(frames, how="horizontal"), qis, policy, options.null_mode)
+    chain_pairs = [by_names[(l.release.name, r.release.name)] for l, r in zip(analysed, analysed[1:])]
+    columns = tuple(dict.fromkeys(c for p in chain_pairs for c in p.plan_columns()))
+    return ChainAnalysis(
+        releases=tuple(a.release.name for a in analysed),
+        hops=tuple(hops),
+        records_first=analysed[0].frame.height,
+        linked_any=per_first.height,
+        linked_exactly_one=int((per_first["m"] == 1).sum()),
+        combined=combined,
+        alone_k=tuple(ClassMeasures.of(a.frame, a.quasi_identifiers, policy, options.null_mode).k for a in analysed),
+        pairs_k=tuple(p.combined.k for p in chain_pairs),
+        about_people=any(about_people(a) for a in analysed),
+        columns=columns,
+    )
+
+
+def pairs_plan(by_names, analysed, position: int):
+    return by_names[(analysed[position - 1].release.name, analysed[position].release.name)].plan

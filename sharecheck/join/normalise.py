@@ -1,0 +1,260 @@
+"""Values in the form an intruder would bring them to before joining two releases.
+
+Two releases rarely spell a value the same way: one writes ZIP 02118, the other 2118 (Excel
+dropped the zero) or 02118-1234; one writes Female, the other F or 2; one writes dates
+MM/DD/YYYY, the other ISO; one writes "DOE, JOHN A", the other "John Doe". A join check that
+compares raw strings would call these releases unlinkable when any motivated person links them
+in an afternoon. Every normaliser here is vectorised polars; no value is ever printed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+# The comparison domain of a column. Two columns can be compared when their forms meet in a
+# common domain (see `common_domain`).
+POSTAL, SEX, DATE, DATETIME, YEAR, NAME, TEXT = "postal_code", "sex", "date", "datetime", "year", "person_name", "text"
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y%m%d")
+_DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
+    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y/%m/%d %H:%M:%S", "%d.%m.%Y %H:%M",
+)
+# How many distinct values decide a column's date format: enough to tell 03/04 from 13/04.
+_FORMAT_SAMPLE = 2000
+
+_MALE = ("M", "MALE", "MAN", "H", "HOMME", "MASCULIN", "MANNLICH", "MASCULINO", "MASCHIO", "MAN", "MANNELIJK", "HOMBRE")
+_FEMALE = ("F", "FEMALE", "WOMAN", "FEMME", "FEMININ", "W", "WEIBLICH", "FEMENINO", "FEMMINA", "VROUW", "VROUWELIJK",
+           "MUJER", "V")
+
+TEMPORAL_TYPES = {"date", "datetime", "birth_date"}
+NAME_PART_TYPES = {"first_name", "last_name"}
+
+
+@dataclass(frozen=True)
+class ColumnForm:
+    """One column (or a composite of columns) of a release, canonicalised for joining."""
+
+    name: str  # the column's name, or "last_name+first_name" for a composite
+    sources: tuple[str, ...]  # the release columns it is made of
+    semantic_type: str
+    role: str
+    form: str  # POSTAL, SEX, DATE, DATETIME, YEAR, NAME or TEXT
+    values: pl.Series  # row-aligned canonical values; null where nothing could be decoded
+    steps: tuple[str, ...]  # what was done to the values, in words, for the evidence
+    distinct: int
+    rows: int
+
+    @property
+    def distinct_ratio(self) -> float:
+        non_null = self.rows - self.values.null_count()
+        return self.distinct / non_null if non_null else 0.0
+
+    @property
+    def temporal(self) -> bool:
+        return self.form in (DATE, DATETIME)
+
+
+def _folded_upper(series: pl.Series) -> pl.Series:
+    """Upper case, accents folded, runs of spaces collapsed: how two spellings meet."""
+    return (
+        series.cast(pl.String).str.normalize("NFKD").str.replace_all(r"\p{M}", "")
+        .str.to_uppercase().str.replace_all(r"\s+", " ").str.strip_chars()
+        .replace("", None)
+    )
+
+
+def text_form(series: pl.Series) -> tuple[pl.Series, tuple[str, ...]]:
+    """Generic identifiers and categories: trimmed, case-folded; digit strings lose leading zeros
+    (spreadsheets drop them, so an intruder ignores them)."""
+    if series.dtype.is_integer():
+        return series.cast(pl.String), ("integers compared as text",)
+    folded = _folded_upper(series)
+    digits = folded.str.contains(r"^\d+$")
+    stripped = pl.select(
+        pl.when(digits).then(folded.str.strip_chars_start("0").replace("", "0")).otherwise(folded)
+    ).to_series()
+    return stripped.rename(series.name), ("trimmed and case-folded", "leading zeros of numbers ignored")
+
+
+def postal_form(series: pl.Series) -> tuple[pl.Series, tuple[str, ...]]:
+    """US ZIPs to 5 digits (zero-padded, ZIP+4 cut); other postcodes upper case without spaces."""
+    if series.dtype.is_integer():
+        text = series.cast(pl.String)
+    elif series.dtype.is_float():
+        text = series.cast(pl.Int64, strict=False).cast(pl.String)
+    else:
+        text = series.cast(pl.String).str.strip_chars()
+    us = text.str.extract(r"^(\d{1,5})(?:[-\s]?\d{4})?$", 1)
+    other = text.str.to_uppercase().str.replace_all(r"\s+", "")
+    values = pl.select(pl.when(us.is_not_null()).then(us.str.zfill(5)).otherwise(other.replace("", None))).to_series()
+    return values.rename(series.name), ("ZIP codes zero-padded to 5 digits", "ZIP+4 cut to 5 digits")
+
+
+def sex_form(series: pl.Series) -> tuple[pl.Series, tuple[str, ...]]:
+    """M/F, male/female, homme/femme ... to M/F; the ISO 5218 codes 1/2 when the column holds
+    nothing else (0 and 9 mean unknown and never link)."""
+    text = _folded_upper(series)
+    distinct = set(text.drop_nulls().unique().to_list())
+    steps = ["sex spellings mapped to M/F"]
+    if distinct and distinct <= {"0", "1", "2", "9"}:
+        mapping = {"1": "M", "2": "F"}
+        steps.append("codes 1/2 decoded as M/F (ISO 5218)")
+    else:
+        mapping = {**{word: "M" for word in _MALE}, **{word: "F" for word in _FEMALE}}
+    values = text.replace_strict(mapping, default=None, return_dtype=pl.String)
+    return values.rename(series.name), tuple(steps)
+
+
+def _best_format(text: pl.Series, formats: tuple[str, ...], to_datetime: bool) -> tuple[str | None, float]:
+    sample = text.drop_nulls().unique().head(_FORMAT_SAMPLE)
+    if sample.len() == 0:
+        return None, 0.0
+    best, best_rate = None, 0.0
+    for fmt in formats:
+        parsed = sample.str.to_datetime(fmt, strict=False) if to_datetime else sample.str.to_date(fmt, strict=False)
+        rate = 1.0 - parsed.null_count() / sample.len()
+        if rate > best_rate:
+            best, best_rate = fmt, rate
+    return best, best_rate
+
+
+def parse_temporal(series: pl.Series) -> tuple[pl.Series | None, str | None]:
+    """A Datetime series (minute precision) and the format it was read with, or (None, None)."""
+    dtype = series.dtype
+    if dtype == pl.Date:
+        return series.cast(pl.Datetime("us")), "date"
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone is not None:
+            series = series.dt.replace_time_zone(None)
+        return series.cast(pl.Datetime("us")).dt.truncate("1m"), "datetime"
+    if dtype != pl.String:
+        return None, None
+    text = series.str.strip_chars()
+    date_format, date_rate = _best_format(text, _DATE_FORMATS, to_datetime=False)
+    datetime_format, datetime_rate = _best_format(text, _DATETIME_FORMATS, to_datetime=True)
+    if max(date_rate, datetime_rate) < 0.8:
+        return None, None
+    if date_rate >= datetime_rate:
+        return text.str.to_date(date_format, strict=False).cast(pl.Datetime("us")), date_format
+    return text.str.to_datetime(datetime_format, strict=False).cast(pl.Datetime("us")).dt.truncate("1m"), datetime_format
+
+
+def temporal_form(series: pl.Series) -> tuple[pl.Series, str, tuple[str, ...]] | None:
+    parsed, fmt = parse_temporal(series)
+    if parsed is None:
+        return None
+    non_null = parsed.drop_nulls()
+    has_time = non_null.len() > 0 and bool((non_null.dt.truncate("1d") != non_null).any())
+    steps = (f"dates read as {fmt}" if fmt not in ("date", "datetime") else "dates read natively",)
+    if has_time:
+        return parsed.rename(series.name), DATETIME, steps + ("timestamps to the minute",)
+    return parsed.cast(pl.Date).rename(series.name), DATE, steps + ("compared as ISO dates",)
+
+
+def name_form(series: pl.Series) -> tuple[pl.Series, tuple[str, ...]]:
+    """'DOE, JOHN A', 'John Doe' and 'Doe John' all become the token set 'DOE JOHN'."""
+    tokens = (
+        _folded_upper(series).str.replace_all(r"[^A-Z' -]+", " ").str.replace_all(r"[' -]+", " ")
+        .str.strip_chars().str.split(" ")
+    )
+    canonical = tokens.list.eval(pl.element().filter(pl.element().str.len_chars() > 1)).list.sort().list.join(" ")
+    return canonical.replace("", None).rename(series.name), (
+        "names reduced to their sorted tokens (order, commas, case and initials ignored)",)
+
+
+def composite_name(first: pl.Series, last: pl.Series) -> tuple[pl.Series, tuple[str, ...]]:
+    combined = pl.select(pl.concat_str([last.cast(pl.String), first.cast(pl.String)], separator=" ")).to_series()
+    values, steps = name_form(combined)
+    return values, ("first and last name columns combined",) + steps
+
+
+def year_of(values: pl.Series) -> pl.Series:
+    return values.dt.year().cast(pl.Int32) if values.dtype in (pl.Date, pl.Datetime("us")) else values
+
+
+def year_form(series: pl.Series) -> pl.Series | None:
+    if series.dtype.is_integer():
+        return series.cast(pl.Int32)
+    if series.dtype == pl.String:
+        parsed = series.str.strip_chars().cast(pl.Int32, strict=False)
+        if parsed.null_count() <= series.null_count() + 0.2 * series.len():
+            return parsed
+    return None
+
+
+def column_form(series: pl.Series, semantic_type: str, role: str) -> ColumnForm | None:
+    """The canonical form of one column, or None when it cannot serve as a join key."""
+    dtype = series.dtype
+    if dtype == pl.Boolean or dtype == pl.Null or isinstance(dtype, (pl.List, pl.Struct, pl.Array)):
+        return None
+    if semantic_type in ("count", "free_text", "measure", "latitude", "longitude", "coordinates"):
+        return None
+    form, steps, values = TEXT, (), None
+    if semantic_type == "postal_code":
+        values, steps = postal_form(series)
+        form = POSTAL
+    elif semantic_type == "sex":
+        values, steps = sex_form(series)
+        form = SEX
+    elif semantic_type in TEMPORAL_TYPES or dtype in (pl.Date,) or isinstance(dtype, pl.Datetime):
+        parsed = temporal_form(series)
+        if parsed is not None:
+            values, form, steps = parsed
+        elif semantic_type in TEMPORAL_TYPES:
+            return None
+    elif semantic_type == "birth_year":
+        values = year_form(series)
+        if values is None:
+            return None
+        form, steps = YEAR, ("birth years compared as numbers",)
+    elif semantic_type == "person_name":
+        values, steps = name_form(series)
+        form = NAME
+    if values is None:
+        if dtype.is_float():
+            return None  # measurements, money, rates: never a key
+        if dtype == pl.String:
+            lengths = series.drop_nulls().head(5000).str.len_chars()
+            if lengths.len() and lengths.mean() > 60:
+                return None  # free text
+        values, steps = text_form(series)
+    return _finish(series.name, (series.name,), semantic_type, role, form, values, steps)
+
+
+def _finish(name, sources, semantic_type, role, form, values, steps) -> ColumnForm | None:
+    distinct = values.drop_nulls().n_unique()
+    if distinct < 2:
+        return None  # a constant links nothing
+    return ColumnForm(name, tuple(sources), semantic_type, role, form, values, tuple(steps), distinct, values.len())
+
+
+def composite_name_form(first: pl.Series, last: pl.Series, role: str) -> ColumnForm | None:
+    values, steps = composite_name(first, last)
+    return _finish(f"{last.name}+{first.name}", (last.name, first.name), "person_name", role, NAME, values, steps)
+
+
+def common_domain(a: ColumnForm, b: ColumnForm) -> tuple[pl.Series, pl.Series, str, tuple[str, ...]] | None:
+    """Both columns' values in one domain they can be compared in, or None when they cannot meet."""
+    if a.form == b.form:
+        return a.values, b.values, a.form, ()
+    if {a.form, b.form} == {DATE, DATETIME}:
+        return _as_date(a.values), _as_date(b.values), DATE, ("timestamps compared by calendar day",)
+    if {a.form, b.form} <= {DATE, DATETIME, YEAR} and YEAR in (a.form, b.form):
+        birth_side = a if a.form != YEAR else b
+        if birth_side.semantic_type != "birth_date":
+            return None  # the year of an event is not the year of a birth
+        return year_of(_as_date(a.values)), year_of(_as_date(b.values)), YEAR, ("birth year derived from birth date",)
+    if TEXT in (a.form, b.form) and {a.form, b.form} <= {TEXT, POSTAL}:
+        left, _ = text_form(a.values)
+        right, _ = text_form(b.values)
+        return left, right, TEXT, ("compared as text",)
+    return None
+
+
+def _as_date(values: pl.Series) -> pl.Series:
+    if values.dtype == pl.Date or values.dtype.is_integer():
+        return values
+    return values.cast(pl.Date)

@@ -1,0 +1,353 @@
+"""The attack on one pair of releases: pick the intruder's best link, then measure what it yields.
+
+The intruder's objective is the expected number of correct re-identifications, Σ 1/|matches|
+over A's linked records. Plans are grown greedily from the best-scored candidates: a column
+both releases really share about the same person narrows the matches and raises the sum; a
+column that merely looks alike (a visit date against a registration date) breaks true links and
+lowers it, so it is left out without any rule about names.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+import polars as pl
+
+from ..classify import semantic_types
+from ..models import frequency_table
+from ..models.kanon import k_anonymity
+from ..models.risk import reidentification_risk
+from .candidates import QUASI_IDENTIFIER, SHARED_KEY, SPATIAL, TEMPORAL, CandidateSettings, JoinCandidate, find_candidates, release_forms
+from .link import _A, _B, Component, Linker, LinkSummary, make_component, swapped
+
+SPATIO_TEMPORAL = "spatio_temporal"
+
+
+@dataclass(frozen=True)
+class JoinSettings:
+    window_minutes: float = 5.0
+    distance_m: float = 100.0
+    max_k: int | None = None  # None: the policy's k_min - 1 (linked to fewer than k records)
+    exact_distinct_max: int = 50_000
+    min_containment: float = 0.1
+    pair_limit: int = 5_000_000
+    plan_pool: int = 6
+    plan_steps: int = 4
+
+    def candidate_settings(self) -> CandidateSettings:
+        return CandidateSettings(self.window_minutes, self.distance_m, self.exact_distinct_max, self.min_containment)
+
+
+def side_kind(analysed) -> str:
+    """people: records describe persons; records: unit records of events or objects;
+    areas: one row per area or cell (count tables, facts about ZIP codes), which a join can attach
+    to a person without identifying anyone."""
+    if analysed.aggregate_count_column is not None:
+        return "areas"
+    if about_people(analysed):
+        return "people"
+    types = semantic_types()
+    keyed = any(c.role in ("pseudonym", "direct_identifier") for c in analysed.columns)
+    qi_about = {types.get(c.semantic_type, {}).get("about") for c in analysed.columns if c.role == "quasi_identifier"}
+    if not keyed and qi_about <= {"place"}:
+        return "areas"
+    return "records"
+
+
+def about_people(analysed) -> bool:
+    """Records of this release describe people: it is not a count table and some column that
+    matters (identifier, quasi-identifier, sensitive) is a fact about a person."""
+    if analysed.aggregate_count_column is not None:
+        return False
+    types = semantic_types()
+    return any(
+        column.role != "other" and types.get(column.semantic_type, {}).get("about") == "person"
+        for column in analysed.columns
+    )
+
+
+@dataclass(frozen=True)
+class ClassMeasures:
+    """k, uniques and risk of one quasi-identifier set over one table."""
+
+    qis: tuple[str, ...]
+    records: int
+    k: int | None
+    classes: int | None
+    sample_uniques: int | None
+    records_below_k: int | None
+    prosecutor_highest: float | None
+    records_at_risk: float | None
+
+    @classmethod
+    def of(cls, frame: pl.DataFrame, qis, policy, null_mode: str) -> "ClassMeasures":
+        qis = tuple(qis)
+        if not qis or frame.height == 0:
+            return cls(qis, frame.height, None, None, None, None, None, None)
+        table = frequency_table(frame, qis, null_mode=null_mode)
+        k_result = k_anonymity(table, policy.k_min)
+        risk = reidentification_risk(table, tau=policy.risk_threshold)
+        return cls(qis, frame.height, k_result.k, k_result.n_classes, risk.sample_uniques, k_result.records_below_threshold,
+                   risk.prosecutor.highest, risk.prosecutor.records_at_risk)
+
+
+def homogeneous_records(frame: pl.DataFrame, qis, attribute: str) -> int:
+    """Records in groups of two or more whose known values of `attribute` are all the same: knowing
+    someone is in the group tells the value without singling them out (the homogeneity attack)."""
+    if not qis or frame.height == 0:
+        return 0
+    groups = frame.group_by(list(qis)).agg(
+        pl.len().alias("size"), pl.col(attribute).drop_nulls().n_unique().alias("values"))
+    return int(groups.filter((pl.col("size") >= 2) & (pl.col("values") == 1))["size"].sum())
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    attribute: str  # qualified: dataset.column
+    homogeneous_alone: int
+    homogeneous_joined: int
+
+
+@dataclass(frozen=True)
+class PairAnalysis:
+    a: Any  # AnalysedRelease
+    b: Any
+    candidates: tuple[JoinCandidate, ...]
+    plan: tuple[Component, ...]
+    plan_kind: str | None
+    counts_a: np.ndarray = field(repr=False)
+    counts_b: np.ndarray = field(repr=False)
+    link_a: LinkSummary | None
+    link_b: LinkSummary | None
+    alone_a: ClassMeasures
+    alone_b: ClassMeasures
+    combined: ClassMeasures | None
+    combined_scope: str
+    disclosures: tuple[Disclosure, ...]
+    new_identifiers_for_a: tuple[str, ...]  # B's direct-identifier columns of types A lacks
+    new_identifiers_for_b: tuple[str, ...]
+    names_attached_a: int  # A records with sensitive attributes that gain B's identifiers
+    names_attached_b: int
+    kind_a: str  # people | records | areas (side_kind)
+    kind_b: str
+    settings: JoinSettings
+    pairs: pl.DataFrame | None = field(default=None, repr=False)
+    # Unique links left when one join column is dropped: which column the fix should target.
+    without: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def name(self) -> str:
+        return f"{self.a.release.name} x {self.b.release.name}"
+
+    @property
+    def about_people(self) -> bool:
+        """The join can identify someone: both sides are unit records and one describes people.
+        A person linked to the facts of their ZIP code is not identified by it."""
+        return "areas" not in (self.kind_a, self.kind_b) and "people" in (self.kind_a, self.kind_b)
+
+    @property
+    def links(self) -> bool:
+        return bool(self.plan) and self.link_a is not None and self.link_a.linked_any > 0
+
+    def qualified(self, side: str, column: str) -> str:
+        release = self.a if side == "a" else self.b
+        return f"{release.release.name}.{column}"
+
+    def join_columns(self) -> list[str]:
+        return [component.label for component in self.plan]
+
+    def plan_columns(self) -> list[str]:
+        return [self.qualified("a", c.candidate.a_column) for c in self.plan] + [
+            self.qualified("b", c.candidate.b_column) for c in self.plan]
+
+    def metrics(self) -> dict[str, Any]:
+        link, settings = self.link_a, self.settings
+        metrics: dict[str, Any] = {
+            "records_a": self.a.frame.height,
+            "records_b": self.b.frame.height,
+            "join_kind": self.plan_kind,
+            "join_columns": self.join_columns(),
+            "about_people": self.about_people,
+            "kind_a": self.kind_a,
+            "kind_b": self.kind_b,
+            "linked_any": link.linked_any if link else 0,
+            "linked_exactly_one": link.linked_exactly_one if link else 0,
+            "linked_unique_share": link.share(link.linked_exactly_one) if link else 0.0,
+            "max_k": link.max_k if link else settings.max_k,
+            "linked_at_most_k": link.linked_at_most_k if link else 0,
+            "linked_at_most_k_share": link.share(link.linked_at_most_k) if link else 0.0,
+            "linked_several": (link.linked_any - link.linked_exactly_one) if link else 0,
+            "unlinked": (link.records - link.linked_any) if link else self.a.frame.height,
+            "expected_reidentifications": round(link.expected_reidentifications, 4) if link else 0.0,
+            "expected_reidentification_share": link.share(link.expected_reidentifications) if link else 0.0,
+            "b_linked_exactly_one": self.link_b.linked_exactly_one if self.link_b else 0,
+            "k_a": self.alone_a.k,
+            "k_b": self.alone_b.k,
+            "k_combined": self.combined.k if self.combined else None,
+            "sample_uniques_a": self.alone_a.sample_uniques,
+            "sample_uniques_b": self.alone_b.sample_uniques,
+            "sample_uniques_combined": self.combined.sample_uniques if self.combined else None,
+            "prosecutor_risk_highest_combined": self.combined.prosecutor_highest if self.combined else None,
+            "records_at_risk_combined": self.combined.records_at_risk if self.combined else None,
+            "records_combined": self.combined.records if self.combined else 0,
+            "combined_scope": self.combined_scope,
+            "quasi_identifiers_combined": list(self.combined.qis) if self.combined else [],
+            "names_attached_a": self.names_attached_a,
+            "names_attached_b": self.names_attached_b,
+            "new_identifiers_for_a": list(self.new_identifiers_for_a),
+            "new_identifiers_for_b": list(self.new_identifiers_for_b),
+            "attribute_disclosure": [
+                {"attribute": d.attribute, "homogeneous_alone": d.homogeneous_alone, "homogeneous_joined": d.homogeneous_joined}
+                for d in self.disclosures
+            ],
+        }
+        if any(c.kind == TEMPORAL for c in self.plan):
+            metrics["window_minutes"] = settings.window_minutes
+        if any(c.kind == SPATIAL for c in self.plan):
+            metrics["distance_m"] = settings.distance_m
+        return metrics
+
+
+def _valid(plan: tuple[Component, ...]) -> bool:
+    """Time alone or place alone does not single a record out of another release: two clocks are
+    always close somewhere, and points cluster at stations and corners."""
+    kinds = [c.kind for c in plan]
+    if kinds.count(TEMPORAL) > 1 or kinds.count(SPATIAL) > 1:
+        return False
+    exact = [k for k in kinds if k not in (TEMPORAL, SPATIAL)]
+    return bool(exact) or (TEMPORAL in kinds and SPATIAL in kinds)
+
+
+def _compatible(plan: tuple[Component, ...], component: Component) -> bool:
+    used_a = {c.candidate.a_column for c in plan}
+    used_b = {c.candidate.b_column for c in plan}
+    if component.candidate.a_column in used_a or component.candidate.b_column in used_b:
+        return False
+    kinds = [c.kind for c in plan]
+    return component.kind not in (TEMPORAL, SPATIAL) or component.kind not in kinds
+
+
+def choose_plan(candidates, fa, fb, linker: Linker, settings: JoinSettings) -> tuple[Component, ...]:
+    forced = [c for c in candidates if c.forced]
+    if forced:
+        return tuple(make_component(c, fa, fb) for c in forced)
+    pool = [make_component(c, fa, fb) for c in candidates[: settings.plan_pool]]
+    plan: tuple[Component, ...] = ()
+    value = 0.0
+    best_valid: tuple[Component, ...] = ()
+    best_valid_value = 0.0
+    for _ in range(settings.plan_steps):
+        best_step, best_step_value = None, value
+        for component in pool:
+            if not _compatible(plan, component):
+                continue
+            trial = plan + (component,)
+            counts = linker.counts(trial)
+            linked = counts[counts > 0]
+            trial_value = float((1.0 / linked).sum()) if linked.size else 0.0
+            if trial_value > best_step_value + 1e-9:
+                best_step, best_step_value = trial, trial_value
+        if best_step is None:
+            break
+        plan, value = best_step, best_step_value
+        if _valid(plan) and value > best_valid_value:
+            best_valid, best_valid_value = plan, value
+    return best_valid
+
+
+def plan_kind(plan: tuple[Component, ...]) -> str | None:
+    if not plan:
+        return None
+    kinds = {c.kind for c in plan}
+    if kinds & {TEMPORAL, SPATIAL}:
+        return SPATIO_TEMPORAL
+    if SHARED_KEY in kinds:
+        return SHARED_KEY
+    return QUASI_IDENTIFIER
+
+
+def _qualified_frame(analysed, rows: np.ndarray, columns) -> pl.DataFrame:
+    name = analysed.release.name
+    part = analysed.frame.select(list(columns))[rows]
+    return part.rename({column: f"{name}.{column}" for column in columns})
+
+
+def _direct_identifier_types(analysed) -> dict[str, str]:
+    return {c.name: c.semantic_type for c in analysed.columns if c.role == "direct_identifier"}
+
+
+def _new_identifiers(source, target) -> tuple[str, ...]:
+    """Direct-identifier columns of `source` whose kind `target` does not already carry."""
+    known = set(_direct_identifier_types(target).values())
+    return tuple(name for name, semantic in _direct_identifier_types(source).items() if semantic not in known)
+
+
+def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=()) -> PairAnalysis:
+    keep_a = tuple(x for x, _ in forced)
+    keep_b = tuple(y for _, y in forced)
+    fa, fb = release_forms(a, keep_a), release_forms(b, keep_b)
+    candidates = tuple(find_candidates(fa, fb, settings.candidate_settings(), tuple(forced)))
+    max_k = settings.max_k if settings.max_k is not None else max(policy.k_min - 1, 1)
+    linker = Linker(a.frame.height, b.frame.height, settings.window_minutes, settings.distance_m)
+    kind_a, kind_b = side_kind(a), side_kind(b)
+    alone_a = ClassMeasures.of(a.frame, a.quasi_identifiers, policy, options.null_mode)
+    alone_b = ClassMeasures.of(b.frame, b.quasi_identifiers, policy, options.null_mode)
+    plan = choose_plan(candidates, fa, fb, linker, settings)
+    empty = np.zeros(0, dtype=np.int64)
+    if not plan:
+        return PairAnalysis(a, b, candidates, (), None, empty, empty, None, None, alone_a, alone_b, None, "none", (),
+                            (), (), 0, 0, kind_a, kind_b, settings)
+    counts_a = linker.counts(plan)
+    reverse = Linker(b.frame.height, a.frame.height, settings.window_minutes, settings.distance_m)
+    counts_b = reverse.counts(swapped(plan))
+    link_a, link_b = LinkSummary.of(counts_a, max_k), LinkSummary.of(counts_b, max_k)
+
+    total_pairs = int(counts_a.sum())
+    if total_pairs <= settings.pair_limit:
+        pairs, scope = linker.pairs(plan), "all linked pairs"
+    else:
+        # Records linked to many others are not singled out by this join; the combined release is
+        # measured on the records that are, so memory stays bounded.
+        rows = np.flatnonzero((counts_a > 0) & (counts_a <= max_k))
+        pairs, scope = linker.pairs(plan, rows), f"linked pairs of records with at most {max_k} matches"
+
+    without = tuple(
+        (component.label, int((linker.counts(tuple(c for c in plan if c is not component)) == 1).sum()))
+        for component in plan) if len(plan) > 1 else ((plan[0].label, 0),)
+    combined, disclosures = _combined(a, b, plan, pairs, policy, options)
+    new_for_a, new_for_b = _new_identifiers(b, a), _new_identifiers(a, b)
+    attached_a = int((counts_a == 1).sum()) if new_for_a and a.sensitive else 0
+    attached_b = int((counts_b == 1).sum()) if new_for_b and b.sensitive else 0
+    return PairAnalysis(a, b, candidates, plan, plan_kind(plan), counts_a, counts_b, link_a, link_b, alone_a, alone_b,
+                        combined, scope, tuple(disclosures), new_for_a, new_for_b, attached_a, attached_b,
+                        kind_a, kind_b, settings, pairs, without)
+
+
+def combined_columns(a, b, plan) -> tuple[list[str], list[str], list[str], list[str]]:
+    """QIs and sensitive attributes of the joined release; B's copies of exact join columns are
+    left out (after normalisation they repeat A's)."""
+    duplicated = {c.candidate.b_column for c in plan if c.kind not in (TEMPORAL, SPATIAL)}
+    qis_a = list(a.quasi_identifiers)
+    qis_b = [q for q in b.quasi_identifiers if q not in duplicated]
+    return qis_a, qis_b, list(a.sensitive), list(b.sensitive)
+
+
+def _combined(a, b, plan, pairs: pl.DataFrame, policy, options) -> tuple[ClassMeasures, list[Disclosure]]:
+    qis_a, qis_b, sens_a, sens_b = combined_columns(a, b, plan)
+    rows_a, rows_b = pairs[_A].to_numpy(), pairs[_B].to_numpy()
+    frame = pl.concat([
+        _qualified_frame(a, rows_a, dict.fromkeys(qis_a + sens_a)),
+        _qualified_frame(b, rows_b, dict.fromkeys(qis_b + sens_b)),
+    ], how="horizontal")
+    qis = [f"{a.release.name}.{q}" for q in qis_a] + [f"{b.release.name}.{q}" for q in qis_b]
+    measures = ClassMeasures.of(frame, qis, policy, options.null_mode)
+    disclosures = []
+    for side, attributes in ((a, sens_a), (b, sens_b)):
+        for attribute in attributes:
+            qualified = f"{side.release.name}.{attribute}"
+            alone = homogeneous_records(side.frame, side.quasi_identifiers, attribute)
+            joined = homogeneous_records(frame, qis, qualified)
+            disclosures.append(Disclosure(qualified, alone, joined))
+    return measures, disclosures
+

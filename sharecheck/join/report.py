@@ -1,0 +1,93 @@
+"""The result of `check_join`: findings about combinations, with counts and column names only."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .. import __version__
+from ..findings import SEVERITY_RANK, Finding
+from ..report import SCHEMA_VERSION, _sorted, _verdict
+from .candidates import JoinCandidate
+
+
+@dataclass(frozen=True)
+class JoinDataset:
+    name: str
+    location: str
+    format: str
+    records: int
+    columns: tuple[tuple[str, str, str], ...]  # (name, role, semantic type)
+    about_people: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "location": self.location,
+            "format": self.format,
+            "records": self.records,
+            "about_people": self.about_people,
+            "columns": [{"name": n, "role": r, "semantic_type": s} for n, r, s in self.columns],
+        }
+
+
+@dataclass(frozen=True)
+class PairResult:
+    a: str
+    b: str
+    metrics: Mapping[str, Any]
+    finding_codes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "metrics": dict(self.metrics), "finding_codes": list(self.finding_codes)}
+
+
+@dataclass(frozen=True)
+class JoinReport:
+    datasets: tuple[JoinDataset, ...]
+    findings: tuple[Finding, ...]
+    metrics: Mapping[str, Any]
+    candidates: tuple[JoinCandidate, ...]
+    pairs: tuple[PairResult, ...]
+    chain: Mapping[str, Any] | None = None
+    fail_on: str = "error"
+    policy: str = "open-data"
+    show_values: bool = False
+    kind: str = field(default="join", init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "findings", _sorted(self.findings))
+
+    @property
+    def verdict(self) -> str:
+        return _verdict(self.findings, self.fail_on)
+
+    def counts(self) -> dict[str, int]:
+        counts = {severity: 0 for severity in SEVERITY_RANK}
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+    def flatten(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        return [(f.code, f.dataset, f.columns) for f in self.findings]
+
+    def codes(self, severity: str | None = None) -> set[str]:
+        return {f.code for f in self.findings if severity is None or f.severity == severity}
+
+    def to_dict(self) -> dict[str, Any]:
+        document = {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "sharecheck", "version": __version__},
+            "kind": self.kind,
+            "verdict": self.verdict,
+            "fail_on": self.fail_on,
+            "policy": self.policy,
+            "counts": self.counts(),
+            "metrics": dict(self.metrics),
+            "findings": [f.to_dict() for f in self.findings],
+            "datasets": [d.to_dict() for d in self.datasets],
+            "candidates": [c.to_dict() for c in self.candidates],
+            "pairs": [p.to_dict() for p in self.pairs],
+        }
+        if self.chain is not None:
+            document["chain"] = dict(self.chain)
+        return document

@@ -1,0 +1,161 @@
+"""The command line: exit codes, formats, bad input, and files left untouched."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from sharecheck.cli import cli
+from sharecheck.schema import validate_report
+from tests.conftest import sha256
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(map(str, args)), catch_exceptions=False)
+
+
+@pytest.fixture
+def people_csv(tmp_path, people):
+    path = tmp_path / "people.csv"
+    people.write_csv(path)
+    return path
+
+
+@pytest.fixture
+def safe_csv(tmp_path, safe_table):
+    path = tmp_path / "safe.csv"
+    safe_table.write_csv(path)
+    return path
+
+
+def test_exit_0_on_a_safe_release(safe_csv):
+    result = run("scan", safe_csv)
+    assert result.exit_code == 0, result.output
+    assert "PASS" in result.output
+
+
+def test_exit_1_on_findings_at_or_above_fail_on(people_csv):
+    assert run("scan", people_csv).exit_code == 1
+
+
+def test_fail_on_never_and_fail_on_info(people_csv, safe_csv):
+    assert run("scan", people_csv, "--fail-on", "never").exit_code == 0
+    # The safe table still raises notes? Then --fail-on info fails it; otherwise it passes.
+    report = json.loads(run("scan", safe_csv, "--format", "json").output)
+    expected = 1 if report["counts"]["info"] or report["counts"]["warning"] else 0
+    assert run("scan", safe_csv, "--fail-on", "info").exit_code == expected
+
+
+def test_json_report_is_valid_and_complete(people_csv):
+    result = run("scan", people_csv, "--format", "json")
+    document = json.loads(result.output)
+    validate_report(document)
+    assert document["verdict"] == "fail"
+    assert document["metrics"]["records"] == 12
+    assert {c["name"] for c in document["columns"]} == {"full_name", "email", "zip", "sex", "diagnosis"}
+
+
+def test_sarif_has_physical_locations(people_csv):
+    document = json.loads(run("scan", people_csv, "--format", "sarif").output)
+    results = document["runs"][0]["results"]
+    assert results
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results)
+
+
+def test_markdown_and_output_file(tmp_path, people_csv):
+    target = tmp_path / "report.md"
+    result = run("scan", people_csv, "--format", "markdown", "-o", target)
+    assert result.exit_code == 1
+    assert target.read_text().startswith("## sharecheck scan: **FAIL**")
+
+
+def test_rules_command_lists_and_explains():
+    listing = run("rules")
+    assert listing.exit_code == 0 and "KA301" in listing.output and "ID101" in listing.output
+    explained = run("rules", "KA301")
+    assert "## Why is this bad?" in explained.output and "## Fix" in explained.output
+    assert run("rules", "XX999").exit_code == 2
+
+
+def _bad_inputs(tmp_path):
+    cases = {}
+    (tmp_path / "empty.csv").write_bytes(b"")
+    cases["empty"] = (tmp_path / "empty.csv", "empty")
+    (tmp_path / "header.csv").write_text("a,b,c\n")
+    cases["header-only"] = (tmp_path / "header.csv", "no data rows")
+    (tmp_path / "binary.csv").write_bytes(bytes(range(256)) * 8)
+    cases["binary"] = (tmp_path / "binary.csv", "binary")
+    (tmp_path / "ragged.csv").write_text("a,b\n1,2\n3,4,5\n6,7\n")
+    cases["ragged"] = (tmp_path / "ragged.csv", "more fields than the header")
+    (tmp_path / "quote.csv").write_text('a,b\n1,"open\n2,3\n')
+    cases["unclosed-quote"] = (tmp_path / "quote.csv", "never closed")
+    (tmp_path / "data.xyz").write_text("a,b\n1,2\n")
+    cases["unknown-extension"] = (tmp_path / "data.xyz", "unknown file type")
+    cases["missing"] = (tmp_path / "nope.csv", "no such file")
+    cases["directory"] = (tmp_path, "is a directory")
+    (tmp_path / "broken.json").write_text('{"a": [1, 2')
+    cases["broken-json"] = (tmp_path / "broken.json", "not valid JSON")
+    (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")
+    cases["broken-parquet"] = (tmp_path / "broken.parquet", "Parquet")
+    (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
+    cases["broken-excel"] = (tmp_path / "broken.xlsx", "Excel")
+    return cases
+
+
+BAD = ["empty", "header-only", "binary", "ragged", "unclosed-quote", "unknown-extension", "missing",
+       "directory", "broken-json", "broken-parquet", "broken-excel"]
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_input_is_one_clear_line_and_exit_2(tmp_path, case):
+    path, phrase = _bad_inputs(tmp_path)[case]
+    before = sha256(path) if path.is_file() else None
+    result = CliRunner().invoke(cli, ["scan", str(path)])
+    assert result.exit_code == 2, result.output
+    stderr = result.stderr if hasattr(result, "stderr") else result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("sharecheck: error:"), stderr
+    assert phrase in lines[0]
+    if before is not None:
+        assert sha256(path) == before
+
+
+def test_unknown_column_in_option_is_a_usage_error(people_csv):
+    result = CliRunner().invoke(cli, ["scan", str(people_csv), "--qi", "no_such_column"])
+    assert result.exit_code == 2
+    assert "no column named 'no_such_column'" in result.stderr
+
+
+def test_bad_option_values_exit_2(people_csv):
+    assert CliRunner().invoke(cli, ["scan", str(people_csv), "--fail-on", "sometimes"]).exit_code == 2
+    assert CliRunner().invoke(cli, ["scan", str(people_csv), "--role", "zip=villain"]).exit_code == 2
+    assert CliRunner().invoke(cli, ["scan"]).exit_code == 2
+
+
+def test_scanning_never_modifies_the_input(tmp_path, people):
+    for name, writer in {"p.csv": people.write_csv, "p.parquet": people.write_parquet}.items():
+        path = tmp_path / name
+        writer(path)
+        before = sha256(path)
+        run("scan", path, "--format", "json")
+        assert sha256(path) == before
+
+
+def test_console_script_runs_as_a_process(people_csv):
+    completed = subprocess.run([sys.executable, "-m", "sharecheck", "scan", str(people_csv), "--format", "json"],
+                               capture_output=True, text=True)
+    assert completed.returncode == 1
+    assert json.loads(completed.stdout)["verdict"] == "fail"
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom sharecheck.cli import cli\n"
+            "CliRunner().invoke(cli, ['--help'])\nCliRunner().invoke(cli, ['scan', '--help'])\n"
+            "heavy = [m for m in ('spacy', 'presidio_analyzer', 'sklearn', 'polars') if m in sys.modules]\n"
+            "print(','.join(heavy))")
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip() == ""

@@ -92,6 +92,13 @@ class _Candidate:
     examples: tuple[str, ...] = ()
 
 
+def hash_budget_seconds() -> float:
+    """Seconds all hash columns of one classification may spend hashing candidate spaces."""
+    from .pii.hashes import _config
+
+    return float(_config().get("budget_seconds", 30))
+
+
 @dataclass
 class _Context:
     nlp_model: str | None
@@ -105,13 +112,7 @@ def classify_columns(
     *,
     nlp_model: str | None = None,
 ) -> dict[str, ColumnClassification]:
-    from .pii.hashes import _config as hash_config
-
-    context = _Context(
-        nlp_model=nlp_model,
-        hash_deadline=time.monotonic() + float(hash_config().get("budget_seconds", 30)),
-        today=date.today(),
-    )
+    context = _Context(nlp_model=nlp_model, hash_deadline=time.monotonic() + hash_budget_seconds(), today=date.today())
     missing = [name for name in frame.columns if name not in profiles]
     if missing:
         profiles = {**profiles, **profile_frame(frame.select(missing))}
@@ -123,8 +124,16 @@ def classify_columns(
     return {name: _finish(name, candidate, profile) for name, (candidate, profile) in chosen.items()}
 
 
+# Contact data that a whole table shares (the tow yard's phone, the agency's address) belongs to
+# an institution; a person's contact data repeats only over that person's rows.
+_CONTACT_TYPES = frozenset({"phone", "email", "street_address", "url_personal"})
+
+
 def _finish(name: str, candidate: _Candidate, profile: ColumnProfile) -> ColumnClassification:
     role = candidate.role or default_role(candidate.semantic_type)
+    if role == "direct_identifier" and candidate.semantic_type in _CONTACT_TYPES and profile.distinct <= 10 and profile.non_null >= 500:
+        role = "other"
+        candidate.evidence.append(f"only {profile.distinct} distinct values over {profile.non_null:,} rows: an institution's contact, not people's")
     return ColumnClassification(
         column=name,
         role=role,
@@ -146,7 +155,7 @@ def _classify_column(series: pl.Series, profile: ColumnProfile, context: _Contex
     hints = match_column_name(profile.name)
     by_type = {hint.semantic_type: hint for hint in hints}
     candidates: list[_Candidate] = []
-    usable = [hint for hint in hints if _hint_is_head(hint, profile.name)]
+    usable = [hint for hint in hints if _hint_is_head(hint, profile.name) and _temporal_hint_fits(hint, profile)]
     if usable:
         hint = usable[0]
         candidates.append(_Candidate(hint.semantic_type, 0.3 + 0.3 * hint.score,
@@ -176,7 +185,7 @@ def _classify_column(series: pl.Series, profile: ColumnProfile, context: _Contex
 
 # Trailing tokens that qualify the head noun without changing what it is: street_no is a
 # street (number), pay_amount is pay, zip_cd is a zip.
-_QUALIFIERS = frozenset("no nr num number nbr id cd code desc description amount amt value val line flag 1 2 3 4 text".split())
+_QUALIFIERS = frozenset("no nr num number nbr id cd code desc description amount amt value val line flag name 1 2 3 4 text".split())
 
 
 def _hint_is_head(hint: NameHint, column: str) -> bool:
@@ -187,6 +196,11 @@ def _hint_is_head(hint: NameHint, column: str) -> bool:
         return True
     tokens = normalise_column_name(column).split("_")
     term = normalise_column_name(hint.term).split("_")
+    for preposition in ("of", "at", "for", "in", "on"):
+        # English puts the head before the preposition: precinct_of_occur is a precinct
+        if preposition in tokens[1:] and preposition not in term:
+            tokens = tokens[: tokens.index(preposition, 1)]
+            break
     while True:
         tail = tokens[-len(term):]
         if len(tokens) >= len(term) and (tail == term or (tail[:-1] == term[:-1] and tail[-1].startswith(term[-1]))):
@@ -194,6 +208,33 @@ def _hint_is_head(hint: NameHint, column: str) -> bool:
         if len(tokens) <= 1 or tokens[-1] not in _QUALIFIERS:
             return False
         tokens = tokens[:-1]
+
+
+_CALENDAR_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun "
+                            "january february march april may june july august september october november december "
+                            "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
+def _temporal_hint_fits(hint: NameHint, profile: ColumnProfile) -> bool:
+    """`trip_time_in_secs` and `Full or Part-Time` are not times, an `age` of 4,000 is no age:
+    a name whose type constrains numbers must fit the values."""
+    if hint.semantic_type in ("age", "birth_year") and profile.is_numeric and profile.numeric_range:
+        low, high = profile.numeric_range
+        return 0 <= low and high <= 130 if hint.semantic_type == "age" else 1870 <= low and high <= 2100
+    if hint.semantic_type not in ("date", "datetime", "time") or profile.granularity or profile.time_of_day:
+        return True
+    if profile.non_null == 0:
+        return True
+    if profile.is_numeric and profile.numeric_range:
+        low, high = profile.numeric_range
+        if hint.semantic_type == "time":
+            return 0 <= low and high <= 2400
+        return 0 <= low and high <= 2400 or 1800 <= low and high <= 2100 or high >= 10 ** 9
+    if profile.is_text:
+        sample = [value.strip().lower() for value in profile.sample[:200]]
+        calendar = sum(1 for value in sample if value in _CALENDAR_WORDS or re.match(r"^\d{1,2}(:\d{2})?( ?[ap]m)?$", value))
+        return bool(sample) and calendar >= 0.8 * len(sample)
+    return True
 
 
 def _agree(candidates: list[_Candidate], by_type: Mapping[str, NameHint]) -> _Candidate:
@@ -233,6 +274,9 @@ def _text_candidates(series: pl.Series, profile: ColumnProfile, by_type: Mapping
         return [digest]
     if profile.granularity or profile.time_of_day:
         out += _date_candidates(profile, by_type, context, _years_from_text(values))
+        if out and set(normalise_column_name(profile.name).split("_")) & _METADATA_TIME_TOKENS:
+            out[-1].role = "other"
+            out[-1].evidence.append("the column name says it records when the row was kept, not when something happened to someone")
         if out and out[-1].confidence >= 0.6:
             return out
     out += _pattern_candidates(text, values, profile, by_type)
@@ -335,7 +379,7 @@ def _value_set_candidates(text: pl.Series, profile: ColumnProfile, by_type: Mapp
     from .pii.recognizers import value_sets
 
     out = []
-    if profile.distinct > 25:
+    if profile.distinct > max(value_set.max_distinct for value_set in value_sets().values()):
         return out
     upper = text.str.strip_chars().str.to_uppercase()
     distinct = set(upper.unique().to_list())
@@ -356,6 +400,9 @@ def _value_set_candidates(text: pl.Series, profile: ColumnProfile, by_type: Mapp
     return out
 
 
+_METADATA_TIME_TOKENS = frozenset({"updated", "update", "modified", "load", "loaded", "extract", "extracted", "refresh", "ingested", "etl"})
+
+
 @lru_cache(maxsize=1)
 def _non_person_name_tokens() -> frozenset[str]:
     """Tokens that, in a column name, say the names in it belong to things (vocabulary.yaml)."""
@@ -370,23 +417,30 @@ def _name_candidates(values: list[str], profile: ColumnProfile, by_type: Mapping
 
     if profile.mean_words is not None and profile.mean_words > 6:
         return []
-    tokens = set(normalise_column_name(profile.name).split("_"))
-    if tokens & _non_person_name_tokens() and not ({"first_name", "last_name", "person_name"} & set(by_type)):
-        return []
     shares = name_shares(values[:PATTERN_SAMPLE])
     if not shares.values:
+        return []
+    tokens = set(normalise_column_name(profile.name).split("_"))
+    about_things = tokens & _non_person_name_tokens() and not ({"first_name", "last_name", "person_name"} & set(by_type))
+    if about_things and shares.full < 0.3:
+        # a pet's or a street's name is a given name or a surname often enough to fool the
+        # lists; the column's name settles it unless the values are plainly people's names
         return []
     out = []
     person_hint = by_type.get("person_name")
     described = f"{shares.full:.0%} of sampled values are given name + surname (census lists)"
+    persons = round(shares.full * shares.values)
     if person_hint:
         if shares.full >= 0.15:
             out.append(_Candidate("person_name", 0.6 + 0.35 * min(1.0, shares.full / 0.6), [described], share=shares.full))
+        elif shares.full >= 0.02 and persons >= 5:
+            # owners, applicants, licensees: mostly firms, but the individuals among them are named
+            out.append(_Candidate("person_name", 0.8, [f"{described}: individuals named among businesses"], share=shares.full))
         elif shares.blocked >= 0.4:
             # "Name" of a business, a station or a property: the values say what the name does not
             out.append(_Candidate("category", 0.75, [f"{shares.blocked:.0%} of sampled values are business, street or place names"],
                                   share=shares.blocked, role="other"))
-    elif shares.full >= 0.45 and shares.blocked < 0.3:
+    elif shares.full >= 0.3 or (shares.full >= 0.2 and shares.blocked < 0.1):
         out.append(_Candidate("person_name", 0.5 + 0.4 * shares.full, [described], share=shares.full))
     first_hint, last_hint = by_type.get("first_name"), by_type.get("last_name")
     if first_hint and shares.given + shares.full >= 0.3:
@@ -404,7 +458,8 @@ def _free_text_candidate(text: pl.Series, values: list[str], profile: ColumnProf
     if not (words >= 5 or (hinted and words >= 2.5)):
         return None
     # a column whose name says what the text is about (offence, health ...) keeps that meaning
-    if not hinted and any(hint.score >= 0.9 for hint in by_type.values()):
+    best = max(by_type.values(), key=lambda hint: hint.score, default=None)
+    if best and best.semantic_type != "free_text" and best.score >= 0.9:
         return None
     from .pii.freetext import scan_free_text
 
@@ -450,7 +505,7 @@ def _presidio_candidates(values: list[str], by_type: Mapping[str, NameHint], con
     return out
 
 
-_ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./#:-]{2,39}$")
+_ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./#:-]{1,29}( [A-Za-z0-9_./#:-]{1,10})?$")
 
 
 def _id_candidate(values: list[str], profile: ColumnProfile, by_type: Mapping[str, NameHint]) -> _Candidate | None:

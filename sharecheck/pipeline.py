@@ -31,7 +31,16 @@ class AnalysedRelease:
     profiles: Mapping[str, ColumnProfile]
     classifications: Mapping[str, ColumnClassification]
     columns: tuple[ColumnReport, ...]
-    aggregate_count_column: str | None = None
+    table_kind: Any = None  # sharecheck.table_kind.TableKind
+
+    @property
+    def is_aggregate(self) -> bool:
+        return self.table_kind is not None and self.table_kind.kind == "aggregate"
+
+    @property
+    def aggregate_count_column(self) -> str | None:
+        """The column counting people in an aggregate table (None when it counts things)."""
+        return self.table_kind.count_column if self.is_aggregate else None
 
     def columns_with_role(self, role: str) -> list[str]:
         return [column.name for column in self.columns if column.role == role]
@@ -117,11 +126,12 @@ def analyse(release: Release, options: Options) -> AnalysedRelease:
     classifications = classify_columns(frame, profiles, nlp_model=options.nlp_model)
     columns = assign_roles(release, frame, profiles, classifications, options)
     from .models.aggregate import detect_count_column
+    from .table_kind import TableKind, detect_table_kind
 
-    count_column = None if options.entity_id else detect_count_column(frame)
-    if count_column is not None:
-        columns = _aggregate_roles(columns, count_column, options)
-    return AnalysedRelease(release, frame, profiles, classifications, columns, count_column)
+    table_kind = TableKind("records") if options.entity_id or options.qi else detect_table_kind(frame, detect_count_column(frame))
+    if table_kind.kind == "aggregate" and table_kind.count_column:
+        columns = _aggregate_roles(columns, table_kind.count_column, options)
+    return AnalysedRelease(release, frame, profiles, classifications, columns, table_kind)
 
 
 def _aggregate_roles(columns, count_column: str, options: Options) -> tuple[ColumnReport, ...]:
@@ -165,7 +175,7 @@ def equivalent_columns(frame: pl.DataFrame, columns: list[str]) -> dict[str, lis
 def _assess(analysed: AnalysedRelease, options: Options, policy, aliases: dict[str, list[str]]):
     from .models import assess
 
-    if analysed.aggregate_count_column is not None:
+    if analysed.is_aggregate:
         return None
     hidden = {alias for group in aliases.values() for alias in group}
     return assess(
@@ -179,7 +189,7 @@ def _assess(analysed: AnalysedRelease, options: Options, policy, aliases: dict[s
 def scan_release(release: Release, options: Options) -> DatasetReport:
     analysed = analyse(release, options)
     policy = options.model_policy()
-    aliases = equivalent_columns(analysed.frame, analysed.quasi_identifiers) if analysed.aggregate_count_column is None else {}
+    aliases = {} if analysed.is_aggregate else equivalent_columns(analysed.frame, analysed.quasi_identifiers)
     assessment = _assess(analysed, options, policy, aliases)
     context = ScanContext(analysed=analysed, assessment=assessment, policy=policy, options=options)
     findings: list[Finding] = []
@@ -191,7 +201,7 @@ def scan_release(release: Release, options: Options) -> DatasetReport:
     return DatasetReport(
         name=release.name, location=release.location, format=release.format, records=analysed.frame.height,
         columns=analysed.columns, findings=tuple(findings), metrics=metrics,
-        kind="aggregate" if analysed.aggregate_count_column else "records",
+        kind="aggregate" if analysed.is_aggregate else "records",
         notes=release.notes, assessment=assessment.to_dict() if assessment is not None else {},
         summary=tuple(_summary_lines(analysed, assessment)),
     )
@@ -223,8 +233,10 @@ def _headline_metrics(analysed: AnalysedRelease, assessment, aliases: dict[str, 
         if assessment.persons is not None:
             metrics["persons"] = assessment.persons.n_persons
             metrics["person_k_anonymity"] = assessment.persons.k
-    if analysed.aggregate_count_column:
+    if analysed.is_aggregate:
         metrics["count_column"] = analysed.aggregate_count_column
+        metrics["table"] = analysed.table_kind.reason
+        metrics["about_people"] = analysed.table_kind.about_people
     if aliases:
         metrics["equivalent_columns"] = aliases
     return metrics

@@ -105,11 +105,11 @@ def join_overview(context, rule):
         verdict = "see the other LK6xx findings for what it reveals"
     else:
         area_side = a_name if pair.kind_a == "areas" else b_name if pair.kind_b == "areas" else None
-        verdict = (f"{area_side} describes areas or cells, not people, so no one is identified by it" if area_side
-                   else "neither release describes people, so no one is identified by it")
+        verdict = (f"No one is identified by it: {area_side} describes areas or cells, not people" if area_side
+                   else "No one is identified by it: neither release describes people")
     yield context.finding(
         rule,
-        f"{a_name} and {b_name} join on {_columns_text(pair)}: {_linked_sentence(pair)}. {verdict.capitalize()}.",
+        f"{a_name} and {b_name} join on {_columns_text(pair)}: {_linked_sentence(pair)}. {verdict[0].upper()}{verdict[1:]}.",
         columns=pair.plan_columns(), metrics=_link_metrics(pair), evidence=_evidence(pair),
     )
 

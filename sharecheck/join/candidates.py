@@ -166,7 +166,10 @@ def _kind(a: nz.ColumnForm, b: nz.ColumnForm) -> str:
         return TEMPORAL
     if a.role in _KEY_ROLES or b.role in _KEY_ROLES or a.form == nz.NAME or b.form == nz.NAME:
         return SHARED_KEY
-    if max(a.distinct_ratio, b.distinct_ratio) >= 0.9 and min(a.distinct, b.distinct) >= _UNTYPED_MIN_SHARED:
+    # A column unique per record is a key, unless it is a quasi-identifier that happens to be
+    # unique in a small release (birth dates of 200 patients): that is still a QI linkage.
+    not_qi = a.role not in ("quasi_identifier", "sensitive") and b.role not in ("quasi_identifier", "sensitive")
+    if not_qi and max(a.distinct_ratio, b.distinct_ratio) >= 0.9 and min(a.distinct, b.distinct) >= _UNTYPED_MIN_SHARED:
         return SHARED_KEY
     return QUASI_IDENTIFIER
 

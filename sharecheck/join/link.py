@@ -90,6 +90,7 @@ class Linker:
         self.window_seconds = int(round(window_minutes * 60))
         self.distance_m = distance_m
         self._spatial: dict[tuple[str, str], tuple] = {}
+        self._counts: dict[tuple[str, ...], np.ndarray] = {}
 
     def _sides(self, plan: tuple[Component, ...]) -> tuple[pl.DataFrame, pl.DataFrame, list[str], str | None]:
         left = {_A: np.arange(self.rows_a, dtype=np.int64)}
@@ -140,12 +141,20 @@ class Linker:
 
     def counts(self, plan: tuple[Component, ...]) -> np.ndarray:
         """For every A row, the number of B rows it links to."""
+        memo = tuple(sorted(c.label for c in plan))
+        if memo not in self._counts:
+            self._counts[memo] = self._count(plan)
+        return self._counts[memo]
+
+    def _count(self, plan: tuple[Component, ...]) -> np.ndarray:
         left, right, keys, time_key = self._sides(plan)
         if time_key is not None:
             per_row = self._window_pairs(left, right, keys, time_key).group_by(_A).agg(pl.len().alias("_sc_m"))
         elif keys:
             per_key = right.group_by(keys).agg(pl.len().alias("_sc_m"))
-            per_row = left.join(per_key, on=keys, how="inner").group_by(_A).agg(pl.col("_sc_m").sum())
+            per_row = left.join(per_key, on=keys, how="inner")
+            if "_sc_pb" in keys:  # one row per nearby point: add up
+                per_row = per_row.group_by(_A).agg(pl.col("_sc_m").sum())
         else:
             return np.zeros(self.rows_a, dtype=np.int64)
         counts = np.zeros(self.rows_a, dtype=np.int64)

@@ -58,12 +58,17 @@ class ColumnForm:
 
 
 def _folded_upper(series: pl.Series) -> pl.Series:
-    """Upper case, accents folded, runs of spaces collapsed: how two spellings meet."""
-    return (
-        series.cast(pl.String).str.normalize("NFKD").str.replace_all(r"\p{M}", "")
-        .str.to_uppercase().str.replace_all(r"\s+", " ").str.strip_chars()
-        .replace("", None)
-    )
+    """Upper case, accents folded, runs of spaces collapsed: how two spellings meet.
+
+    The Unicode and regex passes are the slow ones on a million values: they run only when some
+    value needs them."""
+    text = series.cast(pl.String)
+    if text.str.contains(r"[^\x00-\x7F]").any():
+        text = text.str.normalize("NFKD").str.replace_all(r"\p{M}", "")
+    text = text.str.to_uppercase()
+    if text.str.contains(r"\s\s|[\t\n\r]").any():
+        text = text.str.replace_all(r"\s+", " ")
+    return text.str.strip_chars().replace("", None)
 
 
 def text_form(series: pl.Series) -> tuple[pl.Series, tuple[str, ...]]:
@@ -155,14 +160,25 @@ def temporal_form(series: pl.Series) -> tuple[pl.Series, str, tuple[str, ...]] |
 
 
 def name_form(series: pl.Series) -> tuple[pl.Series, tuple[str, ...]]:
-    """'DOE, JOHN A', 'John Doe' and 'Doe John' all become the token set 'DOE JOHN'."""
+    """'DOE, JOHN A', 'John A. Doe' and 'Doe John A' all become the sorted token set 'A DOE JOHN';
+    `without_initials` drops the 'A' when only one side writes initials."""
     tokens = (
-        _folded_upper(series).str.replace_all(r"[^A-Z' -]+", " ").str.replace_all(r"[' -]+", " ")
+        _folded_upper(series).str.replace_all(r"['’]", "").str.replace_all(r"[^A-Z]+", " ")
         .str.strip_chars().str.split(" ")
     )
-    canonical = tokens.list.eval(pl.element().filter(pl.element().str.len_chars() > 1)).list.sort().list.join(" ")
+    canonical = tokens.list.eval(pl.element().filter(pl.element().str.len_chars() > 0)).list.sort().list.join(" ")
     return canonical.replace("", None).rename(series.name), (
-        "names reduced to their sorted tokens (order, commas, case and initials ignored)",)
+        "names reduced to their sorted tokens (order, commas and case ignored)",)
+
+
+def without_initials(values: pl.Series) -> pl.Series:
+    return (values.str.split(" ").list.eval(pl.element().filter(pl.element().str.len_chars() > 1))
+            .list.join(" ").replace("", None))
+
+
+def initials_share(values: pl.Series) -> float:
+    non_null = values.drop_nulls()
+    return float(non_null.str.contains(r"(^| )[A-Z]( |$)").mean()) if non_null.len() else 0.0
 
 
 def composite_name(first: pl.Series, last: pl.Series) -> tuple[pl.Series, tuple[str, ...]]:
@@ -238,6 +254,11 @@ def composite_name_form(first: pl.Series, last: pl.Series, role: str) -> ColumnF
 
 def common_domain(a: ColumnForm, b: ColumnForm) -> tuple[pl.Series, pl.Series, str, tuple[str, ...]] | None:
     """Both columns' values in one domain they can be compared in, or None when they cannot meet."""
+    if a.form == b.form == NAME:
+        # Both write middle initials: they tell namesakes apart. Only one does: an intruder drops them.
+        if min(initials_share(a.values), initials_share(b.values)) >= 0.2:
+            return a.values, b.values, NAME, ("middle initials kept (both releases write them)",)
+        return without_initials(a.values), without_initials(b.values), NAME, ("middle initials ignored",)
     if a.form == b.form:
         return a.values, b.values, a.form, ()
     if {a.form, b.form} == {DATE, DATETIME}:
@@ -248,8 +269,8 @@ def common_domain(a: ColumnForm, b: ColumnForm) -> tuple[pl.Series, pl.Series, s
             return None  # the year of an event is not the year of a birth
         return year_of(_as_date(a.values)), year_of(_as_date(b.values)), YEAR, ("birth year derived from birth date",)
     if TEXT in (a.form, b.form) and {a.form, b.form} <= {TEXT, POSTAL}:
-        left, _ = text_form(a.values)
-        right, _ = text_form(b.values)
+        left = a.values if a.form == TEXT else text_form(a.values)[0]
+        right = b.values if b.form == TEXT else text_form(b.values)[0]
         return left, right, TEXT, ("compared as text",)
     return None
 

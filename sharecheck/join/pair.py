@@ -228,31 +228,50 @@ def _compatible(plan: tuple[Component, ...], component: Component) -> bool:
     return component.kind not in (TEMPORAL, SPATIAL) or component.kind not in kinds
 
 
+def _score(counts: np.ndarray) -> tuple[int, float, int]:
+    linked = counts[counts > 0]
+    return int((linked == 1).sum()), float((1.0 / linked).sum()) if linked.size else 0.0, int(linked.size)
+
+
 def choose_plan(candidates, fa, fb, linker: Linker, settings: JoinSettings) -> tuple[Component, ...]:
+    """The intruder's link: grown greedily by unique links (then expected re-identifications).
+
+    A further column is kept when it singles out more records, or when (nearly) every linked
+    record agrees on it: a fact both releases hold about the same person. A column that only
+    looks alike breaks true links and is left out.
+    """
     forced = [c for c in candidates if c.forced]
     if forced:
         return tuple(make_component(c, fa, fb) for c in forced)
     pool = [make_component(c, fa, fb) for c in candidates[: settings.plan_pool]]
     plan: tuple[Component, ...] = ()
-    value = 0.0
+    current = (0, 0.0, 0)
     best_valid: tuple[Component, ...] = ()
-    best_valid_value = 0.0
     for _ in range(settings.plan_steps):
-        best_step, best_step_value = None, value
+        best_step, best_step_score = None, None
         for component in pool:
             if not _compatible(plan, component):
                 continue
             trial = plan + (component,)
-            counts = linker.counts(trial)
-            linked = counts[counts > 0]
-            trial_value = float((1.0 / linked).sum()) if linked.size else 0.0
-            if trial_value > best_step_value + 1e-9:
-                best_step, best_step_value = trial, trial_value
+            score = _score(linker.counts(trial))
+            if best_step_score is None or score[:2] > best_step_score[:2]:
+                best_step, best_step_score = trial, score
         if best_step is None:
             break
-        plan, value = best_step, best_step_value
-        if _valid(plan) and value > best_valid_value:
-            best_valid, best_valid_value = plan, value
+        unique, expected, linked = best_step_score
+        improves = unique > current[0] or (unique == current[0] and expected > current[1] + 1e-9)
+        # Nearly every linked record agrees on the column: a fact both releases hold about the same
+        # person. The few links it breaks were false ones (a namesake in another ZIP).
+        # Only worth it while some record still links to several.
+        ambiguous = current[2] > current[0]
+        agrees = bool(plan) and ambiguous and linked >= 0.95 * current[2] and linked > 0
+        # Time or place alone is not a link (see _valid): such a plan must take a further
+        # component even if it drops links, since those links were coincidences of the clock.
+        if not (improves or agrees or (plan and not _valid(plan) and linked > 0)):
+            break
+        plan, current = best_step, best_step_score
+        if _valid(plan):
+            best_valid = plan
     return best_valid
 
 
@@ -273,8 +292,13 @@ def _qualified_frame(analysed, rows: np.ndarray, columns) -> pl.DataFrame:
     return part.rename({column: f"{name}.{column}" for column in columns})
 
 
+_NAME_PARTS = {"person_name": "name", "first_name": "name", "last_name": "name"}
+
+
 def _direct_identifier_types(analysed) -> dict[str, str]:
-    return {c.name: c.semantic_type for c in analysed.columns if c.role == "direct_identifier"}
+    """Direct-identifier columns by what they reveal: a full name and first+last name are the same news."""
+    return {c.name: _NAME_PARTS.get(c.semantic_type, c.semantic_type) for c in analysed.columns
+            if c.role == "direct_identifier" or c.semantic_type in _NAME_PARTS}
 
 
 def _new_identifiers(source, target) -> tuple[str, ...]:
@@ -336,10 +360,9 @@ def combined_columns(a, b, plan) -> tuple[list[str], list[str], list[str], list[
 def _combined(a, b, plan, pairs: pl.DataFrame, policy, options) -> tuple[ClassMeasures, list[Disclosure]]:
     qis_a, qis_b, sens_a, sens_b = combined_columns(a, b, plan)
     rows_a, rows_b = pairs[_A].to_numpy(), pairs[_B].to_numpy()
-    frame = pl.concat([
-        _qualified_frame(a, rows_a, dict.fromkeys(qis_a + sens_a)),
-        _qualified_frame(b, rows_b, dict.fromkeys(qis_b + sens_b)),
-    ], how="horizontal")
+    parts = [_qualified_frame(side, rows, columns) for side, rows, columns in (
+        (a, rows_a, dict.fromkeys(qis_a + sens_a)), (b, rows_b, dict.fromkeys(qis_b + sens_b))) if columns]
+    frame = pl.concat(parts, how="horizontal") if parts else pl.DataFrame()
     qis = [f"{a.release.name}.{q}" for q in qis_a] + [f"{b.release.name}.{q}" for q in qis_b]
     measures = ClassMeasures.of(frame, qis, policy, options.null_mode)
     disclosures = []

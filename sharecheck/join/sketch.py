@@ -17,6 +17,10 @@ import polars as pl
 NUM_PERM = 128
 _SEED = 7
 _CHUNK = 65_536
+# Sketched columns keep the distinct values whose hash falls in the lowest 1/8 of the hash space.
+# The same rule on every column is a consistent sample: a shared value is kept on both sides or on
+# neither, so the samples' Jaccard estimates the columns' Jaccard, eight times faster.
+_SAMPLE_BELOW = np.uint64(2**61)
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +45,7 @@ def minhash(values: pl.Series):
 
     a, b = _permutations()
     hashes = value_hashes(values)
+    hashes = hashes[hashes < _SAMPLE_BELOW]
     signature = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for start in range(0, hashes.size, _CHUNK):

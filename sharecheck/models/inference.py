@@ -86,7 +86,7 @@ def predictability(
     if is_regression:
         y = target.cast(pl.Float64).to_numpy()
         splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
-        model = HistGradientBoostingRegressor(max_iter=60, categorical_features=categorical, random_state=seed)
+        model = HistGradientBoostingRegressor(max_iter=40, categorical_features=categorical, random_state=seed)
         score = cross_val_score(model, x, y, cv=splitter, scoring="r2").mean()
         baseline = cross_val_score(DummyRegressor(), x, y, cv=splitter, scoring="r2").mean()
         return InferenceResult(attribute, "regression", "r2", float(score), float(baseline), float(score - baseline), data.height, folds)
@@ -103,7 +103,7 @@ def predictability(
         if smallest >= n_splits
         else KFold(n_splits=folds, shuffle=True, random_state=seed)
     )
-    model = HistGradientBoostingClassifier(max_iter=60, categorical_features=categorical, random_state=seed)
+    model = HistGradientBoostingClassifier(max_iter=40, categorical_features=categorical, random_state=seed)
     score = cross_val_score(model, x, y, cv=splitter, scoring="accuracy").mean()
     baseline = cross_val_score(DummyClassifier(strategy="most_frequent"), x, y, cv=splitter, scoring="accuracy").mean()
     return InferenceResult(

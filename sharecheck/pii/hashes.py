@@ -30,6 +30,10 @@ from typing import Iterable, Iterator
 from .._resources import load_yaml
 
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+_B64_SHAPE = re.compile(r"^[A-Za-z0-9+/_-]{20,}={0,2}$")
+_MIXED = re.compile(r"[a-z]")
+_UPPER = re.compile(r"[A-Z]")
+_DIGIT = re.compile(r"[0-9]")
 _DIGEST = methodcaller("digest")
 _CHARSETS = {
     r"\d": string.digits, "[0-9]": string.digits, "[A-Z]": string.ascii_uppercase,
@@ -156,9 +160,12 @@ def digest_kind(values: Iterable[str]) -> tuple[str, str] | None:
         total += 1
         if _HEX.match(text):
             key = ("hex", len(text) // 2 if len(text) % 2 == 0 else -1)
-        else:
+        elif _B64_SHAPE.match(text) and _MIXED.search(text) and _UPPER.search(text) and _DIGIT.search(text):
+            # random bytes in base64 mix cases and digits; an IBAN or a code in capitals does not
             raw = _b64(text)
             key = ("base64", len(raw)) if raw is not None else ("none", 0)
+        else:
+            key = ("none", 0)
         lengths[key] = lengths.get(key, 0) + 1
     if not total:
         return None

@@ -94,6 +94,9 @@ class NameShares:
 def classify_value(value: str) -> str:
     """'full' | 'given' | 'surname' | 'blocked' | 'none' for one value."""
     words = tokens(value)
+    # "Dr" opens a name (title) but closes an address (Drive): leading titles go first
+    while words and words[0] in TITLES:
+        words = words[1:]
     if not words or len(words) > 7:
         return "none"
     if any(word in NON_PERSON_WORDS for word in words if len(word) > 1 or word == "&") or "&" in value:

@@ -11,7 +11,7 @@ from ..errors import RuleError
 from .checksums import VALIDATORS
 
 _KEYS = {"name", "entity", "semantic_type", "regex", "score", "validator", "specificity", "min_share",
-         "needs_name", "embedded", "context"}
+         "needs_name", "embedded", "prefix", "context"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class ValuePattern:
     min_share: float = 0.8
     needs_name: bool = False
     embedded: bool = False
+    prefix: bool = False
     context: tuple[str, ...] = ()
 
     @cached_property
@@ -39,6 +40,8 @@ class ValuePattern:
     def anchored(self) -> str:
         """Whole-value pattern for polars: the cell is this entity and nothing else."""
         flags, body = self._flags_and_body
+        if self.prefix:
+            return rf"{flags}^\s*(?:{body})"
         return rf"{flags}^\s*(?:{body})\s*$"
 
     @cached_property
@@ -96,6 +99,7 @@ def value_patterns() -> tuple[ValuePattern, ...]:
             score=float(raw.get("score", 0.5)), validator=raw.get("validator"),
             specificity=float(raw.get("specificity", 0.5)), min_share=float(raw.get("min_share", 0.8)),
             needs_name=bool(raw.get("needs_name", False)), embedded=bool(raw.get("embedded", False)),
+            prefix=bool(raw.get("prefix", False)),
             context=tuple(str(word) for word in raw.get("context") or ()),
         )
         try:

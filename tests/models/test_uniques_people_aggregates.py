@@ -118,7 +118,7 @@ def test_small_cells():
 
 def test_inference_detects_a_predictable_attribute():
     rng = np.random.default_rng(0)
-    n = 1500
+    n = 600
     zone = rng.integers(0, 5, n)
     frame = pl.DataFrame({
         "zone": [f"z{z}" for z in zone],

@@ -1,0 +1,77 @@
+"""The intruder's normalisation: different spellings of one value must meet, different values must not."""
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+from hypothesis import given, settings, strategies as st
+
+from sharecheck.join import normalise as nz
+from sharecheck.join.sketch import exact_overlap, minhash, sketched_overlap
+
+
+def test_zip_codes_zero_padded_and_zip4_cut():
+    as_text, _ = nz.postal_form(pl.Series(["02118", "2118", "02118-1234", " 2118 ", None]))
+    as_int, _ = nz.postal_form(pl.Series([2118, 90210]))
+    assert as_text.to_list() == ["02118", "02118", "02118", "02118", None]
+    assert as_int.to_list() == ["02118", "90210"]
+
+
+def test_sex_spellings_and_iso_codes():
+    words, _ = nz.sex_form(pl.Series(["Female", "male", "F", "M", "femme", "Homme", "X"]))
+    codes, steps = nz.sex_form(pl.Series([1, 2, 0, 1]))
+    assert words.to_list() == ["F", "M", "F", "M", "F", "M", None]
+    assert codes.to_list() == ["M", "F", None, "M"]
+    assert any("ISO 5218" in step for step in steps)
+
+
+def test_dates_in_different_formats_meet():
+    us = nz.temporal_form(pl.Series(["03/18/1994", "12/02/1972"]))
+    iso = nz.temporal_form(pl.Series([date(1994, 3, 18), date(1972, 12, 2)]))
+    assert us[1] == iso[1] == nz.DATE
+    assert us[0].to_list() == iso[0].to_list() == [date(1994, 3, 18), date(1972, 12, 2)]
+
+
+def test_timestamps_keep_minutes():
+    values, form, _ = nz.temporal_form(pl.Series(["2023-06-04 07:55", "2023-06-05 08:34"]))
+    assert form == nz.DATETIME
+    assert values.dt.minute().to_list() == [55, 34]
+
+
+def test_birth_year_derived_from_birth_date():
+    birth = nz.column_form(pl.Series("dob", ["1994-03-18", "1972-12-02"]), "birth_date", "quasi_identifier")
+    year = nz.column_form(pl.Series("yob", [1994, 1980]), "birth_year", "quasi_identifier")
+    a, b, domain, steps = nz.common_domain(birth, year)
+    assert domain == nz.YEAR and a.to_list() == [1994, 1972] and b.to_list() == [1994, 1980]
+    event = nz.column_form(pl.Series("visit", ["2023-03-18", "2023-12-02"]), "date", "quasi_identifier")
+    assert nz.common_domain(event, year) is None  # the year of a visit is not a birth year
+
+
+def test_name_orders_meet():
+    payroll = nz.column_form(pl.Series("employee_name", ["DOE, JOHN A", "O'NEIL,MARY", "Müller, Jürgen"]),
+                             "person_name", "direct_identifier")
+    register = nz.composite_name_form(pl.Series("first", ["John", "Mary", "Jurgen"]),
+                                      pl.Series("last", ["Doe", "O'Neil", "MULLER"]), "direct_identifier")
+    a, b, _, steps = nz.common_domain(payroll, register)
+    assert a.to_list() == b.to_list() and a[0] == "DOE JOHN" and "middle initials ignored" in steps
+    # Both sides write initials: they are kept, so J. Doe A and J. Doe B stay apart.
+    details = nz.column_form(pl.Series("Emp_Name", ["DOE,JOHN A", "DOE,JOHN B"]), "person_name", "direct_identifier")
+    earnings = nz.column_form(pl.Series("NAME", ["Doe, John A", "Doe,John B"]), "person_name", "direct_identifier")
+    a, b, _, _ = nz.common_domain(details, earnings)
+    assert a.to_list() == b.to_list() == ["A DOE JOHN", "B DOE JOHN"]
+
+
+def test_text_ignores_case_spacing_and_leading_zeros():
+    values, _ = nz.text_form(pl.Series(["  Ward  1 ", "ward 1", "007", "7"]))
+    assert values.to_list() == ["WARD 1", "WARD 1", "7", "7"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.integers(0, 10**6), min_size=50, max_size=400), st.sets(st.integers(0, 10**6), min_size=50, max_size=400))
+def test_minhash_containment_close_to_exact(left, right):
+    shared = set(list(left)[: len(left) // 2])
+    a = pl.Series([f"K{v}" for v in left])
+    b = pl.Series([f"K{v}" for v in (right | shared)])
+    exact = exact_overlap(a, b)
+    sketched = sketched_overlap(minhash(a), exact.distinct_a, minhash(b), exact.distinct_b)
+    assert abs(sketched.a_in_b - exact.a_in_b) < 0.25

@@ -123,6 +123,7 @@ def analyse(release: Release, options: Options) -> AnalysedRelease:
     _check_columns_exist(frame, options, release)
     log.info("%s: %d rows x %d columns read", release.name, frame.height, frame.width)
     profiles = profile_frame(frame)
+    log.info("%s: classifying columns", release.name)
     classifications = classify_columns(frame, profiles, nlp_model=options.nlp_model)
     columns = assign_roles(release, frame, profiles, classifications, options)
     from .models.aggregate import detect_count_column
@@ -190,6 +191,7 @@ def scan_release(release: Release, options: Options) -> DatasetReport:
     analysed = analyse(release, options)
     policy = options.model_policy()
     aliases = {} if analysed.is_aggregate else equivalent_columns(analysed.frame, analysed.quasi_identifiers)
+    log.info("%s: privacy models over %d quasi-identifiers", release.name, len(analysed.quasi_identifiers))
     assessment = _assess(analysed, options, policy, aliases)
     context = ScanContext(analysed=analysed, assessment=assessment, policy=policy, options=options)
     findings: list[Finding] = []

@@ -19,6 +19,10 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
+def _num(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def _failed(ctx: ScanContext, name: str, attribute: str | None = None):
     for check in ctx.assessment.checks:
         if check.name == name and check.attribute == attribute and not check.passed:
@@ -90,7 +94,11 @@ def reidentification_risk(ctx: ScanContext, rule) -> Iterable[Finding]:
         return
     risk = assessment.risk
     prosecutor = risk.prosecutor
-    note = "" if not risk.journalist_equals_prosecutor else " Without a population table, journalist and marketer risk are taken as equal to prosecutor risk."
+    if risk.journalist_equals_prosecutor:
+        note = " Without a population table, journalist and marketer risk are taken as equal to prosecutor risk."
+    else:
+        note = (f" Journalist risk ({risk.basis}): highest {risk.journalist.highest:.2f}, average "
+                f"{risk.journalist.average:.3f}.")
     yield ctx.finding(
         rule,
         f"Prosecutor re-identification risk: highest {prosecutor.highest:.2f}, average {prosecutor.average:.3f}; "
@@ -127,12 +135,17 @@ def l_diversity(ctx: ScanContext, rule) -> Iterable[Finding]:
         check = _failed(ctx, "recursive_cl_diversity", result.attribute) or _failed(ctx, "distinct_l_diversity", result.attribute)
         if check is None:
             continue
+        if not result.recursive_passes:
+            detail = (f"in {result.recursive_classes_failing:,} groups ({result.recursive_records_failing:,} records) "
+                      f"one value dominates (recursive ({ctx.policy.l_recursive_c:g},{result.recursive_l})-diversity "
+                      f"fails; distinct l = {result.distinct_l})")
+        else:
+            detail = (f"{result.distinct_classes_failing:,} groups ({result.distinct_records_failing:,} records) hold "
+                      f"fewer than {result.distinct_l_min} distinct values (distinct l = {result.distinct_l})")
         yield ctx.finding(
             rule,
-            f"'{result.attribute}' is not diverse within groups of {_columns_text(assessment.qis)}: in "
-            f"{result.recursive_classes_failing:,} groups ({result.recursive_records_failing:,} records) one value "
-            f"dominates (recursive ({ctx.policy.l_recursive_c:g},{result.recursive_l})-diversity fails; distinct l = "
-            f"{result.distinct_l}), so knowing a person's group reveals their {result.attribute}.",
+            f"'{result.attribute}' is not diverse within groups of {_columns_text(assessment.qis)}: {detail}, "
+            f"so knowing a person's group reveals their {result.attribute}.",
             columns=(*assessment.qis, result.attribute),
             metrics={"distinct_l": result.distinct_l, "entropy_l": result.entropy_l,
                      "recursive_min_c": result.recursive_min_c, "classes_failing": result.recursive_classes_failing,
@@ -161,15 +174,19 @@ def disclosure(ctx: ScanContext, rule) -> Iterable[Finding]:
     assessment = ctx.assessment
     if assessment is None:
         return
+    alpha = {result.attribute: result for result in assessment.alpha_k}
     for result in assessment.disclosure:
-        failed = _failed(ctx, "delta_disclosure", result.attribute) or _failed(ctx, "basic_beta_likeness", result.attribute)
+        failed = (_failed(ctx, "delta_disclosure", result.attribute) or _failed(ctx, "basic_beta_likeness", result.attribute)
+                  or _failed(ctx, "alpha_k_anonymity", result.attribute))
         if failed is None:
             continue
         yield ctx.finding(
             rule,
-            f"Groups shift the odds of '{result.attribute}' values too far: δ = {result.delta:.3f}, β = {result.basic_beta:.3f}.",
+            f"Groups shift the odds of '{result.attribute}' values too far: δ = {_num(result.delta)}, "
+            f"β = {_num(result.basic_beta)}, α = {_num(getattr(alpha.get(result.attribute), 'alpha', None))}.",
             columns=(*assessment.qis, result.attribute),
-            metrics={"delta": result.delta, "basic_beta": result.basic_beta, "enhanced_beta": result.enhanced_beta},
+            metrics={"delta": result.delta, "basic_beta": result.basic_beta, "enhanced_beta": result.enhanced_beta,
+                     "alpha": getattr(alpha.get(result.attribute), "alpha", None)},
         )
 
 

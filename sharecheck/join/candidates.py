@@ -16,7 +16,7 @@ import polars as pl
 
 from ..naming import match_column_name, normalise_column_name
 from . import normalise as nz
-from .sketch import exact_overlap, lsh_ensemble_pairs, minhash, sketched_overlap
+from .sketch import SAMPLE_FROM_DISTINCT, exact_overlap, lsh_ensemble_pairs, minhash, sketched_overlap
 
 SHARED_KEY, QUASI_IDENTIFIER, TEMPORAL, SPATIAL = "shared_key", "quasi_identifier", "temporal", "spatial"
 _KEY_ROLES = {"pseudonym", "direct_identifier"}
@@ -210,17 +210,19 @@ class CandidateSettings:
     min_containment: float
 
 
-def _sketch(forms: ReleaseForms, column: str, values: pl.Series, distinct: int):
-    key = (column, values.dtype)
+def _sketch(forms: ReleaseForms, column: str, values: pl.Series, distinct: int, sampled: bool):
+    key = (column, values.dtype, sampled)
     if key not in forms.sketches:
-        forms.sketches[key] = (minhash(values), distinct)
+        forms.sketches[key] = (minhash(values, sampled), distinct)
     return forms.sketches[key][0]
 
 
 def _overlap(fa: ReleaseForms, fb: ReleaseForms, a: nz.ColumnForm, b: nz.ColumnForm, va, vb, settings):
     distinct_a, distinct_b = va.drop_nulls().n_unique(), vb.drop_nulls().n_unique()
     if max(distinct_a, distinct_b) > settings.exact_distinct_max:
-        return sketched_overlap(_sketch(fa, a.name, va, distinct_a), distinct_a, _sketch(fb, b.name, vb, distinct_b), distinct_b)
+        sampled = min(distinct_a, distinct_b) > SAMPLE_FROM_DISTINCT
+        return sketched_overlap(_sketch(fa, a.name, va, distinct_a, sampled), distinct_a,
+                                _sketch(fb, b.name, vb, distinct_b, sampled), distinct_b)
     return exact_overlap(va, vb)
 
 
@@ -249,8 +251,9 @@ def _untyped_large_pairs(fa: ReleaseForms, fb: ReleaseForms, settings) -> set[tu
     large_a, large_b = large(fa), large(fb)
     if not large_a or not large_b:
         return None
-    sketches_a = {n: (_sketch(fa, n, f.values, f.distinct), f.distinct) for n, f in large_a.items()}
-    sketches_b = {n: (_sketch(fb, n, f.values, f.distinct), f.distinct) for n, f in large_b.items()}
+    sampled = min(f.distinct for f in [*large_a.values(), *large_b.values()]) > SAMPLE_FROM_DISTINCT
+    sketches_a = {n: (_sketch(fa, n, f.values, f.distinct, sampled), f.distinct) for n, f in large_a.items()}
+    sketches_b = {n: (_sketch(fb, n, f.values, f.distinct, sampled), f.distinct) for n, f in large_b.items()}
     threshold = _UNTYPED_MIN_CONTAINMENT * 0.8  # the ensemble's own error should not drop a true key
     forward = lsh_ensemble_pairs(sketches_a, sketches_b, threshold)
     backward = {(a, b) for b, a in lsh_ensemble_pairs(sketches_b, sketches_a, threshold)}

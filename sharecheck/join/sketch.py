@@ -17,10 +17,11 @@ import polars as pl
 NUM_PERM = 128
 _SEED = 7
 _CHUNK = 65_536
-# Sketched columns keep the distinct values whose hash falls in the lowest 1/8 of the hash space.
-# The same rule on every column is a consistent sample: a shared value is kept on both sides or on
-# neither, so the samples' Jaccard estimates the columns' Jaccard, eight times faster.
+# Very large columns keep the distinct values whose hash falls in the lowest 1/8 of the hash space.
+# Applied to both columns of a comparison it is a consistent sample: a shared value is kept on both
+# sides or on neither, so the samples' Jaccard estimates the columns' Jaccard, eight times faster.
 _SAMPLE_BELOW = np.uint64(2**61)
+SAMPLE_FROM_DISTINCT = 400_000
 
 
 @lru_cache(maxsize=1)
@@ -39,13 +40,14 @@ def value_hashes(values: pl.Series) -> np.ndarray:
     return distinct.hash(seed=_SEED).to_numpy()
 
 
-def minhash(values: pl.Series):
+def minhash(values: pl.Series, sampled: bool = False):
     """A datasketch MinHash of the column's distinct values, computed without a Python loop per value."""
     from datasketch import MinHash
 
     a, b = _permutations()
     hashes = value_hashes(values)
-    hashes = hashes[hashes < _SAMPLE_BELOW]
+    if sampled:
+        hashes = hashes[hashes < _SAMPLE_BELOW]
     signature = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for start in range(0, hashes.size, _CHUNK):

@@ -21,6 +21,10 @@ from .rules import default_rules, select_rules
 
 log = logging.getLogger("sharecheck")
 
+# Semantic types that only ever describe a person (rules/semantic_types.yaml, about: person).
+_PERSON_TYPES = {"person_name", "first_name", "last_name", "birth_date", "birth_year", "age", "age_group", "sex",
+                 "race", "marital_status", "education", "occupation", "nationality", "language", "household_size"}
+
 
 @dataclass(frozen=True)
 class AnalysedRelease:
@@ -53,18 +57,44 @@ class AnalysedRelease:
     def sensitive(self) -> list[str]:
         return self.columns_with_role("sensitive")
 
+    @property
+    def about_people(self) -> bool:
+        """Does any column describe a person? A table of trees with ZIP codes and coordinates does not.
+
+        Place and time alone do not make a release about people; a person attribute, an
+        identifier, a sensitive value or free text (which hides people) does.
+        """
+        if self.is_aggregate:
+            return self.table_kind.about_people
+        for column in self.columns:
+            if column.role in ("direct_identifier", "sensitive"):
+                return True
+            # An ID that repeats follows one entity through many rows; a row key (tree_id) does not.
+            if column.role == "pseudonym" and (column.semantic_type == "hash" or self.profiles[column.name].uniqueness < 0.95):
+                return True
+            if column.semantic_type in _PERSON_TYPES or column.semantic_type == "free_text":
+                return True
+        return False
+
     def column(self, name: str) -> ColumnReport:
         return next(column for column in self.columns if column.name == name)
+
+
+def _safe_name(name: str, position: int) -> str:
+    # polars reads "*" and "^...$" in pl.col() as patterns; such a header would select other columns.
+    if name == "*" or (name.startswith("^") and name.endswith("$")) or not name.strip():
+        return f"column_{position + 1}"
+    return name
 
 
 def collect(release: Release) -> pl.DataFrame:
     """Materialise a release once; parse errors that polars defers surface here, as input errors."""
     try:
-        if release.fits_in_memory:
-            return release.frame.collect()
-        return release.frame.collect(engine="streaming")
+        frame = release.frame.collect() if release.fits_in_memory else release.frame.collect(engine="streaming")
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"{release.location}: {describe_parse_error(exc)}") from None
+    renamed = {name: _safe_name(name, i) for i, name in enumerate(frame.columns) if _safe_name(name, i) != name}
+    return frame.rename(renamed) if renamed else frame
 
 
 def _check_columns_exist(frame: pl.DataFrame, options: Options, release: Release) -> None:
@@ -129,7 +159,7 @@ def analyse(release: Release, options: Options) -> AnalysedRelease:
     from .models.aggregate import detect_count_column
     from .table_kind import TableKind, detect_table_kind
 
-    table_kind = TableKind("records") if options.entity_id or options.qi else detect_table_kind(frame, detect_count_column(frame))
+    table_kind = TableKind("records") if options.entity_id or options.qi else detect_table_kind(frame, detect_count_column(frame), columns)
     if table_kind.kind == "aggregate" and table_kind.count_column:
         columns = _aggregate_roles(columns, table_kind.count_column, options)
     return AnalysedRelease(release, frame, profiles, classifications, columns, table_kind)
@@ -199,14 +229,24 @@ def scan_release(release: Release, options: Options) -> DatasetReport:
         from .detectors import REGISTRY
 
         findings.extend(REGISTRY[rule.detector].run(context, rule))
+    if not analysed.about_people:
+        findings = [_as_note(finding) for finding in findings]
     metrics = _headline_metrics(analysed, assessment, aliases)
     return DatasetReport(
         name=release.name, location=release.location, format=release.format, records=analysed.frame.height,
         columns=analysed.columns, findings=tuple(findings), metrics=metrics,
         kind="aggregate" if analysed.is_aggregate else "records",
+        about_people=analysed.about_people,
         notes=release.notes, assessment=assessment.to_dict() if assessment is not None else {},
         summary=tuple(_summary_lines(analysed, assessment)),
     )
+
+
+def _as_note(finding: Finding) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, severity="info", message=finding.message + " No column describes a person (only places, "
+                   "times and things), so this is a note, not a risk to people.")
 
 
 def _headline_metrics(analysed: AnalysedRelease, assessment, aliases: dict[str, list[str]]) -> dict[str, Any]:
@@ -235,10 +275,10 @@ def _headline_metrics(analysed: AnalysedRelease, assessment, aliases: dict[str, 
         if assessment.persons is not None:
             metrics["persons"] = assessment.persons.n_persons
             metrics["person_k_anonymity"] = assessment.persons.k
+    metrics["about_people"] = analysed.about_people
     if analysed.is_aggregate:
         metrics["count_column"] = analysed.aggregate_count_column
         metrics["table"] = analysed.table_kind.reason
-        metrics["about_people"] = analysed.table_kind.about_people
     if aliases:
         metrics["equivalent_columns"] = aliases
     return metrics

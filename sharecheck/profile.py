@@ -168,8 +168,9 @@ def profile_frame(frame: pl.DataFrame, *, sample: pl.DataFrame | None = None) ->
     if not frame.width:
         return {}
     stats = frame.select(
-        [pl.col(name).null_count().alias(f"{index}_nulls") for index, name in enumerate(frame.columns)]
-        + [pl.col(name).n_unique().alias(f"{index}_distinct") for index, name in enumerate(frame.columns)]
+        # pl.nth, not pl.col: a header such as "*" or "^x$" would be read as a pattern.
+        [pl.nth(index).null_count().alias(f"{index}_nulls") for index in range(frame.width)]
+        + [pl.nth(index).n_unique().alias(f"{index}_distinct") for index in range(frame.width)]
     ).row(0, named=True) if rows else {}
     sample = sample if sample is not None else sample_frame(frame)
     profiles = {}

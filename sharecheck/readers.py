@@ -179,7 +179,9 @@ def _read_delimited(path: Path) -> Release:
         raise InputError(f"{path}: a quoted field is never closed; check the quoting")
     decimal_comma = uses_decimal_comma(text, delimiter)
     source = str(path) if encoding == "utf-8" else _transcode_to_utf8(path, encoding)
-    lazy = pl.scan_csv(source, separator=delimiter, infer_schema=False, null_values=NULL_TOKENS)
+    # Lossy UTF-8: one stray byte deep in a large file must not stop the scan (the sniffed head
+    # was valid UTF-8); it becomes U+FFFD in that one cell.
+    lazy = pl.scan_csv(source, separator=delimiter, infer_schema=False, null_values=NULL_TOKENS, encoding="utf8-lossy")
     try:
         header = lazy.collect_schema().names()
         first = lazy.head(1).collect()

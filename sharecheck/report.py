@@ -46,6 +46,7 @@ class DatasetReport:
     findings: tuple[Finding, ...]
     metrics: Mapping[str, Any]
     kind: str = "records"  # records | aggregate
+    about_people: bool = True
     notes: tuple[str, ...] = ()
     assessment: Mapping[str, Any] = field(default_factory=dict)
     summary: tuple[str, ...] = ()  # plain-words lines for the top of the report
@@ -56,6 +57,7 @@ class DatasetReport:
             "location": self.location,
             "format": self.format,
             "kind": self.kind,
+            "about_people": self.about_people,
             "records": self.records,
             "notes": list(self.notes),
             "summary": list(self.summary),

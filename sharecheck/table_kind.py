@@ -40,15 +40,29 @@ def _is_count(series: pl.Series) -> bool:
     return values.len() > 0 and bool((values >= 0).all())
 
 
-def detect_table_kind(frame: pl.DataFrame, record_count_column: str | None) -> TableKind:
-    """`record_count_column` is what sharecheck.models.aggregate found (a cross-tabulation)."""
+# Columns that can label a cell of a table of counts. A name, an ID or an income never does.
+_DIMENSION_TYPES = {"postal_code", "place", "street", "date", "datetime", "time", "age_group", "sex", "race",
+                    "category", "unknown", "marital_status", "education", "occupation", "employer", "nationality",
+                    "language", "birth_year", "count", "measure", "household_size", "health", "offence"}
+
+
+def detect_table_kind(frame: pl.DataFrame, record_count_column: str | None, columns=()) -> TableKind:
+    """`record_count_column` is what sharecheck.models.aggregate found (a cross-tabulation);
+    `columns` are the column reports (role, semantic type) of the release."""
+    personal = [c.name for c in columns if c.role in ("direct_identifier", "pseudonym")]
+    if personal:
+        # A table that names or tracks people is a table of records, whatever numbers it holds.
+        return TableKind("records")
+    semantic = {c.name: c.semantic_type for c in columns}
     if record_count_column is not None:
         dimensions = tuple(c for c in frame.columns if c != record_count_column)
         # A cross-tabulation of records is taken to count people unless told otherwise.
         return TableKind("aggregate", record_count_column, dimensions, True,
                          f"'{record_count_column}' counts the rows of a cross-tabulation")
-    measures = [c for c in frame.columns if frame.schema[c].is_numeric()]
+    measures = [c for c in frame.columns if frame.schema[c].is_numeric() and semantic.get(c) not in ("postal_code", "place")]
     dimensions = [c for c in frame.columns if c not in measures]
+    if any(semantic.get(d, "unknown") not in _DIMENSION_TYPES for d in dimensions):
+        return TableKind("records")
     if not dimensions or not measures or frame.height < 2:
         return TableKind("records")
     if frame.select(dimensions).is_duplicated().any():

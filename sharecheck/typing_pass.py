@@ -15,8 +15,8 @@ _BOOLEAN = r"^(?i)(true|false)$"
 _MAX_INTEGER_DIGITS = 15
 
 
-def _float_text(column: str, decimal_comma: bool) -> pl.Expr:
-    text = pl.col(column).str.strip_chars()
+def _float_text(position: int, decimal_comma: bool) -> pl.Expr:
+    text = pl.nth(position).str.strip_chars()
     if decimal_comma:
         return text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
     return text
@@ -24,13 +24,14 @@ def _float_text(column: str, decimal_comma: bool) -> pl.Expr:
 
 def refine_types(frame: pl.LazyFrame, *, decimal_comma: bool = False) -> pl.LazyFrame:
     schema = frame.collect_schema()
-    text_columns = [name for name, dtype in schema.items() if dtype == pl.String]
+    # Columns are addressed by position: a header such as "*" or "^x$" would be read as a pattern.
+    text_columns = [(position, name) for position, (name, dtype) in enumerate(schema.items()) if dtype == pl.String]
     if not text_columns:
         return frame
     checks = []
     float_pattern = _FLOAT_COMMA if decimal_comma else _FLOAT_POINT
-    for index, name in enumerate(text_columns):
-        value = pl.col(name).str.strip_chars()
+    for index, (position, _name) in enumerate(text_columns):
+        value = pl.nth(position).str.strip_chars()
         present = value.is_not_null() & (value != "")
         checks += [
             present.sum().alias(f"n{index}"),
@@ -46,14 +47,14 @@ def refine_types(frame: pl.LazyFrame, *, decimal_comma: bool = False) -> pl.Lazy
         # Unparseable input surfaces later with a clear error at the first real pass.
         return frame
     casts = []
-    for index, name in enumerate(text_columns):
+    for index, (position, name) in enumerate(text_columns):
         present = counts[f"n{index}"]
         if present == 0 or counts[f"z{index}"]:
             continue
         if counts[f"i{index}"] == present:
-            casts.append(pl.col(name).str.strip_chars().cast(pl.Int64, strict=False))
+            casts.append(pl.nth(position).str.strip_chars().cast(pl.Int64, strict=False).alias(name))
         elif counts[f"f{index}"] == present and counts[f"d{index}"]:
-            casts.append(_float_text(name, decimal_comma).cast(pl.Float64, strict=False).alias(name))
+            casts.append(_float_text(position, decimal_comma).cast(pl.Float64, strict=False).alias(name))
         elif counts[f"b{index}"] == present:
-            casts.append(pl.col(name).str.to_lowercase().str.strip_chars().eq("true").alias(name))
+            casts.append(pl.nth(position).str.to_lowercase().str.strip_chars().eq("true").alias(name))
     return frame.with_columns(casts) if casts else frame

@@ -9,7 +9,7 @@ lowers it, so it is left out without any rule about names.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -43,6 +43,8 @@ def side_kind(analysed) -> str:
     """people: records describe persons; records: unit records of events or objects;
     areas: one row per area or cell (count tables, facts about ZIP codes), which a join can attach
     to a person without identifying anyone."""
+    if any(c.role == "direct_identifier" for c in analysed.columns):
+        return "people"  # a count table never names anyone; a misread count column must not hide names
     if analysed.aggregate_count_column is not None:
         return "areas"
     if about_people(analysed):

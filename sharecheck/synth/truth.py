@@ -110,7 +110,8 @@ def release_truth(release: PlannedRelease) -> dict:
     else:
         expected = class_summary(release.frame, release.qis)
     risks = [_risk_entry(risk) for risk in release.risks]
-    small_k = release.about_people and not release.count_column and release.qis and expected["k_anonymity"] < SAFE_K
+    k = expected.get("k_anonymity")
+    small_k = release.about_people and not release.count_column and k is not None and k < SAFE_K
     if small_k:
         # Measured, not planted by hand: any release about people that is not k>=5 carries the risk.
         risks.append(_risk_entry(Risk(f"{release.name}-k-anonymity", "k_anonymity", tuple(release.qis), {

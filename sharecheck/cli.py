@@ -160,11 +160,15 @@ def scan(paths, fmt, output, verbose, quiet, debug, **kwargs) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--on", "on", multiple=True, metavar="A_COL=B_COL", help="Force a join column pair (two releases only).")
+@click.option("--window-minutes", type=click.FloatRange(0, min_open=True), help="Timestamps this close link (default 5).")
+@click.option("--distance-m", type=click.FloatRange(0, min_open=True), help="Points this close link (default 100 m).")
+@click.option("--max-k", type=click.IntRange(1), help="'Linked to at most k' counts up to this k (default: policy k - 1).")
 @_common_options
-def join(paths, on, fmt, output, verbose, quiet, debug, **kwargs) -> None:
+def join(paths, on, window_minutes, distance_m, max_k, fmt, output, verbose, quiet, debug, **kwargs) -> None:
     """Check whether releases joined together identify people (each pair, and the chain)."""
     _setup_logging(verbose, quiet)
     settings = _settings(kwargs)
+    settings.update(window_minutes=window_minutes, distance_m=distance_m, max_k=max_k)
     config = kwargs.get("config")
 
     def action() -> int:

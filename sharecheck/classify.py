@@ -96,7 +96,7 @@ def hash_budget_seconds() -> float:
     """Seconds all hash columns of one classification may spend hashing candidate spaces."""
     from .pii.hashes import _config
 
-    return float(_config().get("budget_seconds", 30))
+    return float(_config().get("budget_seconds", 12))
 
 
 @dataclass

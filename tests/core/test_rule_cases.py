@@ -63,3 +63,11 @@ def test_rule_case(rule_case):
 def test_every_scan_rule_has_cases():
     scan_rules = {code for code, rule in default_rules().items() if rule.scope == "scan"}
     assert scan_rules - set(CASES) == set()
+
+
+@pytest.fixture(autouse=True)
+def _short_hash_budget(monkeypatch):
+    # A salted digest is searched until the budget runs out; two seconds prove the point here.
+    import sharecheck.classify
+
+    monkeypatch.setattr(sharecheck.classify, "hash_budget_seconds", lambda: 2.0)

@@ -78,8 +78,32 @@ def _sorted(findings) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.code, f.dataset, f.columns)))
 
 
+class FindingsSummary:
+    """Verdict and tallies shared by every report kind; needs `findings` and `fail_on`."""
+
+    findings: tuple[Finding, ...]
+    fail_on: str
+
+    @property
+    def verdict(self) -> str:
+        return _verdict(self.findings, self.fail_on)
+
+    def counts(self) -> dict[str, int]:
+        counts = {severity: 0 for severity in SEVERITY_RANK}
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+    def flatten(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(code, dataset, columns) triples: compact assertions in tests, as frictionless does."""
+        return [(f.code, f.dataset, f.columns) for f in self.findings]
+
+    def codes(self, severity: str | None = None) -> set[str]:
+        return {f.code for f in self.findings if severity is None or f.severity == severity}
+
+
 @dataclass(frozen=True)
-class Report:
+class Report(FindingsSummary):
     """The result of `sharecheck.scan`: one section per table that was read."""
 
     datasets: tuple[DatasetReport, ...]
@@ -91,10 +115,6 @@ class Report:
     @property
     def findings(self) -> tuple[Finding, ...]:
         return _sorted(finding for dataset in self.datasets for finding in dataset.findings)
-
-    @property
-    def verdict(self) -> str:
-        return _verdict(self.findings, self.fail_on)
 
     @property
     def columns(self) -> tuple[ColumnReport, ...]:
@@ -110,16 +130,6 @@ class Report:
             "k_anonymity": min(ks) if ks else None,
             "quasi_identifiers": sorted({f"{d.name}.{q}" for d in self.datasets for q in d.metrics.get("quasi_identifiers", [])}),
         }
-
-    def counts(self) -> dict[str, int]:
-        counts = {severity: 0 for severity in SEVERITY_RANK}
-        for finding in self.findings:
-            counts[finding.severity] += 1
-        return counts
-
-    def flatten(self) -> list[tuple[str, str, tuple[str, ...]]]:
-        """(code, dataset, columns) triples: compact assertions in tests, as frictionless does."""
-        return [(f.code, f.dataset, f.columns) for f in self.findings]
 
     def to_dict(self) -> dict[str, Any]:
         return {

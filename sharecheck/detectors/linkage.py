@@ -114,36 +114,29 @@ def join_overview(context, rule):
     )
 
 
-def shared_key_linkage(context, rule):
+def _linkage_finding(context, rule, plan_kind: str, describe):
+    """One finding when the chosen join is of `plan_kind` and singles out enough of A's records."""
     pair = context.pair
-    if pair is None or not pair.links or not pair.about_people or pair.plan_kind != "shared_key":
+    if pair is None or not pair.links or not pair.about_people or pair.plan_kind != plan_kind:
         return
     m = pair.metrics()
     if m["linked_exactly_one"] == 0 or m["linked_unique_share"] < rule.params["min_unique_share"]:
         return
     a_name, b_name = _names(pair)
-    yield context.finding(
-        rule,
+    yield context.finding(rule, describe(pair, a_name, b_name), columns=pair.plan_columns(),
+                          metrics=_link_metrics(pair), evidence=_evidence(pair))
+
+
+def shared_key_linkage(context, rule):
+    yield from _linkage_finding(context, rule, "shared_key", lambda pair, a_name, b_name: (
         f"{_columns_text(pair)} hold the same identifiers in {a_name} and {b_name}: {_linked_sentence(pair)}. "
-        f"Each link hands {a_name}'s record {_what_b_adds(pair) or 'the other release'} from {b_name}.",
-        columns=pair.plan_columns(), metrics=_link_metrics(pair), evidence=_evidence(pair),
-    )
+        f"Each link hands {a_name}'s record {_what_b_adds(pair) or 'the other release'} from {b_name}."))
 
 
 def quasi_identifier_linkage(context, rule):
-    pair = context.pair
-    if pair is None or not pair.links or not pair.about_people or pair.plan_kind != "quasi_identifier":
-        return
-    m = pair.metrics()
-    if m["linked_exactly_one"] == 0 or m["linked_unique_share"] < rule.params["min_unique_share"]:
-        return
-    a_name, b_name = _names(pair)
-    yield context.finding(
-        rule,
+    yield from _linkage_finding(context, rule, "quasi_identifier", lambda pair, a_name, b_name: (
         f"The quasi-identifiers {_columns_text(pair)} single people out across the releases: {_linked_sentence(pair)}. "
-        f"Each link attaches {_what_b_adds(pair) or 'the other record'} from {b_name} to a record of {a_name}.",
-        columns=pair.plan_columns(), metrics=_link_metrics(pair), evidence=_evidence(pair),
-    )
+        f"Each link attaches {_what_b_adds(pair) or 'the other record'} from {b_name} to a record of {a_name}."))
 
 
 def identifiers_on_sensitive(context, rule):

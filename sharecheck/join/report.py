@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .. import __version__
-from ..findings import SEVERITY_RANK, Finding
-from ..report import SCHEMA_VERSION, _sorted, _verdict
+from ..findings import Finding
+from ..report import SCHEMA_VERSION, FindingsSummary, _sorted
 from .candidates import JoinCandidate
 
 
@@ -42,7 +42,7 @@ class PairResult:
 
 
 @dataclass(frozen=True)
-class JoinReport:
+class JoinReport(FindingsSummary):
     datasets: tuple[JoinDataset, ...]
     findings: tuple[Finding, ...]
     metrics: Mapping[str, Any]
@@ -56,22 +56,6 @@ class JoinReport:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "findings", _sorted(self.findings))
-
-    @property
-    def verdict(self) -> str:
-        return _verdict(self.findings, self.fail_on)
-
-    def counts(self) -> dict[str, int]:
-        counts = {severity: 0 for severity in SEVERITY_RANK}
-        for finding in self.findings:
-            counts[finding.severity] += 1
-        return counts
-
-    def flatten(self) -> list[tuple[str, str, tuple[str, ...]]]:
-        return [(f.code, f.dataset, f.columns) for f in self.findings]
-
-    def codes(self, severity: str | None = None) -> set[str]:
-        return {f.code for f in self.findings if severity is None or f.severity == severity}
 
     def to_dict(self) -> dict[str, Any]:
         document = {

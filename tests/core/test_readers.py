@@ -123,3 +123,16 @@ def test_datapackage_refuses_remote_paths(tmp_path):
 def test_reading_is_lazy_for_csv(tmp_path, people):
     path = write_formats(people, tmp_path)["csv"]
     assert isinstance(read_release(path).frame, pl.LazyFrame)
+
+
+def test_type_proposed_from_first_rows_is_confirmed_on_every_row(tmp_path):
+    # Numeric for 25,000 rows, then a code with a letter and a ZIP with a leading zero.
+    lines = ["code,zip,amount"] + [f"{i},{10000 + i % 80000},{i}.5" for i in range(25_000)]
+    lines += ["A17,01234,3.25"]
+    path = tmp_path / "late.csv"
+    path.write_text("\n".join(lines) + "\n")
+    frame = read_release(path).frame.collect()
+    assert frame.schema["code"] == pl.String
+    assert frame.schema["zip"] == pl.String
+    assert frame.schema["amount"] == pl.Float64
+    assert frame["code"][-1] == "A17" and frame["zip"][-1] == "01234"

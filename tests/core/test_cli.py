@@ -159,3 +159,28 @@ def test_help_does_not_import_heavy_libraries():
             "print(','.join(heavy))")
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == ""
+
+
+def test_a_wide_release_scans(tmp_path):
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(3)
+    frame = pl.DataFrame({f"measure_{i}": rng.integers(0, 4, 300) for i in range(1500)})
+    path = tmp_path / "wide.csv"
+    frame.write_csv(path)
+    result = run("scan", path, "--format", "json")
+    assert result.exit_code in (0, 1)
+    assert json.loads(result.output)["metrics"]["columns"] == 1500
+
+
+def test_join_command_exit_codes(tmp_path, people, safe_table):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    people.select("zip", "sex", "diagnosis").write_csv(a)
+    people.select("full_name", "zip", "sex").write_csv(b)
+    result = run("join", a, b, "--format", "json")
+    assert result.exit_code == 1
+    validate_report(json.loads(result.output))
+    assert CliRunner().invoke(cli, ["join", str(a)]).exit_code == 2
+    assert CliRunner().invoke(cli, ["join", str(a), str(tmp_path / "missing.csv")]).exit_code == 2
+    assert CliRunner().invoke(cli, ["join", str(a), str(b), "--on", "nope=zip"]).exit_code == 2

@@ -18,6 +18,8 @@ _EXPORTS = {
     "read_release": ("sharecheck.readers", "read_release"),
     "read_releases": ("sharecheck.readers", "read_releases"),
     "check_join": ("sharecheck.join", "check_join"),
+    "Catalogue": ("sharecheck.catalogue", "Catalogue"),
+    "check_against_catalogue": ("sharecheck.catalogue", "check_against_catalogue"),
     "SharecheckError": ("sharecheck.errors", "SharecheckError"),
     "InputError": ("sharecheck.errors", "InputError"),
     "UsageError": ("sharecheck.errors", "UsageError"),

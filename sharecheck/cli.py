@@ -186,6 +186,76 @@ def join(paths, on, window_minutes, distance_m, max_k, fmt, output, verbose, qui
     sys.exit(_run(action, debug))
 
 
+@cli.group()
+def catalogue() -> None:
+    """Index a portal's releases and check a new release against all of them."""
+
+
+_INDEX_OPTION = click.option("--index", "index_path", type=click.Path(dir_okay=False), default="sharecheck-catalogue.sqlite",
+                             show_default=True, help="The catalogue index (an SQLite file).")
+
+
+@catalogue.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_INDEX_OPTION
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("--debug", is_flag=True, hidden=True)
+def catalogue_index(paths, index_path, quiet, debug) -> None:
+    """Add releases (files or folders) to the index; unchanged files are skipped."""
+    _setup_logging(not quiet, quiet)
+
+    def action() -> int:
+        from .catalogue import Catalogue
+
+        with Catalogue(index_path) as index:
+            added = index.add(paths)
+            total = len(index.releases())
+        skipped = f"; {len(index.skipped)} files skipped (unreadable)" if index.skipped else ""
+        click.echo(f"{len(added)} releases indexed or refreshed; {total} in {index_path}{skipped}")
+        return EXIT_PASS
+
+    sys.exit(_run(action, debug))
+
+
+@catalogue.command("list")
+@_INDEX_OPTION
+def catalogue_list(index_path) -> None:
+    """List the indexed releases."""
+
+    def action() -> int:
+        from .catalogue import Catalogue, _existing
+
+        with Catalogue(_existing(index_path)) as index:
+            for release in index.releases():
+                about = "people" if release.about_people else "things"
+                click.echo(f"{release.name:40} {release.records:>10,} records  {release.kind:9} about {about}  {release.path}")
+        return EXIT_PASS
+
+    sys.exit(_run(action, False))
+
+
+@catalogue.command("check")
+@click.argument("path", type=click.Path())
+@_INDEX_OPTION
+@click.option("--max-partners", type=click.IntRange(1), default=10, show_default=True,
+              help="Run the full join check on this many best-matching indexed releases.")
+@_common_options
+def catalogue_check(path, index_path, max_partners, fmt, output, verbose, quiet, debug, **kwargs) -> None:
+    """Check a new release against every indexed release it could be joined with."""
+    _setup_logging(verbose, quiet)
+    settings = _settings(kwargs)
+    config = kwargs.get("config")
+
+    def action() -> int:
+        from .catalogue import check_against_catalogue
+
+        report = check_against_catalogue(path, index_path, max_partners=max_partners, config=config,
+                                         **{k: v for k, v in settings.items() if v not in (None, (), {})})
+        return _emit(report, fmt, output, verbose)
+
+    sys.exit(_run(action, debug))
+
+
 @cli.command()
 @click.argument("code", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

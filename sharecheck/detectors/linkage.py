@@ -3,6 +3,8 @@
 people, what becomes known about them, and which column to drop or coarsen in which release."""
 from __future__ import annotations
 
+from ..classify import semantic_types
+
 from ._base import Detector
 
 # How to take the linking power out of a column, by what it holds.
@@ -114,6 +116,31 @@ def join_overview(context, rule):
     )
 
 
+def _coincidence(pair) -> tuple[str, str] | None:
+    """(severity, reason) when a quasi-identifier link pairs records that merely share a place or a day.
+
+    A link identifies when it runs through a fact about a person (birth date, sex, age, name ...)
+    between two releases about people. Linking a person to a record about a thing (a tree in the
+    same ZIP code) tells nothing about them; matching only a ZIP code or an event date between two
+    releases about people identifies them only if both releases cover the same people.
+    """
+    if pair.plan_kind != "quasi_identifier":
+        return None
+    if pair.kind_a != "people" or pair.kind_b != "people":
+        return "info", (" One release describes things, not people: a person matched to a thing in the same "
+                        "place or on the same day is not identified by it.")
+    types = semantic_types()
+    person_link = any(
+        types.get(_semantic(pair.a, c.candidate.a_column), {}).get("about") == "person"
+        or types.get(_semantic(pair.b, c.candidate.b_column), {}).get("about") == "person"
+        for c in pair.plan
+    )
+    if person_link:
+        return None
+    return "warning", (" No fact about a person is in the link (only places or event dates), so these are matches "
+                       "of place or day; they identify people only if both releases cover the same people.")
+
+
 def _linkage_finding(context, rule, plan_kind: str, describe):
     """One finding when the chosen join is of `plan_kind` and singles out enough of A's records."""
     pair = context.pair
@@ -123,8 +150,13 @@ def _linkage_finding(context, rule, plan_kind: str, describe):
     if m["linked_exactly_one"] == 0 or m["linked_unique_share"] < rule.params["min_unique_share"]:
         return
     a_name, b_name = _names(pair)
-    yield context.finding(rule, describe(pair, a_name, b_name), columns=pair.plan_columns(),
-                          metrics=_link_metrics(pair), evidence=_evidence(pair))
+    message, severity = describe(pair, a_name, b_name), None
+    weak = _coincidence(pair)
+    if weak:
+        severity, note = weak
+        message += note
+    yield context.finding(rule, message, columns=pair.plan_columns(), metrics=_link_metrics(pair),
+                          evidence=_evidence(pair), severity=severity)
 
 
 def shared_key_linkage(context, rule):
@@ -153,11 +185,13 @@ def identifiers_on_sensitive(context, rule):
         ids = ", ".join(f"`{i}`" for i in identifiers)
         total = target.frame.height
         columns = [f"{target.release.name}.{s}" for s in target.sensitive] + [f"{source.release.name}.{i}" for i in identifiers]
+        weak = _coincidence(pair)
         yield context.finding(
             rule,
             f"Joining on {_columns_text(pair)} puts {ids} from {source.release.name} next to {sensitive} of "
             f"{attached:,} of {total:,} records of {target.release.name} ({_percent(attached / total)}), each linked to "
-            f"exactly one record: the sensitive values get a name.",
+            f"exactly one record: the sensitive values get a name.{weak[1] if weak else ''}",
+            severity=weak[0] if weak else None,
             columns=columns,
             metrics={"records_named": attached, "records": total, "share": round(attached / total, 6),
                      "identifiers": list(identifiers), "sensitive": list(target.sensitive)},

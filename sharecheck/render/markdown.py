@@ -12,6 +12,9 @@ def render_markdown(document: dict) -> str:
     lines = [f"## sharecheck {document['kind']}: **{verdict}**", "",
              f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes "
              f"(policy `{document['policy']}`, fail on `{document['fail_on']}`).", ""]
+    for partner in document.get("partners", []):
+        lines.append(f"- partner `{partner['release']}` (score {partner['score']:.2f}): "
+                     + ", ".join(f"`{c['new']}`~`{c['indexed']}`" for c in partner["shared_columns"][:4]))
     for dataset in document.get("datasets", []):
         lines.append(f"### {dataset['name']} ({dataset.get('records', 0):,} records)")
         for line in dataset.get("summary", []):

@@ -30,8 +30,11 @@ def render_text(document: dict, *, color: bool = False, width: int = 80, verbose
     console.print(head)
     if document["kind"] == "join":
         _join_overview(console, document)
-    for dataset in document.get("datasets", []):
-        _dataset_section(console, dataset, verbose, show_columns=document["kind"] != "join")
+    if document["kind"] == "catalogue":
+        _catalogue_overview(console, document)
+    else:
+        for dataset in document.get("datasets", []):
+            _dataset_section(console, dataset, verbose, show_columns=document["kind"] == "scan")
     findings = document["findings"]
     if findings:
         console.print()
@@ -70,6 +73,27 @@ def _join_overview(console: Console, document: dict) -> None:
             elif isinstance(value, list):
                 value = ", ".join(map(str, value))
             console.print(f"  {key.replace('_', ' ')}: {value}")
+
+
+def _catalogue_overview(console: Console, document: dict) -> None:
+    metrics = document["metrics"]
+    console.print()
+    console.print(f"  {metrics['indexed_releases']} releases indexed; {metrics['candidate_partners']} share joinable "
+                  f"values with {document['datasets'][0]['name']}; {metrics['partners_checked']} checked, "
+                  f"{metrics['identifying_partners']} identify people")
+    checked = {entry["release"]: entry for entry in document.get("checked", [])}
+    if not document.get("partners"):
+        return
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold", padding=(0, 1))
+    table.add_column("partner", overflow="fold", max_width=28)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("shared columns", overflow="fold", max_width=30)
+    table.add_column("verdict", no_wrap=True)
+    for partner in document["partners"]:
+        shared = ", ".join(f"{c['new']}~{c['indexed']}" for c in partner["shared_columns"][:4])
+        verdict = checked.get(partner["release"], {}).get("verdict", "not checked")
+        table.add_row(partner["release"], f"{partner['score']:.2f}", shared, verdict)
+    console.print(table)
 
 
 def _dataset_section(console: Console, dataset: dict, verbose: bool, show_columns: bool) -> None:

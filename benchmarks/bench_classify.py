@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 from _results import SHARED_DATASETS, machine_line, update_section  # noqa: E402
 
 from sharecheck.classify import classify_columns, default_role  # noqa: E402
-from sharecheck.pipeline import collect  # noqa: E402
+from sharecheck.pipeline import collect, safe_column_name  # noqa: E402
 from sharecheck.profile import profile_frame  # noqa: E402
 from sharecheck.readers import read_release  # noqa: E402
 
@@ -40,6 +40,11 @@ PRESIDIO_STRUCTURED_ROWS = 200  # rows sampled per table for its accuracy run (i
 
 def load_frame(path: Path) -> pl.DataFrame:
     return collect(read_release(path))
+
+
+def label_names(path: Path) -> dict[str, str]:
+    """Labels use the file's headers; sharecheck renames a blank or pattern-like header (see collect)."""
+    return {name: safe_column_name(name, i) for i, name in enumerate(read_release(path).columns)}
 
 
 def scores(pairs: list[tuple[str, str]]) -> dict[str, tuple[float, float, int]]:
@@ -129,8 +134,9 @@ def main() -> None:
         classified = classify_columns(frame, profile_frame(frame))
         our_seconds += time.perf_counter() - started
         cells += frame.height * frame.width
+        renamed = label_names(SHARED_DATASETS / relative)
         for column, label in columns.items():
-            predicted = classified[column]
+            predicted = classified[renamed.get(column, column)]
             ours.append((label["role"], predicted.role))
             if predicted.role != label["role"]:
                 mistakes.append(f"{relative} :: {column}: labelled {label['role']}, got {predicted.role} ({predicted.semantic_type})")

@@ -33,6 +33,7 @@ from _results import SHARED_DATASETS, machine_line, update_section  # noqa: E402
 import sharecheck  # noqa: E402
 from sharecheck.synth import generate_city  # noqa: E402
 
+from sharecheck.pipeline import safe_column_name  # noqa: E402
 from sharecheck.synth.scoring import ROLES, evaluate_city, role_scores, timed  # noqa: E402
 
 
@@ -62,8 +63,9 @@ def evaluate_real(labels_path: Path) -> dict | None:
         seconds += elapsed
         rows += report.metrics.get("records") or 0
         predicted = {column.name: column for column in report.columns}
+        renamed = {name: safe_column_name(name, i) for i, name in enumerate(sharecheck.read_release(path).columns)}
         for column, meta in (columns or {}).items():
-            column_report = predicted.get(column)
+            column_report = predicted.get(renamed.get(column, column))
             if "role" in meta:
                 pairs.append((meta["role"], column_report.role if column_report else "missing"))
             if "semantic_type" in meta:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import polars as pl
@@ -80,7 +80,7 @@ class AnalysedRelease:
         return next(column for column in self.columns if column.name == name)
 
 
-def _safe_name(name: str, position: int) -> str:
+def safe_column_name(name: str, position: int) -> str:
     # polars reads "*" and "^...$" in pl.col() as patterns; such a header would select other columns.
     if name == "*" or (name.startswith("^") and name.endswith("$")) or not name.strip():
         return f"column_{position + 1}"
@@ -93,7 +93,7 @@ def collect(release: Release) -> pl.DataFrame:
         frame = release.frame.collect() if release.fits_in_memory else release.frame.collect(engine="streaming")
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"{release.location}: {describe_parse_error(exc)}") from None
-    renamed = {name: _safe_name(name, i) for i, name in enumerate(frame.columns) if _safe_name(name, i) != name}
+    renamed = {name: safe_column_name(name, i) for i, name in enumerate(frame.columns) if safe_column_name(name, i) != name}
     return frame.rename(renamed) if renamed else frame
 
 

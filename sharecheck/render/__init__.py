@@ -4,7 +4,7 @@ They read the same dict the JSON schema validates, so every format says the same
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 FORMATS = ("text", "json", "sarif", "markdown")
 

@@ -1,7 +1,6 @@
 import math
 
 import numpy as np
-import pandas as pd
 import polars as pl
 import pytest
 from scipy.optimize import linprog

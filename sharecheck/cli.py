@@ -258,14 +258,14 @@ def catalogue_check(path, index_path, max_partners, fmt, output, verbose, quiet,
 
 @cli.command()
 @click.argument("code", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def rules(code, fmt) -> None:
     """List the rules, or explain one (sharecheck rules KA301)."""
 
     def action() -> int:
         from .rule_docs import explain_rule, list_rules
 
-        click.echo(explain_rule(code, fmt) if code else list_rules(fmt), nl=False)
+        click.echo(explain_rule(code, "json" if fmt == "json" else "text") if code else list_rules(fmt), nl=False)
         return EXIT_PASS
 
     sys.exit(_run(action, False))

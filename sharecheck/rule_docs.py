@@ -10,6 +10,12 @@ from .rules import default_rules
 
 def list_rules(fmt: str = "text") -> str:
     rules = default_rules()
+    if fmt == "markdown":
+        lines = ["| code | name | severity | what it finds |", "|---|---|---|---|"]
+        for rule in rules.values():
+            status = "" if rule.status == "stable" else f" ({rule.status})"
+            lines.append(f"| `{rule.code}` | {rule.name}{status} | {rule.severity} | {rule.summary} |")
+        return "\n".join(lines) + "\n"
     if fmt == "json":
         return json.dumps([_rule_dict(rule) for rule in rules.values()], indent=2) + "\n"
     lines = [f"{'code':6} {'severity':8} {'status':8} name — summary"]

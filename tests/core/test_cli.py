@@ -184,3 +184,22 @@ def test_join_command_exit_codes(tmp_path, people, safe_table):
     assert CliRunner().invoke(cli, ["join", str(a)]).exit_code == 2
     assert CliRunner().invoke(cli, ["join", str(a), str(tmp_path / "missing.csv")]).exit_code == 2
     assert CliRunner().invoke(cli, ["join", str(a), str(b), "--on", "nope=zip"]).exit_code == 2
+
+
+def test_readme_rule_table_is_current():
+    import re
+    from pathlib import Path
+
+    from sharecheck.rule_docs import list_rules
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- rules:start[^>]*-->\n(.*?)<!-- rules:end -->", readme, re.S)
+    assert block, "README lost its generated rule table"
+    assert block.group(1) == list_rules("markdown"), "regenerate with: sharecheck rules --format markdown"
+
+
+def test_every_rule_has_its_documentation():
+    from sharecheck.rules import default_rules
+
+    for rule in default_rules().values():
+        assert rule.summary and rule.why and rule.fix and rule.references, rule.code

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
 from ._freq import FrequencyTable
@@ -28,14 +27,17 @@ class EncodedClasses:
     weights: np.ndarray  # records per class
 
 
+def _dense_codes(series: pl.Series) -> np.ndarray:
+    """0..card-1 for the distinct values (in sorted order), -1 for null: polars' dense rank."""
+    if series.dtype in (pl.Null, pl.Object) or isinstance(series.dtype, (pl.List, pl.Struct, pl.Array)):
+        series = series.cast(pl.String, strict=False)
+    ranks = series.rank(method="dense")
+    return (ranks.fill_null(0).cast(pl.Int64) - 1).to_numpy()
+
+
 def encode_column(series: pl.Series) -> tuple[np.ndarray, int]:
     """Dense codes 0..card-1 with null as a code of its own."""
-    if series.dtype == pl.String:
-        physical = series.cast(pl.Categorical).to_physical()
-        codes, _ = pd.factorize(physical.to_numpy(), use_na_sentinel=True)
-    else:
-        codes, _ = pd.factorize(series.to_physical().to_numpy(), use_na_sentinel=True)
-    codes = codes.astype(np.int64, copy=False)
+    codes = _dense_codes(series.to_physical() if series.dtype == pl.Categorical else series)
     card = int(codes.max()) + 1 if codes.size else 0
     if (codes < 0).any():
         codes = np.where(codes < 0, card, codes)
@@ -55,8 +57,8 @@ def encode_classes(table: FrequencyTable) -> EncodedClasses:
 
 
 def densify(keys: np.ndarray) -> tuple[np.ndarray, int]:
-    codes, uniques = pd.factorize(keys)
-    return codes.astype(np.int64, copy=False), len(uniques)
+    codes = _dense_codes(pl.Series(keys))
+    return codes, int(codes.max()) + 1 if codes.size else 0
 
 
 def combine(prefix: np.ndarray, prefix_card: int, codes: np.ndarray, card: int) -> tuple[np.ndarray, int]:

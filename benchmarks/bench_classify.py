@@ -148,7 +148,8 @@ def main() -> None:
     if not args.skip_presidio:
         for relative, columns in labels.items():
             roles = presidio_structured_roles(frames[relative], PRESIDIO_STRUCTURED_ROWS)
-            theirs.extend((label["role"], roles[column]) for column, label in columns.items())
+            renamed = label_names(SHARED_DATASETS / relative)
+            theirs.extend((label["role"], roles[renamed.get(column, column)]) for column, label in columns.items())
         for relative in FULL_TABLE_FILES:
             frame = frames[relative]
             started = time.perf_counter()

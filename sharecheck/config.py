@@ -26,6 +26,8 @@ class Options:
     entity_id: str | None = None
     population_size: int | None = None
     sampling_fraction: float | None = None
+    population_table: str | None = None  # a file with the same QIs: population class sizes F_i
+    hierarchies: Mapping[str, str] = field(default_factory=dict)  # sensitive column -> ARX-style hierarchy CSV
     select: tuple[str, ...] = ()
     ignore_rules: tuple[str, ...] = ()
     preview: bool = True
@@ -131,7 +133,7 @@ def resolve_options(config: str | Path | None = None, **explicit: Any) -> Option
     for key, value in explicit.items():
         if value is None or value == () or value == [] or value == {}:
             continue
-        if key in ("thresholds", "roles"):
+        if key in ("thresholds", "roles", "hierarchies"):
             merged[key] = {**merged.get(key, {}), **value}
         else:
             merged[key] = value

@@ -203,14 +203,51 @@ def equivalent_columns(frame: pl.DataFrame, columns: list[str]) -> dict[str, lis
     return groups
 
 
+def _population_table(options: Options, qis: list[str]) -> pl.DataFrame | None:
+    """The population the release samples, with the same quasi-identifiers (journalist risk)."""
+    if not options.population_table:
+        return None
+    from .readers import read_release
+
+    frame = collect(read_release(options.population_table))
+    missing = [q for q in qis if q not in frame.columns]
+    if missing:
+        raise UsageError(f"{options.population_table}: the population table lacks the quasi-identifiers "
+                         f"{', '.join(missing)}")
+    return frame.select(qis)
+
+
+def _hierarchies(options: Options, sensitive: list[str]) -> dict[str, list[list[str]]] | None:
+    """ARX-style hierarchies (leaf; more general; ...; root, one row per value) for t-closeness."""
+    if not options.hierarchies:
+        return None
+    import csv
+
+    loaded = {}
+    for column, path in options.hierarchies.items():
+        if column not in sensitive:
+            raise UsageError(f"hierarchy for {column!r}: it is not a sensitive attribute of this release")
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                sample = handle.read(4096)
+                handle.seek(0)
+                delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+                loaded[column] = [row for row in csv.reader(handle, delimiter=delimiter) if row]
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot read hierarchy: {exc.strerror}") from None
+    return loaded
+
+
 def _assess(analysed: AnalysedRelease, options: Options, policy, aliases: dict[str, list[str]]):
     from .models import assess
 
     if analysed.is_aggregate:
         return None
     hidden = {alias for group in aliases.values() for alias in group}
+    qis = [q for q in analysed.quasi_identifiers if q not in hidden]
     return assess(
-        analysed.frame, [q for q in analysed.quasi_identifiers if q not in hidden], analysed.sensitive, policy=policy,
+        analysed.frame, qis, analysed.sensitive, policy=policy,
+        population=_population_table(options, qis), hierarchies=_hierarchies(options, analysed.sensitive),
         entity_id=options.entity_id, population_size=options.population_size,
         sampling_fraction=options.sampling_fraction, null_mode=options.null_mode,
         max_msu_size=options.max_msu_size, inference=options.inference, seed=options.seed,

@@ -124,3 +124,37 @@ def test_k_is_computed_over_detected_quasi_identifiers(people):
 def test_scan_accepts_lazy_frames_and_names_them(people):
     report = sharecheck.scan(people.lazy(), name="residents")
     assert report.datasets[0].name == "residents"
+
+
+def test_population_table_gives_journalist_risk(tmp_path):
+    import polars as pl
+
+    sample = pl.DataFrame({"age_group": ["20-39"] * 6 + ["40-59"] * 6, "sex": ["F", "M"] * 6})
+    # The population holds each (age group, sex) class 30 times: journalist risk is 1/30.
+    pl.concat([sample] * 10).write_csv(tmp_path / "population.csv")
+    report = sharecheck.scan(sample, qi=["age_group", "sex"], population_table=str(tmp_path / "population.csv"))
+    risk = report.datasets[0].assessment["risk"]
+    assert risk["basis"] == "population_table"
+    assert risk["journalist"]["highest"] == pytest.approx(1 / 30)
+    assert risk["prosecutor"]["highest"] == pytest.approx(1 / 3)
+
+
+def test_population_table_must_hold_the_quasi_identifiers(tmp_path, safe_table):
+    (tmp_path / "population.csv").write_text("sex\nF\nM\n")
+    with pytest.raises(UsageError, match="lacks the quasi-identifiers"):
+        sharecheck.scan(safe_table, qi=["age_group", "sex"], population_table=str(tmp_path / "population.csv"))
+
+
+def test_hierarchy_makes_t_closeness_hierarchical(tmp_path):
+    import polars as pl
+
+    frame = pl.DataFrame({"age_group": ["20-39"] * 5 + ["40-59"] * 5, "sex": ["F"] * 5 + ["M"] * 5,
+                          "diagnosis": ["flu", "flu", "flu", "flu", "flu", "asthma", "asthma", "asthma", "asthma", "asthma"]})
+    (tmp_path / "h.csv").write_text("flu;respiratory;*\nasthma;respiratory;*\n")
+    plain = sharecheck.scan(frame, qi=["age_group", "sex"], sensitive=["diagnosis"])
+    tree = sharecheck.scan(frame, qi=["age_group", "sex"], sensitive=["diagnosis"], hierarchies={"diagnosis": str(tmp_path / "h.csv")})
+    # Equal-distance EMD: each class differs from the table by 1/2. In the hierarchy flu and
+    # asthma are siblings under one parent of a height-2 tree: the distance halves to 1/4.
+    assert plain.datasets[0].assessment["t_closeness"][0]["t"] == pytest.approx(0.5)
+    closeness = tree.datasets[0].assessment["t_closeness"][0]
+    assert closeness["distance"] == "hierarchical" and closeness["t"] == pytest.approx(0.25)

@@ -46,3 +46,8 @@ class Finding:
             "fix": self.fix,
             "fingerprint": self.fingerprint,
         }
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """`1 record`, `2 records`, with thousands separators."""
+    return f"{count:,} {noun if count == 1 else (plural_form or noun + 's')}"

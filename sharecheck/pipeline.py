@@ -12,12 +12,17 @@ from .classify import ColumnClassification, classify_columns, default_role, sema
 from .config import Options, resolve_options
 from .detectors._base import ScanContext
 from .errors import InputError, UsageError
-from .findings import Finding
+from .findings import Finding, plural
 from .profile import ColumnProfile, profile_frame
 from .readers import describe_parse_error, read_releases
 from .release import Release, release_from_frame
 from .report import ColumnReport, DatasetReport, Report
 from .rules import default_rules, select_rules
+
+
+def _records(count: int) -> str:
+    return plural(count, "record")
+
 
 log = logging.getLogger("sharecheck")
 
@@ -332,7 +337,7 @@ def _summary_lines(analysed: AnalysedRelease, assessment) -> list[str]:
     msu = assessment.msu
     if msu is not None and msu.groups:
         for group in msu.groups[:5]:
-            lines.append(f"{{{', '.join(group.columns)}}} singles out {group.records:,} records ({group.share:.1%}).")
+            lines.append(f"{{{', '.join(group.columns)}}} singles out {_records(group.records)} ({group.share:.1%}).")
     elif assessment.qis:
         k = assessment.k_anonymity.k
         lines.append(f"No record is unique on {{{', '.join(assessment.qis)}}}; the smallest group holds {k} records.")

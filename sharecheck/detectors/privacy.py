@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..findings import Finding
+from ..findings import Finding, plural
 from ._base import Detector, ScanContext
+
+
+def _records(count: int) -> str:
+    return plural(count, "record")
 
 
 def _columns_text(columns) -> str:
@@ -196,8 +200,8 @@ def unique_combinations(ctx: ScanContext, rule) -> Iterable[Finding]:
     if msu is None or not msu.groups:
         return
     groups = msu.groups[: rule.params["max_groups"]]
-    lines = "; ".join(f"{_columns_text(group.columns)}: {group.records:,} records ({_pct(group.share)})" for group in groups)
-    top = sorted(msu.contributions, key=lambda c: -c.score_share)[:3]
+    lines = "; ".join(f"{_columns_text(group.columns)}: {_records(group.records)} ({_pct(group.share)})" for group in groups)
+    top = [c for c in sorted(msu.contributions, key=lambda c: -c.score_share) if c.score_share > 0][:3]
     blame = ", ".join(f"'{c.column}' ({c.score_share:.0%})" for c in top)
     yield ctx.finding(
         rule,

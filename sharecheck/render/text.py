@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -46,16 +47,17 @@ def render_text(document: dict, *, color: bool = False, width: int = 80, verbose
         if len(document.get("datasets", [])) > 1:
             line.append(f"  [{finding['dataset']}]")
         console.print(line)
-        console.print(Text(finding["message"]), overflow="fold")
+        console.print(Padding(Text(finding["message"]), (0, 0, 0, 2), expand=False), overflow="fold")
         examples = (finding.get("evidence") or {}).get("examples")
         if examples:
-            console.print(Text(f"  e.g. {', '.join(map(str, examples))}", style="dim"))
+            console.print(Padding(Text("e.g. " + "  ".join(f"'{example}'" for example in examples), style="dim"), (0, 0, 0, 2), expand=False))
         if finding.get("fix"):
-            console.print(Text(f"  fix: {finding['fix']}", style="dim"))
+            console.print(Padding(Text(f"fix: {finding['fix']}", style="dim"), (0, 0, 0, 2), expand=False))
     if not findings:
         console.print()
         console.print("No findings: nothing in this release stands out under the policy.")
-    return buffer.getvalue()
+    # rich pads wrapped lines to the full width; trailing blanks only bloat files and diffs.
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
 def _join_overview(console: Console, document: dict) -> None:
@@ -103,7 +105,7 @@ def _dataset_section(console: Console, dataset: dict, verbose: bool, show_column
     console.print(Text(f"{dataset['name']} ({dataset.get('format', '')},{kind} {dataset.get('records', 0):,} records, "
                        f"{len(dataset.get('columns', []))} columns{notes})", style="bold"))
     for line in dataset.get("summary", []):
-        console.print(Text(f"  • {line}"), overflow="fold")
+        console.print(Padding(Text(f"• {line}"), (0, 0, 0, 2), expand=False), overflow="fold")
     metrics = dataset.get("metrics") or {}
     if metrics.get("k_anonymity") is not None:
         console.print(f"  k = {metrics['k_anonymity']} over {len(metrics.get('quasi_identifiers', []))} "

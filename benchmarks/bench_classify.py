@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 from _results import SHARED_DATASETS, machine_line, update_section  # noqa: E402
 
 from sharecheck.classify import classify_columns, default_role  # noqa: E402
-from sharecheck.pipeline import collect, safe_column_name  # noqa: E402
+from sharecheck.analysis import collect, safe_column_name  # noqa: E402
 from sharecheck.profile import profile_frame  # noqa: E402
 from sharecheck.readers import read_release  # noqa: E402
 

@@ -33,7 +33,7 @@ from _results import SHARED_DATASETS, machine_line, update_section  # noqa: E402
 import sharecheck  # noqa: E402
 from sharecheck.synth import generate_city  # noqa: E402
 
-from sharecheck.pipeline import safe_column_name  # noqa: E402
+from sharecheck.analysis import safe_column_name  # noqa: E402
 from sharecheck.synth.scoring import ROLES, evaluate_city, role_scores, timed  # noqa: E402
 
 

@@ -134,7 +134,7 @@ class Catalogue:
     def add(self, paths: Iterable[str | os.PathLike], *, options: Options | None = None) -> list[IndexedRelease]:
         """Index (or re-index, when their content changed) the releases under `paths`."""
         from .join.candidates import release_forms
-        from .pipeline import analyse
+        from .analysis import analyse
 
         options = options or resolve_options()
         added = []
@@ -279,7 +279,7 @@ def check_against_catalogue(source, index: str | os.PathLike | Catalogue, *, max
                             config: str | None = None, **settings: Any) -> CatalogueReport:
     """Check one new release against every indexed release it could be joined with."""
     from .join import check_join
-    from .pipeline import analyse
+    from .analysis import analyse
 
     if max_partners < 1:
         raise UsageError("max partners must be at least 1")

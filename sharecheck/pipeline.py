@@ -1,22 +1,20 @@
-"""The scan pipeline: read -> profile -> classify -> roles -> privacy models -> rules -> report."""
+"""The scan pipeline: analyse (sharecheck.analysis) -> privacy models -> rules -> report."""
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import polars as pl
 
-from .classify import ColumnClassification, classify_columns, default_role, semantic_types
+from .analysis import AnalysedRelease, analyse, collect
 from .config import Options, resolve_options
 from .detectors._base import ScanContext
-from .errors import InputError, UsageError
+from .errors import UsageError
 from .findings import Finding, plural
-from .profile import ColumnProfile, profile_frame
-from .readers import describe_parse_error, read_releases
+from .readers import read_releases
 from .release import Release, release_from_frame
-from .report import ColumnReport, DatasetReport, Report
+from .report import DatasetReport, Report
 from .rules import default_rules, select_rules
 
 
@@ -25,160 +23,6 @@ def _records(count: int) -> str:
 
 
 log = logging.getLogger("sharecheck")
-
-# Semantic types that only ever describe a person (rules/semantic_types.yaml, about: person).
-_PERSON_TYPES = {"person_name", "first_name", "last_name", "birth_date", "birth_year", "age", "age_group", "sex",
-                 "race", "marital_status", "education", "occupation", "nationality", "language", "household_size"}
-
-
-@dataclass(frozen=True)
-class AnalysedRelease:
-    """Everything known about one release after classification: the input of models and joins."""
-
-    release: Release
-    frame: pl.DataFrame
-    profiles: Mapping[str, ColumnProfile]
-    classifications: Mapping[str, ColumnClassification]
-    columns: tuple[ColumnReport, ...]
-    table_kind: Any = None  # sharecheck.table_kind.TableKind
-
-    @property
-    def is_aggregate(self) -> bool:
-        return self.table_kind is not None and self.table_kind.kind == "aggregate"
-
-    @property
-    def aggregate_count_column(self) -> str | None:
-        """The column counting people in an aggregate table (None when it counts things)."""
-        return self.table_kind.count_column if self.is_aggregate else None
-
-    def columns_with_role(self, role: str) -> list[str]:
-        return [column.name for column in self.columns if column.role == role]
-
-    @property
-    def quasi_identifiers(self) -> list[str]:
-        return self.columns_with_role("quasi_identifier")
-
-    @property
-    def sensitive(self) -> list[str]:
-        return self.columns_with_role("sensitive")
-
-    @property
-    def about_people(self) -> bool:
-        """Does any column describe a person? A table of trees with ZIP codes and coordinates does not.
-
-        Place and time alone do not make a release about people; a person attribute, an
-        identifier, a sensitive value or free text (which hides people) does.
-        """
-        if self.is_aggregate:
-            return self.table_kind.about_people
-        for column in self.columns:
-            if column.role in ("direct_identifier", "sensitive"):
-                return True
-            # An ID that repeats follows one entity through many rows; a row key (tree_id) does not.
-            if column.role == "pseudonym" and (column.semantic_type == "hash" or self.profiles[column.name].uniqueness < 0.95):
-                return True
-            if column.semantic_type in _PERSON_TYPES or column.semantic_type == "free_text":
-                return True
-        return False
-
-    def column(self, name: str) -> ColumnReport:
-        return next(column for column in self.columns if column.name == name)
-
-
-def safe_column_name(name: str, position: int) -> str:
-    # polars reads "*" and "^...$" in pl.col() as patterns; such a header would select other columns.
-    if name == "*" or (name.startswith("^") and name.endswith("$")) or not name.strip():
-        return f"column_{position + 1}"
-    return name
-
-
-def collect(release: Release) -> pl.DataFrame:
-    """Materialise a release once; parse errors that polars defers surface here, as input errors."""
-    try:
-        frame = release.frame.collect() if release.fits_in_memory else release.frame.collect(engine="streaming")
-    except pl.exceptions.PolarsError as exc:
-        raise InputError(f"{release.location}: {describe_parse_error(exc)}") from None
-    renamed = {name: safe_column_name(name, i) for i, name in enumerate(frame.columns) if safe_column_name(name, i) != name}
-    return frame.rename(renamed) if renamed else frame
-
-
-def _check_columns_exist(frame: pl.DataFrame, options: Options, release: Release) -> None:
-    named = set(options.qi) | set(options.sensitive) | set(options.ignore) | set(options.roles)
-    if options.entity_id:
-        named.add(options.entity_id)
-    missing = sorted(named - set(frame.columns))
-    if missing:
-        raise UsageError(f"{release.location}: no column named {', '.join(map(repr, missing))} "
-                         f"(columns are: {', '.join(frame.columns[:30])}{' ...' if frame.width > 30 else ''})")
-
-
-def assign_roles(release: Release, frame: pl.DataFrame, profiles: Mapping[str, ColumnProfile],
-                 classifications: Mapping[str, ColumnClassification], options: Options) -> tuple[ColumnReport, ...]:
-    """Detected roles, then the publisher's declarations (data package), then the user's word."""
-    user_roles: dict[str, str] = {}
-    for name in options.qi:
-        user_roles[name] = "quasi_identifier"
-    for name in options.sensitive:
-        user_roles[name] = "sensitive"
-    for name in options.ignore:
-        user_roles[name] = "other"
-    user_roles.update(options.roles)
-    if options.entity_id:
-        user_roles.setdefault(options.entity_id, "pseudonym")
-    columns = []
-    for name in frame.columns:
-        detected = classifications[name]
-        role, semantic, source, evidence = detected.role, detected.semantic_type, "detected", list(detected.evidence)
-        declared = release.fields.get(name)
-        if declared and (declared.role or declared.semantic_type):
-            if declared.semantic_type and declared.semantic_type in semantic_types():
-                semantic = declared.semantic_type
-                role = default_role(semantic)
-            if declared.role:
-                role = declared.role
-            source = "datapackage"
-            evidence.insert(0, "role declared in the data package")
-        if name in user_roles:
-            role, source = user_roles[name], "user"
-            evidence.insert(0, "role set by the user")
-        columns.append(ColumnReport(
-            name=name, role=role, semantic_type=semantic, confidence=1.0 if source != "detected" else detected.confidence,
-            source=source, evidence=tuple(evidence), profile=profiles[name].to_dict(),
-            classification=detected.to_dict(),
-        ))
-    return tuple(columns)
-
-
-def analyse(release: Release, options: Options) -> AnalysedRelease:
-    frame = collect(release)
-    if frame.height == 0:
-        raise InputError(f"{release.location}: holds no data rows")
-    if frame.width == 0:
-        raise InputError(f"{release.location}: holds no columns")
-    _check_columns_exist(frame, options, release)
-    log.info("%s: %d rows x %d columns read", release.name, frame.height, frame.width)
-    profiles = profile_frame(frame)
-    log.info("%s: classifying columns", release.name)
-    classifications = classify_columns(frame, profiles, nlp_model=options.nlp_model)
-    columns = assign_roles(release, frame, profiles, classifications, options)
-    from .models.aggregate import detect_count_column
-    from .table_kind import TableKind, detect_table_kind
-
-    table_kind = TableKind("records") if options.entity_id or options.qi else detect_table_kind(frame, detect_count_column(frame), columns)
-    if table_kind.kind == "aggregate" and table_kind.count_column:
-        columns = _aggregate_roles(columns, table_kind.count_column, options)
-    return AnalysedRelease(release, frame, profiles, classifications, columns, table_kind)
-
-
-def _aggregate_roles(columns, count_column: str, options: Options) -> tuple[ColumnReport, ...]:
-    """In a table of counts the dimensions describe cells, not people: keep them as QIs of cells."""
-    updated = []
-    for column in columns:
-        if column.name == count_column and column.source == "detected":
-            column = ColumnReport(column.name, "other", "count", 1.0, column.source,
-                                  ("count column of an aggregate table",) + column.evidence, column.profile, column.classification)
-        updated.append(column)
-    return tuple(updated)
 
 
 def equivalent_columns(frame: pl.DataFrame, columns: list[str]) -> dict[str, list[str]]:

@@ -194,7 +194,7 @@ def check_join(*sources: Any, on: Sequence = (), config: str | None = None, opti
     `sharecheck.config.Options`, plus window_minutes, distance_m, max_k, exact_distinct_max,
     min_containment and pair_limit.
     """
-    from ..pipeline import analyse
+    from ..analysis import analyse
 
     join_values = {key: settings.pop(key) for key in list(settings) if key in JOIN_SETTINGS}
     settings = {key.replace("-", "_"): value for key, value in settings.items()}

@@ -129,8 +129,39 @@ def classify_columns(
 _CONTACT_TYPES = frozenset({"phone", "email", "street_address", "url_personal"})
 
 
+# Whose identifier is it? An ID named after a person (rider, voter, patient) follows one person
+# across rows and releases: a pseudonym. An ID named after an event or an object (incident,
+# request, visit, tree, bike) keys a record; it links releases only where another release
+# carries it too, which the join check and the catalogue test. Ambiguous names ("id", "key",
+# "case": a police case is an event, a social-services case is a person) stay pseudonyms.
+_PERSON_ID_WORDS = frozenset(
+    "person people rider riders voter patient client customer member user account subscriber employee emp staff "
+    "driver owner applicant resident citizen student pupil beneficiary claimant victim suspect offender defendant "
+    "taxpayer household family contact caller requester complainant individual participant respondent "
+    "personne patient usager agent habitant person kunde fahrer antragsteller persona usuario cliente utente "
+    "cittadino persoon klant gebruiker pessoa cliente".split())
+_RECORD_ID_WORDS = frozenset(
+    "incident request report visit trip ride tree bike vehicle permit parcel inspection ticket complaint "
+    "summons arrest offense crime call event order application file docket record row object fid transaction "
+    "invoice payment property building site facility station meter stop route segment asset item license "
+    "licence dossier demande vorgang antrag expediente solicitud pratica zaak aanvraag processo pedido".split())
+
+
+def _identifier_role(name: str) -> str:
+    tokens = set(normalise_column_name(name).split("_"))
+    if tokens & _PERSON_ID_WORDS:
+        return "pseudonym"
+    if tokens & _RECORD_ID_WORDS:
+        return "other"
+    return "pseudonym"
+
+
 def _finish(name: str, candidate: _Candidate, profile: ColumnProfile) -> ColumnClassification:
     role = candidate.role or default_role(candidate.semantic_type)
+    if candidate.semantic_type == "record_id" and role == "pseudonym":
+        role = _identifier_role(name)
+        if role == "other":
+            candidate.evidence.append("names an event or an object: a record key, not a person's")
     if role == "direct_identifier" and candidate.semantic_type in _CONTACT_TYPES and profile.distinct <= 10 and profile.non_null >= 500:
         role = "other"
         candidate.evidence.append(f"only {profile.distinct} distinct values over {profile.non_null:,} rows: an institution's contact, not people's")

@@ -248,6 +248,7 @@ class CatalogueReport(FindingsSummary):
     fail_on: str = "error"
     policy: str = "open-data"
     datasets: tuple[Mapping[str, Any], ...] = field(default=())
+    suppressed: tuple = ()  # sharecheck.waivers.Suppressed
     kind: str = field(default="catalogue", init=False)
 
     @property
@@ -269,6 +270,7 @@ class CatalogueReport(FindingsSummary):
             "counts": self.counts(),
             "metrics": self.metrics,
             "findings": [f.to_dict() for f in self.findings],
+            "suppressed": [item.to_dict() for item in self.suppressed],
             "datasets": list(self.datasets),
             "partners": [p.to_dict() for p in self.partners],
             "checked": list(self.checked),
@@ -294,6 +296,7 @@ def check_against_catalogue(source, index: str | os.PathLike | Catalogue, *, max
         exclude = str(new.path.resolve()) if new.path else None
         partners = tuple(catalogue.partners(analysed, exclude_path=exclude))
         findings: list[Finding] = []
+        suppressed = []
         checked = []
         datasets = [{"name": new.name, "location": new.location, "format": new.format,
                      "records": analysed.frame.height,
@@ -301,12 +304,13 @@ def check_against_catalogue(source, index: str | os.PathLike | Catalogue, *, max
         for partner in partners[:max_partners]:
             report = check_join(new, _load_partner(partner.release), config=config, **settings)
             findings += report.findings
+            suppressed += report.suppressed
             checked.append({"release": partner.release.name, "path": partner.release.path, "verdict": report.verdict,
                             "codes": sorted(report.codes()), "metrics": dict(report.metrics)})
             datasets.append({"name": partner.release.name, "location": partner.release.path,
                              "records": partner.release.records, "columns": []})
         return CatalogueReport(release=new.name, location=new.location, findings=_sorted(findings), partners=partners,
-                               checked=tuple(checked), indexed_releases=len(catalogue.releases()),
+                               checked=tuple(checked), indexed_releases=len(catalogue.releases()), suppressed=tuple(suppressed),
                                fail_on=options.fail_on, policy=options.policy_name, datasets=tuple(datasets))
     finally:
         if not isinstance(index, Catalogue):

@@ -38,6 +38,8 @@ class Options:
     inference: bool = True
     sheet: str | None = None
     seed: int = 0
+    waivers: tuple[Mapping[str, Any], ...] = ()  # accepted findings, each with a reason (sharecheck.waivers)
+    baseline: str | None = None  # an earlier JSON report: its findings do not fail this run
 
     def __post_init__(self) -> None:
         if self.fail_on not in SEVERITIES + ("never",):
@@ -53,6 +55,17 @@ class Options:
             raise UsageError("population size must be a positive number")
         if self.max_msu_size < 1:
             raise UsageError("max MSU size must be at least 1")
+        self.parsed_waivers()  # a malformed waiver is refused before any work is done
+
+    def parsed_waivers(self):
+        from .waivers import parse_waivers
+
+        return parse_waivers(self.waivers)
+
+    def baseline_fingerprints(self) -> frozenset[str]:
+        from .waivers import load_baseline
+
+        return load_baseline(self.baseline) if self.baseline else frozenset()
 
     def model_policy(self):
         from .models import ModelPolicy
@@ -73,7 +86,7 @@ class Options:
         return self.policy or load_yaml("policy.yaml")["default"]
 
 
-_LIST_KEYS = {"qi", "sensitive", "ignore", "select", "ignore_rules"}
+_LIST_KEYS = {"qi", "sensitive", "ignore", "select", "ignore_rules", "waivers"}
 
 
 def options_from_mapping(values: Mapping[str, Any], source: str = "options") -> Options:
@@ -135,6 +148,8 @@ def resolve_options(config: str | Path | None = None, **explicit: Any) -> Option
             continue
         if key in ("thresholds", "roles", "hierarchies"):
             merged[key] = {**merged.get(key, {}), **value}
+        elif key == "waivers":
+            merged[key] = [*merged.get(key, ()), *value]
         else:
             merged[key] = value
     return options_from_mapping(merged, source)

@@ -16,6 +16,7 @@ from .readers import read_releases
 from .release import Release, release_from_frame
 from .report import DatasetReport, Report
 from .rules import default_rules, select_rules
+from .waivers import apply_waivers
 
 
 def _records(count: int) -> str:
@@ -117,6 +118,7 @@ def scan_release(release: Release, options: Options) -> DatasetReport:
         findings.extend(REGISTRY[rule.detector].run(context, rule))
     if not analysed.about_people:
         findings = [_as_note(finding) for finding in findings]
+    findings, suppressed = apply_waivers(findings, options.parsed_waivers(), options.baseline_fingerprints())
     metrics = _headline_metrics(analysed, assessment, aliases)
     return DatasetReport(
         name=release.name, location=release.location, format=release.format, records=analysed.frame.height,
@@ -125,6 +127,7 @@ def scan_release(release: Release, options: Options) -> DatasetReport:
         about_people=analysed.about_people,
         notes=release.notes, assessment=assessment.to_dict() if assessment is not None else {},
         summary=tuple(_summary_lines(analysed, assessment)),
+        suppressed=tuple(suppressed),
     )
 
 

@@ -50,6 +50,7 @@ class DatasetReport:
     notes: tuple[str, ...] = ()
     assessment: Mapping[str, Any] = field(default_factory=dict)
     summary: tuple[str, ...] = ()  # plain-words lines for the top of the report
+    suppressed: tuple = ()  # sharecheck.waivers.Suppressed: accepted findings, not counted
 
     def to_dict(self, show_values: bool = False) -> dict[str, Any]:
         return {
@@ -65,6 +66,7 @@ class DatasetReport:
             "metrics": dict(self.metrics),
             "assessment": dict(self.assessment),
             "findings": [finding.to_dict() for finding in self.findings],
+            "suppressed": [item.to_dict() for item in self.suppressed],
         }
 
 
@@ -143,5 +145,6 @@ class Report(FindingsSummary):
             "metrics": self.metrics,
             "columns": [dict(c.to_dict(self.show_values), dataset=d.name) for d in self.datasets for c in d.columns],
             "findings": [f.to_dict() for f in self.findings],
+            "suppressed": [item.to_dict() for d in self.datasets for item in d.suppressed],
             "datasets": [d.to_dict(self.show_values) for d in self.datasets],
         }

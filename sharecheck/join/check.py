@@ -16,6 +16,7 @@ from ..findings import Finding
 from ..readers import read_releases
 from ..release import Release, release_from_frame
 from ..rules import default_rules, select_rules
+from ..waivers import apply_waivers
 from .link import _A, _B
 from .pair import ClassMeasures, JoinSettings, PairAnalysis, about_people, analyse_pair, combined_columns
 from .report import JoinDataset, JoinReport, PairResult
@@ -239,6 +240,7 @@ def check_join(*sources: Any, on: Sequence = (), config: str | None = None, opti
             context = JoinContext(options, policy, chain=chain)
             findings.extend(f for rule in rules for f in REGISTRY[rule.detector].run(context, rule))
 
+    findings, suppressed = apply_waivers(findings, options.parsed_waivers(), options.baseline_fingerprints())
     datasets = tuple(
         JoinDataset(a.release.name, a.release.location, a.release.format, a.frame.height,
                     tuple((c.name, c.role, c.semantic_type) for c in a.columns), about_people(a))
@@ -248,7 +250,7 @@ def check_join(*sources: Any, on: Sequence = (), config: str | None = None, opti
     metrics = pair_results[0].metrics if len(pair_results) == 1 else _summary_metrics(pair_results, chain)
     return JoinReport(datasets=datasets, findings=tuple(findings), metrics=dict(metrics), candidates=candidates,
                       pairs=tuple(pair_results), chain=chain.metrics() if chain else None, fail_on=options.fail_on,
-                      policy=options.policy_name, show_values=options.show_values)
+                      policy=options.policy_name, show_values=options.show_values, suppressed=tuple(suppressed))
 
 
 def _summary_metrics(pairs: list[PairResult], chain: ChainAnalysis | None) -> dict[str, Any]:

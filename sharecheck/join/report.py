@@ -52,6 +52,7 @@ class JoinReport(FindingsSummary):
     fail_on: str = "error"
     policy: str = "open-data"
     show_values: bool = False
+    suppressed: tuple = ()  # sharecheck.waivers.Suppressed
     kind: str = field(default="join", init=False)
 
     def __post_init__(self) -> None:
@@ -68,6 +69,7 @@ class JoinReport(FindingsSummary):
             "counts": self.counts(),
             "metrics": dict(self.metrics),
             "findings": [f.to_dict() for f in self.findings],
+            "suppressed": [item.to_dict() for item in self.suppressed],
             "datasets": [d.to_dict() for d in self.datasets],
             "candidates": [c.to_dict() for c in self.candidates],
             "pairs": [p.to_dict() for p in self.pairs],

@@ -53,6 +53,11 @@ def render_text(document: dict, *, color: bool = False, width: int = 80, verbose
             console.print(Padding(Text("e.g. " + "  ".join(f"'{example}'" for example in examples), style="dim"), (0, 0, 0, 2), expand=False))
         if finding.get("fix"):
             console.print(Padding(Text(f"fix: {finding['fix']}", style="dim"), (0, 0, 0, 2), expand=False))
+    suppressed = document.get("suppressed") or []
+    if suppressed:
+        console.print()
+        console.print(Text(f"{len(suppressed)} accepted findings not counted (waived or in the baseline): "
+                           + ", ".join(sorted({item['code'] for item in suppressed})), style="dim"))
     if not findings:
         console.print()
         console.print("No findings: nothing in this release stands out under the policy.")

@@ -158,3 +158,45 @@ def test_hierarchy_makes_t_closeness_hierarchical(tmp_path):
     assert plain.datasets[0].assessment["t_closeness"][0]["t"] == pytest.approx(0.5)
     closeness = tree.datasets[0].assessment["t_closeness"][0]
     assert closeness["distance"] == "hierarchical" and closeness["t"] == pytest.approx(0.25)
+
+
+def test_waivers_accept_findings_with_a_reason(people):
+    waived = sharecheck.scan(people, waivers=[{"code": "ID1", "reason": "names are published by law"}])
+    assert not [f for f in waived.findings if f.code.startswith("ID1")]
+    document = waived.to_dict()
+    assert {item["code"] for item in document["suppressed"]} >= {"ID101", "ID102"}
+    assert all(item["reason"] == "names are published by law" for item in document["suppressed"])
+
+
+def test_expired_waivers_no_longer_apply(people):
+    report = sharecheck.scan(people, waivers=[{"code": "ID101", "reason": "temporary", "expires": "2001-01-01"}])
+    assert "ID101" in {f.code for f in report.findings}
+
+
+def test_malformed_waivers_are_refused(people):
+    with pytest.raises(UsageError, match="needs a reason"):
+        sharecheck.scan(people, waivers=[{"code": "ID101"}])
+    with pytest.raises(UsageError, match="unknown keys"):
+        sharecheck.scan(people, waivers=[{"code": "ID101", "reason": "x", "colour": "red"}])
+
+
+def test_a_baseline_report_accepts_what_was_already_there(tmp_path, people, safe_table):
+    import json
+
+    from click.testing import CliRunner
+
+    from sharecheck.cli import cli
+
+    path = tmp_path / "people.csv"
+    people.write_csv(path)
+    first = CliRunner().invoke(cli, ["scan", str(path), "--format", "json"])
+    assert first.exit_code == 1
+    (tmp_path / "baseline.json").write_text(first.output)
+    again = CliRunner().invoke(cli, ["scan", str(path), "--format", "json", "--baseline", str(tmp_path / "baseline.json")])
+    assert again.exit_code == 0
+    document = json.loads(again.output)
+    assert document["findings"] == [] and len(document["suppressed"]) == len(json.loads(first.output)["findings"])
+    # A new risk (a new column of e-mails under another name) still fails.
+    people.with_columns(people["email"].alias("contact")).write_csv(path)
+    newer = CliRunner().invoke(cli, ["scan", str(path), "--format", "json", "--baseline", str(tmp_path / "baseline.json")])
+    assert newer.exit_code == 1

@@ -6,7 +6,7 @@ The scan, the join check and the catalogue all start from an AnalysedRelease.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 import polars as pl
@@ -76,6 +76,10 @@ class AnalysedRelease:
                 return True
         return False
 
+    def has_values(self, name: str) -> bool:
+        """Whether the column's values are in `frame` (a large file keeps only the columns the models need)."""
+        return name in self.frame.columns
+
     def column(self, name: str) -> ColumnReport:
         return next(column for column in self.columns if column.name == name)
 
@@ -87,14 +91,31 @@ def safe_column_name(name: str, position: int) -> str:
     return name
 
 
-def collect(release: Release) -> pl.DataFrame:
-    """Materialise a release once; parse errors that polars defers surface here, as input errors."""
+def _safe_lazy(release: Release) -> pl.LazyFrame:
+    names = release.frame.collect_schema().names()
+    renamed = {name: safe_column_name(name, i) for i, name in enumerate(names) if safe_column_name(name, i) != name}
+    return release.frame.rename(renamed) if renamed else release.frame
+
+
+def collect(release: Release, columns: list[str] | None = None, every: int = 1) -> pl.DataFrame:
+    """Materialise a release (or some of its columns, or every n-th row) once; parse errors
+    that polars defers surface here, as input errors."""
+    lazy = _safe_lazy(release)
+    if columns is not None:
+        lazy = lazy.select([pl.col(c) for c in columns])
+    if every > 1:
+        lazy = lazy.gather_every(every)
     try:
-        frame = release.frame.collect() if release.fits_in_memory else release.frame.collect(engine="streaming")
+        return lazy.collect() if release.fits_in_memory else lazy.collect(engine="streaming")
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"{release.location}: {describe_parse_error(exc)}") from None
-    renamed = {name: safe_column_name(name, i) for i, name in enumerate(frame.columns) if safe_column_name(name, i) != name}
-    return frame.rename(renamed) if renamed else frame
+
+
+def _row_count(release: Release) -> int:
+    try:
+        return int(_safe_lazy(release).select(pl.len()).collect(engine="streaming").item())
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(f"{release.location}: {describe_parse_error(exc)}") from None
 
 
 def _check_columns_exist(frame: pl.DataFrame, options: Options, release: Release) -> None:
@@ -144,8 +165,19 @@ def assign_roles(release: Release, frame: pl.DataFrame, profiles: Mapping[str, C
     return tuple(columns)
 
 
+# A release too large for memory is profiled and classified on this many rows, taken evenly
+# through the file; only the columns the models need are then read in full.
+LARGE_FILE_SAMPLE_ROWS = 200_000
+
+
 def analyse(release: Release, options: Options) -> AnalysedRelease:
-    frame = collect(release)
+    sampled_from = None
+    if release.fits_in_memory:
+        frame = collect(release)
+    else:
+        sampled_from = _row_count(release)
+        frame = collect(release, every=max(1, -(-sampled_from // LARGE_FILE_SAMPLE_ROWS)))
+        log.info("%s: large file; profiling %d of %d rows", release.name, frame.height, sampled_from)
     if frame.height == 0:
         raise InputError(f"{release.location}: holds no data rows")
     if frame.width == 0:
@@ -162,6 +194,16 @@ def analyse(release: Release, options: Options) -> AnalysedRelease:
     table_kind = TableKind("records") if options.entity_id or options.qi else detect_table_kind(frame, detect_count_column(frame), columns)
     if table_kind.kind == "aggregate" and table_kind.count_column:
         columns = _aggregate_roles(columns, table_kind.count_column, options)
+    if sampled_from is not None:
+        # Every row, but only of the columns that identify or describe people: the rest were
+        # judged on the sample and are not needed again.
+        needed = [c.name for c in columns if c.role != "other" or c.name == table_kind.count_column]
+        if options.entity_id and options.entity_id not in needed:
+            needed.append(options.entity_id)
+        frame = collect(release, columns=needed)
+        release = replace(release, notes=release.notes + (
+            f"profiled and classified on {LARGE_FILE_SAMPLE_ROWS:,} rows taken evenly from {sampled_from:,}; "
+            f"privacy models on all rows of {len(needed)} columns",))
     return AnalysedRelease(release, frame, profiles, classifications, columns, table_kind)
 
 

@@ -125,7 +125,7 @@ def scan_release(release: Release, options: Options) -> DatasetReport:
         columns=analysed.columns, findings=tuple(findings), metrics=metrics,
         kind="aggregate" if analysed.is_aggregate else "records",
         about_people=analysed.about_people,
-        notes=release.notes, assessment=assessment.to_dict() if assessment is not None else {},
+        notes=analysed.release.notes, assessment=assessment.to_dict() if assessment is not None else {},
         summary=tuple(_summary_lines(analysed, assessment)),
         suppressed=tuple(suppressed),
     )

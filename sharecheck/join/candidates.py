@@ -122,6 +122,8 @@ def release_forms(analysed, keep: tuple[str, ...] = ()) -> ReleaseForms:
     for column in analysed.columns:
         if column.name == analysed.aggregate_count_column and column.name not in keep:
             continue
+        if not analysed.has_values(column.name):
+            continue  # a large release keeps only the columns that identify or describe people
         form = nz.column_form(frame[column.name], column.semantic_type, column.role)
         if form is None and column.name in keep:
             values, steps = nz.text_form(frame[column.name].cast(pl.String))

@@ -203,3 +203,31 @@ def test_every_rule_has_its_documentation():
 
     for rule in default_rules().values():
         assert rule.summary and rule.why and rule.fix and rule.references, rule.code
+
+
+def test_a_release_too_large_for_memory_is_sampled_then_projected(tmp_path, monkeypatch):
+    import polars as pl
+
+    import sharecheck
+    import sharecheck.analysis
+    import sharecheck.release
+
+    rows = 30_000
+    frame = pl.DataFrame({
+        "zip": [f"0{2100 + i % 40}" for i in range(rows)],
+        "sex": ["F" if i % 3 else "M" for i in range(rows)],
+        "diagnosis": [["flu", "asthma", "copd"][i % 3] for i in range(rows)],
+        "notes": ["routine check"] * rows,
+    })
+    path = tmp_path / "large.csv"
+    frame.write_csv(path)
+    monkeypatch.setattr(sharecheck.release, "IN_MEMORY_LIMIT_BYTES", 1_000)
+    monkeypatch.setattr(sharecheck.analysis, "LARGE_FILE_SAMPLE_ROWS", 5_000)
+    report = sharecheck.scan(path, qi=["zip", "sex"], sensitive=["diagnosis"])
+    dataset = report.datasets[0]
+    assert dataset.records == rows
+    assert any("taken evenly from 30,000" in note for note in dataset.notes)
+    # Models still run on every row: 40 ZIPs x 2 sexes over 30,000 rows.
+    in_memory = sharecheck.scan(frame, qi=["zip", "sex"], sensitive=["diagnosis"])
+    assert report.metrics["k_anonymity"] == in_memory.metrics["k_anonymity"]
+    assert report.metrics["classes"] == in_memory.metrics["classes"]

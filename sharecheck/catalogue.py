@@ -25,7 +25,7 @@ from .config import Options, resolve_options
 from .errors import InputError, SharecheckError, UsageError
 from .findings import Finding
 from .readers import read_releases, supported_extensions
-from .report import SCHEMA_VERSION, FindingsSummary, _sorted
+from .report import FindingsSummary, _sorted
 
 log = logging.getLogger("sharecheck")
 
@@ -258,19 +258,8 @@ class CatalogueReport(FindingsSummary):
                 "identifying_partners": sum(1 for c in self.checked if c["verdict"] == "fail")}
 
     def to_dict(self) -> dict[str, Any]:
-        from . import __version__
-
         return {
-            "schema_version": SCHEMA_VERSION,
-            "tool": {"name": "sharecheck", "version": __version__},
-            "kind": self.kind,
-            "verdict": self.verdict,
-            "fail_on": self.fail_on,
-            "policy": self.policy,
-            "counts": self.counts(),
-            "metrics": self.metrics,
-            "findings": [f.to_dict() for f in self.findings],
-            "suppressed": [item.to_dict() for item in self.suppressed],
+            **self.document_header(),
             "datasets": list(self.datasets),
             "partners": [p.to_dict() for p in self.partners],
             "checked": list(self.checked),

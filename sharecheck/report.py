@@ -103,6 +103,25 @@ class FindingsSummary:
     def codes(self, severity: str | None = None) -> set[str]:
         return {f.code for f in self.findings if severity is None or f.severity == severity}
 
+    def accepted(self) -> tuple:
+        """Findings waived or in the baseline (sharecheck.waivers.Suppressed)."""
+        return tuple(getattr(self, "suppressed", ()))
+
+    def document_header(self) -> dict[str, Any]:
+        """The keys every JSON report starts with, whatever its kind (see the schema)."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "sharecheck", "version": __version__},
+            "kind": self.kind,
+            "verdict": self.verdict,
+            "fail_on": self.fail_on,
+            "policy": self.policy,
+            "counts": self.counts(),
+            "metrics": dict(self.metrics),
+            "findings": [f.to_dict() for f in self.findings],
+            "suppressed": [item.to_dict() for item in self.accepted()],
+        }
+
 
 @dataclass(frozen=True)
 class Report(FindingsSummary):
@@ -133,18 +152,12 @@ class Report(FindingsSummary):
             "quasi_identifiers": sorted({f"{d.name}.{q}" for d in self.datasets for q in d.metrics.get("quasi_identifiers", [])}),
         }
 
+    def accepted(self) -> tuple:
+        return tuple(item for dataset in self.datasets for item in dataset.suppressed)
+
     def to_dict(self) -> dict[str, Any]:
         return {
-            "schema_version": SCHEMA_VERSION,
-            "tool": {"name": "sharecheck", "version": __version__},
-            "kind": self.kind,
-            "verdict": self.verdict,
-            "fail_on": self.fail_on,
-            "policy": self.policy,
-            "counts": self.counts(),
-            "metrics": self.metrics,
+            **self.document_header(),
             "columns": [dict(c.to_dict(self.show_values), dataset=d.name) for d in self.datasets for c in d.columns],
-            "findings": [f.to_dict() for f in self.findings],
-            "suppressed": [item.to_dict() for d in self.datasets for item in d.suppressed],
             "datasets": [d.to_dict(self.show_values) for d in self.datasets],
         }

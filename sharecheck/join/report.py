@@ -4,9 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .. import __version__
 from ..findings import Finding
-from ..report import SCHEMA_VERSION, FindingsSummary, _sorted
+from ..report import FindingsSummary, _sorted
 from .candidates import JoinCandidate
 
 
@@ -60,16 +59,7 @@ class JoinReport(FindingsSummary):
 
     def to_dict(self) -> dict[str, Any]:
         document = {
-            "schema_version": SCHEMA_VERSION,
-            "tool": {"name": "sharecheck", "version": __version__},
-            "kind": self.kind,
-            "verdict": self.verdict,
-            "fail_on": self.fail_on,
-            "policy": self.policy,
-            "counts": self.counts(),
-            "metrics": dict(self.metrics),
-            "findings": [f.to_dict() for f in self.findings],
-            "suppressed": [item.to_dict() for item in self.suppressed],
+            **self.document_header(),
             "datasets": [d.to_dict() for d in self.datasets],
             "candidates": [c.to_dict() for c in self.candidates],
             "pairs": [p.to_dict() for p in self.pairs],

@@ -144,7 +144,7 @@ _RECORD_ID_WORDS = frozenset(
     "incident request report visit trip ride tree bike vehicle permit parcel inspection ticket complaint "
     "summons arrest offense crime call event order application file docket record row object fid transaction "
     "invoice payment property building site facility station meter stop route segment asset item license "
-    "vendor company agency operator provider business firm establishment "
+    "vendor company agency operator provider business firm establishment bikeid tripid objectid rideid "
     "licence dossier demande vorgang antrag expediente solicitud pratica zaak aanvraag processo pedido".split())
 
 

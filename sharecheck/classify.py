@@ -727,6 +727,32 @@ def _integer_candidates(values: pl.Series, profile: ColumnProfile, by_type: Mapp
 # across columns
 
 
+_HOUSE_NUMBER_TOKENS = frozenset("number no num nr nbr numero nummer hausnummer huisnummer".split())
+_STREET_TOKENS = frozenset("street st house building civic address addr rue strasse calle via straat rua".split())
+
+
+def _split_addresses(chosen: dict[str, tuple[_Candidate, ColumnProfile]], kinds: dict[str, str]) -> None:
+    """A house number in one column and its street in another spell a home address together."""
+    def tokens(name: str) -> set[str]:
+        return set(normalise_column_name(name).split("_"))
+
+    streets = [name for name, kind in kinds.items() if kind == "street"]
+    # Whatever its values looked like (a unique number reads as an ID), "street number" says what it is.
+    numbers = [name for name in kinds if (tokens(name) & _HOUSE_NUMBER_TOKENS and tokens(name) & _STREET_TOKENS)
+               or tokens(name) & {"hausnummer", "huisnummer", "housenumber"}
+               or (name in streets and chosen[name][1].is_numeric)]
+    names = [name for name in streets if name not in numbers]
+    if not numbers or not names:
+        return
+    for name in numbers + names:
+        candidate = chosen[name][0]
+        partner = names[0] if name in numbers else numbers[0]
+        candidate.evidence.append(f"with column '{partner}' it spells a street address")
+        candidate.role = "direct_identifier"
+        candidate.semantic_type = "street_address"
+        candidate.details["address_part_of"] = sorted(numbers + names)
+
+
 def _cross_column(chosen: dict[str, tuple[_Candidate, ColumnProfile]]) -> None:
     """Facts one column cannot know alone: name parts, coordinate pairs."""
     kinds = {name: candidate.semantic_type for name, (candidate, _) in chosen.items()}
@@ -739,6 +765,7 @@ def _cross_column(chosen: dict[str, tuple[_Candidate, ColumnProfile]]) -> None:
             candidate.evidence.append(f"with column '{partner}' it spells a full name")
             candidate.role = "direct_identifier"
             candidate.details["name_part_of"] = sorted(firsts + lasts)
+    _split_addresses(chosen, kinds)
     coordinates = [name for name, kind in kinds.items() if kind in ("latitude", "longitude", "coordinates")]
     if len(coordinates) >= 2:
         for name in coordinates:

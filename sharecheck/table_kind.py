@@ -56,9 +56,14 @@ def detect_table_kind(frame: pl.DataFrame, record_count_column: str | None, colu
     semantic = {c.name: c.semantic_type for c in columns}
     if record_count_column is not None:
         dimensions = tuple(c for c in frame.columns if c != record_count_column)
-        # A cross-tabulation of records is taken to count people unless told otherwise.
-        return TableKind("aggregate", record_count_column, dimensions, True,
-                         f"'{record_count_column}' counts the rows of a cross-tabulation")
+        # "Application Number" is unique per row and numeric, but it numbers records; and a
+        # table with free text or coordinates beside its "count" holds records, not cells.
+        is_count = semantic.get(record_count_column, "count") in ("count", "measure", "unknown")
+        if is_count and all(semantic.get(d, "unknown") in _DIMENSION_TYPES for d in dimensions):
+            # A cross-tabulation of records is taken to count people unless told otherwise.
+            return TableKind("aggregate", record_count_column, dimensions, True,
+                             f"'{record_count_column}' counts the rows of a cross-tabulation")
+        return TableKind("records")
     measures = [c for c in frame.columns if frame.schema[c].is_numeric() and semantic.get(c) not in ("postal_code", "place")]
     dimensions = [c for c in frame.columns if c not in measures]
     if any(semantic.get(d, "unknown") not in _DIMENSION_TYPES for d in dimensions):

@@ -273,3 +273,15 @@ def test_evidence_never_echoes_raw_values(classify):
     result = classify(pl.DataFrame({"owner_name": names}))
     text = " ".join(result["owner_name"].evidence) + " ".join(result["owner_name"].masked_examples)
     assert not any(name in text for name in names)
+
+
+def test_house_number_and_street_in_two_columns_are_an_address(classify):
+    frame = pl.DataFrame({"street_number": [str(100 + 7 * i) for i in range(60)],
+                          "street_name": [["MAIN", "OAK", "ELM", "PINE", "MAPLE", "CEDAR"][i % 6] for i in range(60)],
+                          "ward": [i % 4 for i in range(60)]})
+    result = classify(frame)
+    assert col(result, "street_number") == ("direct_identifier", "street_address")
+    assert col(result, "street_name") == ("direct_identifier", "street_address")
+    # A street alone, without house numbers, stays a quasi-identifier.
+    alone = classify(frame.drop("street_number"))
+    assert alone["street_name"].role == "quasi_identifier"

@@ -222,7 +222,8 @@ def _has_unclosed_quote(text: str, delimiter: str) -> bool:
 
 
 def describe_parse_error(exc: BaseException) -> str:
-    message = _first_line(exc)
+    # polars quotes the offending cell in backticks; an error line must not echo a raw value.
+    message = re.sub(r"`[^`]*`?", "`…`", _first_line(exc))
     if "more fields than defined" in message:
         return "some rows have more fields than the header (ragged rows); check the delimiter and quoting"
     if "could not parse" in message:

@@ -231,3 +231,10 @@ def test_a_release_too_large_for_memory_is_sampled_then_projected(tmp_path, monk
     in_memory = sharecheck.scan(frame, qi=["zip", "sex"], sensitive=["diagnosis"])
     assert report.metrics["k_anonymity"] == in_memory.metrics["k_anonymity"]
     assert report.metrics["classes"] == in_memory.metrics["classes"]
+
+
+def test_parse_errors_do_not_echo_cell_values():
+    from sharecheck.readers import describe_parse_error
+
+    message = describe_parse_error(Exception("could not parse `SMITH, JOHN` as dtype `i64` at column 'name'"))
+    assert "SMITH" not in message and "column 'name'" in message

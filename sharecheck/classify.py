@@ -732,7 +732,11 @@ _STREET_TOKENS = frozenset("street st house building civic address addr rue stra
 
 
 def _split_addresses(chosen: dict[str, tuple[_Candidate, ColumnProfile]], kinds: dict[str, str]) -> None:
-    """A house number in one column and its street in another spell a home address together."""
+    """A house number in one column and its street in another spell an address together.
+
+    Whose address it is the columns do not say (a home, a shop, a work site), so both stay
+    quasi-identifiers of the street kind, marked as parts of one address: rule QI206 reports it.
+    """
     def tokens(name: str) -> set[str]:
         return set(normalise_column_name(name).split("_"))
 
@@ -748,8 +752,8 @@ def _split_addresses(chosen: dict[str, tuple[_Candidate, ColumnProfile]], kinds:
         candidate = chosen[name][0]
         partner = names[0] if name in numbers else numbers[0]
         candidate.evidence.append(f"with column '{partner}' it spells a street address")
-        candidate.role = "direct_identifier"
-        candidate.semantic_type = "street_address"
+        candidate.role = "quasi_identifier"
+        candidate.semantic_type = "street"
         candidate.details["address_part_of"] = sorted(numbers + names)
 
 

@@ -162,6 +162,20 @@ def fine_timestamps(ctx: ScanContext, rule) -> Iterable[Finding]:
             )
 
 
+def split_addresses(ctx: ScanContext, rule) -> Iterable[Finding]:
+    reported: set[tuple[str, ...]] = set()
+    for column in ctx.analysed.columns:
+        parts = tuple((column.classification.get("details") or {}).get("address_part_of") or ())
+        if not parts or parts in reported or ctx.analysed.is_aggregate:
+            continue
+        reported.add(parts)
+        yield ctx.finding(
+            rule, f"Columns {', '.join(repr(p) for p in parts)} hold a house number and a street: together they give "
+                  "the exact address of each record, which points to a household wherever it is a home.",
+            columns=parts, metrics={"columns": len(parts)},
+        )
+
+
 def extreme_ages(ctx: ScanContext, rule) -> Iterable[Finding]:
     cap = rule.params["top_code_at"]
     for column, profile in _qi_columns(ctx, ["age"]):
@@ -186,4 +200,5 @@ DETECTORS = {
     "precise_coordinates": Detector(precise_coordinates, {"max_precision_m": 100.0, "min_distinct": 20, "min_points_per_row": 0.01}),
     "fine_timestamps": Detector(fine_timestamps, {"granularities": ["minute", "second"]}),
     "extreme_ages": Detector(extreme_ages, {"top_code_at": 90}),
+    "split_addresses": Detector(split_addresses),
 }

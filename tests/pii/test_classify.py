@@ -280,8 +280,10 @@ def test_house_number_and_street_in_two_columns_are_an_address(classify):
                           "street_name": [["MAIN", "OAK", "ELM", "PINE", "MAPLE", "CEDAR"][i % 6] for i in range(60)],
                           "ward": [i % 4 for i in range(60)]})
     result = classify(frame)
-    assert col(result, "street_number") == ("direct_identifier", "street_address")
-    assert col(result, "street_name") == ("direct_identifier", "street_address")
-    # A street alone, without house numbers, stays a quasi-identifier.
+    assert col(result, "street_number") == ("quasi_identifier", "street")
+    assert col(result, "street_name") == ("quasi_identifier", "street")
+    assert result["street_number"].details["address_part_of"] == ["street_name", "street_number"]
+    # A street alone, without house numbers, is no address.
     alone = classify(frame.drop("street_number"))
     assert alone["street_name"].role == "quasi_identifier"
+    assert "address_part_of" not in alone["street_name"].details

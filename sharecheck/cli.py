@@ -14,7 +14,7 @@ import click
 from . import __version__
 
 EXIT_PASS, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "markdown")
+FORMATS = ("text", "json", "sarif", "markdown", "junit")
 SEVERITY_CHOICES = ("info", "warning", "error", "never")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-FORMATS = ("text", "json", "sarif", "markdown")
+FORMATS = ("text", "json", "sarif", "markdown", "junit")
 
 
 def render(report, fmt: str, *, color: bool = False, width: int = 80, verbose: bool = False) -> str:
@@ -19,6 +19,10 @@ def render(report, fmt: str, *, color: bool = False, width: int = 80, verbose: b
         from .sarif import render_sarif
 
         return render_sarif(document)
+    if fmt == "junit":
+        from .junit import render_junit
+
+        return render_junit(document)
     if fmt == "markdown":
         from .markdown import render_markdown
 

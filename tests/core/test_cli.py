@@ -238,3 +238,16 @@ def test_parse_errors_do_not_echo_cell_values():
 
     message = describe_parse_error(Exception("could not parse `SMITH, JOHN` as dtype `i64` at column 'name'"))
     assert "SMITH" not in message and "column 'name'" in message
+
+
+def test_junit_report_fails_the_rules_that_fail(people_csv):
+    import xml.etree.ElementTree as ET
+
+    result = run("scan", people_csv, "--format", "junit")
+    assert result.exit_code == 1
+    root = ET.fromstring(result.output)
+    cases = {case.get("name").split()[0]: case for case in root.iter("testcase")}
+    assert cases["ID101"].find("failure") is not None
+    assert cases["SD401"].find("failure") is None
+    never = ET.fromstring(run("scan", people_csv, "--format", "junit", "--fail-on", "never").output)
+    assert not list(never.iter("failure"))

@@ -69,6 +69,9 @@ class FrequencyTable:
     @cached_property
     def classes(self) -> pl.DataFrame:
         """QI values, class id and class size (null-as-value classes)."""
+        if not self.sensitive:
+            # Without sensitive attributes every cell is a class already: no second GROUP BY.
+            return self.cells.select([*self._keys, COUNT]).with_row_index(CLASS)
         return self._grouped.select([CLASS, *self._keys, COUNT])
 
     @cached_property

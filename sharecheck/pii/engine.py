@@ -9,6 +9,8 @@ never a download.
 """
 from __future__ import annotations
 
+from ..errors import UsageError
+
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,8 +21,8 @@ from .recognizers import presidio_config, value_patterns
 _LOCK = threading.Lock()
 
 
-class ModelNotInstalled(RuntimeError):
-    pass
+class ModelNotInstalled(UsageError):
+    """The user asked for a spaCy model that is not installed; sharecheck never downloads one."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def _nlp_engine(nlp_model: str | None):
         nlp = spacy.blank("en")
 
     class _PreloadedSpacyEngine(SpacyNlpEngine):
-        """SpacyNlpEngine whose load() never calls spacy.cli.download."""
+        """SpacyNlpEngine whose load() never fetches a model: only an installed one is loaded."""
 
         def __init__(self, pipeline):
             super().__init__(models=[{"lang_code": "en", "model_name": pipeline.meta.get("name", "blank")}])

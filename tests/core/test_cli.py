@@ -251,3 +251,9 @@ def test_junit_report_fails_the_rules_that_fail(people_csv):
     assert cases["SD401"].find("failure") is None
     never = ET.fromstring(run("scan", people_csv, "--format", "junit", "--fail-on", "never").output)
     assert not list(never.iter("failure"))
+
+
+def test_a_missing_spacy_model_is_a_usage_error_not_a_download(people_csv):
+    result = CliRunner().invoke(cli, ["scan", str(people_csv), "--nlp-model", "xx_no_such_model_sm"])
+    assert result.exit_code == 2
+    assert "is not installed" in result.stderr and "internal error" not in result.stderr

@@ -9,13 +9,12 @@ never a download.
 """
 from __future__ import annotations
 
-from ..errors import UsageError
-
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from ..errors import UsageError
 from .recognizers import presidio_config, value_patterns
 
 _LOCK = threading.Lock()

@@ -64,7 +64,8 @@ def detect_table_kind(frame: pl.DataFrame, record_count_column: str | None, colu
             return TableKind("aggregate", record_count_column, dimensions, True,
                              f"'{record_count_column}' counts the rows of a cross-tabulation")
         return TableKind("records")
-    measures = [c for c in frame.columns if frame.schema[c].is_numeric() and semantic.get(c) not in ("postal_code", "place")]
+    schema = frame.schema
+    measures = [c for c in frame.columns if schema[c].is_numeric() and semantic.get(c) not in ("postal_code", "place")]
     dimensions = [c for c in frame.columns if c not in measures]
     if any(semantic.get(d, "unknown") not in _DIMENSION_TYPES for d in dimensions):
         return TableKind("records")

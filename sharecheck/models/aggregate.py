@@ -87,11 +87,11 @@ def detect_count_column(frame: pl.DataFrame | pl.LazyFrame) -> str | None:
         dimensions = [c for c in frame.columns if c != column]
         if _dimensions_unique(frame, dimensions):
             return column
-    for column in candidates:
-        if column in named:
-            continue
-        dimensions = [c for c in frame.columns if c != column and c not in candidates]
-        if len(dimensions) < 2 or len(dimensions) != frame.width - 1:
+    # Without a count-like name, the count must be the table's only count-like column.
+    unnamed = [c for c in candidates if c not in set(named)]
+    for column in unnamed if len(candidates) == 1 else ():
+        dimensions = [c for c in frame.columns if c != column]
+        if len(dimensions) < 2:
             continue
         if any(frame[d].n_unique() == frame.height for d in dimensions):
             continue

@@ -22,9 +22,7 @@ class ColumnReport:
     classification: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self, show_values: bool = False) -> dict[str, Any]:
-        profile = dict(self.profile)
-        if not show_values:
-            profile.pop("numeric_range", None)
+        # The profile dict carries counts and masked examples only (ColumnProfile.to_dict).
         return {
             "name": self.name,
             "role": self.role,
@@ -32,7 +30,7 @@ class ColumnReport:
             "confidence": round(self.confidence, 3),
             "source": self.source,
             "evidence": list(self.evidence),
-            "profile": profile,
+            "profile": dict(self.profile),
         }
 
 

@@ -154,3 +154,12 @@ def read_table(label: TableLabel, n_rows: int | None = None) -> pl.DataFrame:
     else:
         raise ValueError(f"{label.id}: unknown locate kind {kind!r}")
     return df if n_rows is None else df.head(n_rows)
+
+
+def iter_tables(labels: list[TableLabel] | None = None, n_rows: int | None = None):
+    """Yield (label, table) for every table whose data is on this machine; absent ones are skipped."""
+    for label in load_labels() if labels is None else labels:
+        try:
+            yield label, read_table(label, n_rows=n_rows)
+        except TableUnavailable:
+            continue

@@ -96,3 +96,11 @@ def test_sklearn_table_reads_with_labelled_columns(labels):
     df = _load().read_table(wine)
     assert set(df.columns) == set(wine.columns)
     assert df.height == 178
+
+
+def test_absent_shared_table_is_a_skip_not_an_error(labels, tmp_path, monkeypatch):
+    mod = _load()
+    monkeypatch.setattr(mod, "SHARED", tmp_path / "no-shared")
+    city = next(t for t in labels if t.kind == "shared")
+    with pytest.raises(mod.TableUnavailable):
+        mod.read_table(city)

@@ -1,0 +1,154 @@
+"""Verdicts and subjects, leave-one-source-out, on the labelled corpus (benchmarks/corpus).
+
+    python benchmarks/evaluate_verdicts.py [--only SOURCE] [--no-write] [--list]
+
+Each table is scanned on the default open-data policy with a role model fitted WITHOUT the
+table's own source (benchmarks/evaluate_corpus.py `loso_models`, written to a temporary file and
+handed to the scan through $SHARECHECK_ROLE_MODEL), so no table is judged by a model that saw it.
+The labels (subject, risky) were written before the tool ran on the tables (benchmarks/corpus/GUIDE.md).
+
+- silent pass: a table labelled risky whose rows involve people (subject people or events, or an
+  organisation table naming natural persons) passes the scan;
+- false fail: a table whose subject is not about people (organisations, places, things, counts)
+  and that is labelled not risky fails the scan;
+- also reported: every table labelled not risky that fails, and the subject decision's
+  accuracy against the labelled subject.
+
+Writes the "verdicts-loso" section of benchmarks/RESULTS.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from _results import machine_line, update_section  # noqa: E402
+from corpus.load import SHARED, TableUnavailable, load_labels, read_table  # noqa: E402
+
+NOT_ABOUT_PEOPLE = ("organisations", "places", "things", "counts")
+
+
+def _scan(label, options_env: str):
+    import sharecheck
+    from sharecheck.errors import SharecheckError
+
+    os.environ["SHARECHECK_ROLE_MODEL"] = options_env
+    try:
+        if label.kind == "shared":
+            path = SHARED / label.loc("path")
+            if not path.exists():
+                raise TableUnavailable(str(path))
+            report = sharecheck.scan(str(path))
+        else:
+            report = sharecheck.scan(read_table(label), name=label.id.replace("/", "_"))
+    except SharecheckError as exc:
+        return None, f"error: {str(exc)[:120]}"
+    return report, None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", help="evaluate one source only (debugging)")
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--list", action="store_true", help="print every table's verdict")
+    args = parser.parse_args()
+
+    from evaluate_corpus import loso_models
+
+    labels = [label for label in load_labels() if not args.only or label.source == args.only]
+    started = time.perf_counter()
+    models = loso_models()
+    fitted = time.perf_counter() - started
+    rows = []
+    with tempfile.TemporaryDirectory() as workdir:
+        paths = {}
+        for source, model in models.items():
+            path = Path(workdir) / (source.replace(":", "_").replace("/", "_") + ".json")
+            model.write(path)
+            paths[source] = str(path)
+        for label in labels:
+            if label.source not in paths:
+                continue
+            t0 = time.perf_counter()
+            try:
+                report, error = _scan(label, paths[label.source])
+            except TableUnavailable:
+                continue
+            seconds = time.perf_counter() - t0
+            if report is None:
+                rows.append({"label": label, "verdict": "error", "subject": None, "codes": (), "error": error, "seconds": seconds})
+                continue
+            subjects = [dataset.subject.get("about") for dataset in report.datasets if dataset.subject]
+            codes = sorted(report.codes("error"))
+            rows.append({"label": label, "verdict": report.verdict, "subject": subjects[0] if subjects else None,
+                         "codes": codes, "error": None, "seconds": seconds})
+    os.environ.pop("SHARECHECK_ROLE_MODEL", None)
+
+    def involves_people(label) -> bool:
+        return label.subject in ("people", "events") or (label.subject == "organisations" and label.risky)
+
+    risky_people = [r for r in rows if r["label"].risky and involves_people(r["label"])]
+    silent = [r for r in risky_people if r["verdict"] == "pass"]
+    not_people = [r for r in rows if r["label"].subject in NOT_ABOUT_PEOPLE and not r["label"].risky]
+    false_fails = [r for r in not_people if r["verdict"] == "fail"]
+    harmless = [r for r in rows if not r["label"].risky]
+    harmless_fail = [r for r in harmless if r["verdict"] == "fail"]
+    errors = [r for r in rows if r["verdict"] == "error"]
+    subject_ok = sum(1 for r in rows if r["subject"] == r["label"].subject)
+    confusion = Counter((r["label"].subject, r["subject"]) for r in rows)
+    per_source = defaultdict(lambda: [0, 0, 0])
+    for r in rows:
+        entry = per_source[r["label"].source]
+        entry[0] += 1
+        entry[1] += r in silent
+        entry[2] += r in false_fails
+
+    def names(items) -> str:
+        return ", ".join(f"`{r['label'].id}` ({' '.join(r['codes'][:4]) or r['verdict']})" for r in items) or "none"
+
+    lines = [
+        f"Machine: {machine_line()}. {len(rows)} tables scanned of {len(labels)} labelled "
+        f"({len({r['label'].source for r in rows})} sources), each with a role model fitted without its source "
+        f"({len(models)} fits, {fitted:.0f} s); scans {sum(r['seconds'] for r in rows):.0f} s.",
+        "",
+        "Command: `python -m pip install -e \".[corpus]\" && python benchmarks/evaluate_verdicts.py`",
+        "",
+        "| measure | result | target |",
+        "|---|---|---|",
+        f"| silent passes (risky, involves people, passes) | {len(silent)} of {len(risky_people)} | 0 |",
+        f"| false fails (not about people, not risky, fails) | {len(false_fails)} of {len(not_people)} "
+        f"({len(false_fails) / max(1, len(not_people)):.1%}) | < 5 % |",
+        f"| any table labelled not risky that fails | {len(harmless_fail)} of {len(harmless)} "
+        f"({len(harmless_fail) / max(1, len(harmless)):.1%}) | |",
+        f"| subject decision equal to the label | {subject_ok} of {len(rows)} ({subject_ok / max(1, len(rows)):.1%}) | |",
+        f"| scan errors | {len(errors)} | 0 |",
+        "",
+        f"Silent passes: {names(silent)}.",
+        "",
+        f"False fails: {names(false_fails)}.",
+        "",
+        f"Other not-risky tables that fail: {names([r for r in harmless_fail if r not in false_fails])}.",
+        "",
+        "Subject confusion (labelled → decided, off-diagonal only): "
+        + (", ".join(f"{a}→{b} {n}" for (a, b), n in sorted(confusion.items()) if a != b) or "none") + ".",
+    ]
+    if errors:
+        lines += ["", "Errors: " + "; ".join(f"`{r['label'].id}`: {r['error']}" for r in errors)]
+    print("\n".join(lines))
+    if args.list:
+        for r in rows:
+            print(f"{r['verdict']:5} {str(r['label'].risky):5} {r['label'].subject:13} {str(r['subject']):13} {r['label'].id} {' '.join(r['codes'])}")
+    if not args.no_write and not args.only:
+        update_section("verdicts-loso", "## Verdicts, leave-one-source-out (`benchmarks/evaluate_verdicts.py`)\n\n" + "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

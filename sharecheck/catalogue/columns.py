@@ -33,6 +33,7 @@ class StoredColumn:
     distinct: int
     distinct_ratio: float
     initials_share: float
+    dense_integers: bool  # whole numbers filling most of their range (hours, ranks, row ids)
     shift: int  # the hashes kept are those below 2^64 / 2^shift
     hashes: np.ndarray  # sorted unique uint64
     minhash: np.ndarray  # NUM_PERM uint64
@@ -52,6 +53,17 @@ def _is_row_number(series: pl.Series) -> bool:
     return low in (0, 1) and high - low == series.len() - 1 and series.n_unique() == series.len()
 
 
+def _dense_integers(values: pl.Series) -> bool:
+    """Small whole numbers that fill their range overlap with any other such column by chance."""
+    distinct = values.drop_nulls().unique()
+    if distinct.len() == 0:
+        return False
+    numbers = distinct if distinct.dtype.is_integer() else distinct.cast(pl.String).cast(pl.Int64, strict=False)
+    if numbers.null_count():
+        return False
+    return distinct.len() / (int(numbers.max()) - int(numbers.min()) + 1) >= 0.5
+
+
 def _skip(analysed, form) -> bool:
     for source in form.sources:
         column = analysed.column(source)
@@ -68,8 +80,9 @@ def _stored(form, variant: str, values: pl.Series, key: bytes, share: float) -> 
     hashes = keyed_hashes(values, key)
     sample, shift = threshold_sample(hashes)
     signature = np.asarray(minhash_of_hashes(hashes).hashvalues, dtype=np.uint64)
+    dense = form.form == "text" and _dense_integers(values)
     return StoredColumn(form.name, form.role, form.semantic_type, form.form, variant, int(hashes.size),
-                        float(form.distinct_ratio), share, shift, sample, signature)
+                        float(form.distinct_ratio), share, dense, shift, sample, signature)
 
 
 def stored_columns(analysed, key: bytes, forms=None) -> list[StoredColumn]:

@@ -23,6 +23,11 @@ RETRIEVAL_THRESHOLD = 0.3
 SCAN_ALL_BELOW = 512
 # Forms whose values are so few that sharing them says nothing (every table has M and F).
 _LOW_INFORMATION_DISTINCT = 12
+# Untyped columns (no shared semantic type, names that do not agree) count only as keys do in the
+# join check: broad overlap of many values, one side nearly unique per record.
+_UNTYPED_MIN_SHARED = 20
+_KEY_LIKE_RATIO = 0.5
+_KEY_ROLES = {"direct_identifier", "pseudonym"}
 # Both name columns write middle initials in at least this share: they are kept (as the join does).
 _INITIALS_KEPT = 0.2
 
@@ -85,6 +90,26 @@ def _variants(a: dict[str, Any], b: dict[str, Any]):
     return a.get(NO_INITIALS, head_a), b.get(NO_INITIALS, head_b)
 
 
+def _weight(a, b, shared: float) -> float | None:
+    """How much a shared column says about a link, or None when it says nothing."""
+    from ..join.candidates import _UNINFORMATIVE_TYPES, name_evidence
+    from ..join.normalise import TEXT
+
+    same_type = a.semantic_type == b.semantic_type and a.semantic_type not in _UNINFORMATIVE_TYPES
+    typed = same_type or a.form != TEXT or name_evidence(a.name, b.name)[0] >= 0.7
+    if not typed:
+        if a.semantic_type not in _UNINFORMATIVE_TYPES and b.semantic_type not in _UNINFORMATIVE_TYPES:
+            return None  # two typed columns of different types: a street is not a name
+        if (shared < _UNTYPED_MIN_SHARED or max(a.distinct_ratio, b.distinct_ratio) < _KEY_LIKE_RATIO
+                or (a.dense_integers and b.dense_integers)):
+            return None  # small numbers filling their range meet by chance (precinct ~ HOUR)
+    if min(a.distinct, b.distinct) <= _LOW_INFORMATION_DISTINCT:
+        return 0.05
+    if a.role in _KEY_ROLES or b.role in _KEY_ROLES or not typed:
+        return 1.0  # a shared key links record to record
+    return max(min(a.distinct_ratio, b.distinct_ratio), 0.05)
+
+
 def find_partners(catalogue, new_columns: list[StoredColumn], *, exclude_path: str | None = None,
                   min_containment: float = MIN_CONTAINMENT, threshold: float = RETRIEVAL_THRESHOLD,
                   scan_all_below: int = SCAN_ALL_BELOW) -> list[Partner]:
@@ -103,6 +128,7 @@ def find_partners(catalogue, new_columns: list[StoredColumn], *, exclude_path: s
     scores: dict[int, float] = {}
     shared: dict[int, list[tuple[str, str, float]]] = {}
     loaded: dict[int, np.ndarray] = {}
+    best: dict[tuple[int, str], float] = {}
     for form, new in by_form.items():
         new = {name: variants for name, variants in new.items() if "" in variants}
         indexed: dict[tuple[int, str], dict[str, Any]] = {}
@@ -118,12 +144,15 @@ def find_partners(catalogue, new_columns: list[StoredColumn], *, exclude_path: s
                 loaded[b.rowid] = catalogue.hashes(b)
             overlap = sampled_overlap(a.hashes, a.shift, a.distinct, loaded[b.rowid], b.shift, b.distinct)
             value = overlap.containment
-            if value < min_containment or overlap.shared < 1:
+            weight = _weight(a, b, overlap.shared)
+            if value < min_containment or overlap.shared < 1 or weight is None:
                 continue
-            weight = 0.0 if min(a.distinct, b.distinct) <= _LOW_INFORMATION_DISTINCT else min(a.distinct_ratio, b.distinct_ratio)
             release_id = key[0]
-            scores[release_id] = scores.get(release_id, 0.0) + value * max(weight, 0.05)
+            # A column counts once per partner, through its best match.
+            best[(release_id, name)] = max(best.get((release_id, name), 0.0), value * weight)
             shared.setdefault(release_id, []).append((name, key[1], value))
+    for (release_id, _), contribution in best.items():
+        scores[release_id] = scores.get(release_id, 0.0) + contribution
     partners = [Partner(catalogue._release(release_id), score, tuple(shared[release_id]))
                 for release_id, score in scores.items()]
     return sorted(partners, key=lambda p: (not p.release.person_level, -p.score, p.release.name))

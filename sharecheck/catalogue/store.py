@@ -44,7 +44,7 @@ CREATE TABLE releases (
 CREATE TABLE columns (
     release_id INTEGER NOT NULL REFERENCES releases(id) ON DELETE CASCADE,
     name TEXT NOT NULL, role TEXT, semantic_type TEXT, form TEXT NOT NULL, variant TEXT NOT NULL,
-    distinct_values INTEGER, distinct_ratio REAL, initials_share REAL, shift INTEGER,
+    distinct_values INTEGER, distinct_ratio REAL, initials_share REAL, dense_integers INTEGER, shift INTEGER,
     minhash BLOB, hashes BLOB
 );
 CREATE INDEX columns_form ON columns(form, variant);
@@ -86,6 +86,7 @@ class IndexedColumn:
     distinct: int
     distinct_ratio: float
     initials_share: float
+    dense_integers: bool
     shift: int
     minhash: np.ndarray
 
@@ -272,9 +273,9 @@ class Catalogue:
                     (release.name, key, release.name, digest, release.size_bytes, analysed.frame.height,
                      int(analysed.about_people), "aggregate" if analysed.is_aggregate else "records", summary,
                      datetime.now(timezone.utc).isoformat(timespec="seconds"))).lastrowid
-                db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
                     (release_id, c.name, c.role, c.semantic_type, c.form, c.variant, c.distinct, c.distinct_ratio,
-                     c.initials_share, c.shift, c.minhash.astype("<u8").tobytes(), c.hashes.astype("<u8").tobytes())
+                     c.initials_share, int(c.dense_integers), c.shift, c.minhash.astype("<u8").tobytes(), c.hashes.astype("<u8").tobytes())
                     for c in columns])
             added.append(self._release(release_id))
             log.info("indexed %s (%d joinable columns)", release.name, len(columns))
@@ -327,10 +328,11 @@ class Catalogue:
         """Every indexed column of one form and variant (MinHash only; `hashes` loads the rest)."""
         rows = self._db.execute(
             "SELECT c.release_id, c.rowid, c.name, c.role, c.semantic_type, c.form, c.variant, c.distinct_values,"
-            " c.distinct_ratio, c.initials_share, c.shift, c.minhash FROM columns c JOIN releases r ON r.id = c.release_id"
+            " c.distinct_ratio, c.initials_share, c.dense_integers, c.shift, c.minhash FROM columns c JOIN releases r ON r.id = c.release_id"
             " WHERE c.form = ? AND c.variant = ? AND (? IS NULL OR r.path != ?)",
             (form, variant, exclude_path, exclude_path)).fetchall()
-        return [IndexedColumn(*row[:11], np.frombuffer(row[11], dtype="<u8").astype(np.uint64)) for row in rows]
+        return [IndexedColumn(*row[:10], bool(row[10]), row[11], np.frombuffer(row[12], dtype="<u8").astype(np.uint64))
+                for row in rows]
 
     def hashes(self, column: IndexedColumn) -> np.ndarray:
         row = self._db.execute("SELECT hashes FROM columns WHERE rowid = ?", (column.rowid,)).fetchone()

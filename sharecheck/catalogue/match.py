@@ -28,6 +28,8 @@ _LOW_INFORMATION_DISTINCT = 12
 _UNTYPED_MIN_SHARED = 20
 _KEY_LIKE_RATIO = 0.5
 _KEY_ROLES = {"direct_identifier", "pseudonym"}
+# Words that say a column holds a code, not what the code is of.
+_GENERIC_NAME_TOKENS = {"id", "no", "nr", "num", "number", "code", "cd", "key", "of", "the", "ref", "nummer", "numero"}
 # Both name columns write middle initials in at least this share: they are kept (as the join does).
 _INITIALS_KEPT = 0.2
 
@@ -65,7 +67,7 @@ def _ensemble(entries: list[tuple[Any, np.ndarray, int]], threshold: float):
 
 
 def retrieve(new: dict[str, dict[str, Any]], indexed: dict[tuple[int, str], dict[str, Any]], threshold: float,
-             scan_all_below: int) -> set[tuple[str, tuple[int, str]]]:
+             scan_all_below: int, cache: dict | None = None, cache_key=None) -> set[tuple[str, tuple[int, str]]]:
     """Candidate (new column, indexed column) pairs of one form. Name columns are retrieved on
     their sketch without initials, so 'DOE JOHN A' and 'DOE JOHN' meet."""
     if len(indexed) <= scan_all_below:
@@ -75,7 +77,12 @@ def retrieve(new: dict[str, dict[str, Any]], indexed: dict[tuple[int, str], dict
         column = variants.get(NO_INITIALS, variants[""])
         return column.minhash, column.distinct
 
-    forward = _ensemble([(key, *signature(v)) for key, v in indexed.items()], threshold)
+    # The ensemble over the index is the same for every query until the index changes.
+    forward = cache.get(cache_key) if cache is not None else None
+    if forward is None:
+        forward = _ensemble([(key, *signature(v)) for key, v in indexed.items()], threshold)
+        if cache is not None:
+            cache[cache_key] = forward
     found = {(name, hit) for name, v in new.items() for hit in forward.query(_sketch(signature(v)[0]), max(signature(v)[1], 1))}
     backward = _ensemble([(name, *signature(v)) for name, v in new.items()], threshold)
     found |= {(hit, key) for key, v in indexed.items() for hit in backward.query(_sketch(signature(v)[0]), max(signature(v)[1], 1))}
@@ -90,11 +97,25 @@ def _variants(a: dict[str, Any], b: dict[str, Any]):
     return a.get(NO_INITIALS, head_a), b.get(NO_INITIALS, head_b)
 
 
+def _names_agree(a: str, b: str) -> bool:
+    from ..join.candidates import name_evidence
+    from ..naming import normalise_column_name
+
+    if name_evidence(a, b)[0] >= 0.7:
+        return True
+    tokens = [set(normalise_column_name(name).split("_")) - _GENERIC_NAME_TOKENS - {""} for name in (a, b)]
+    return bool(tokens[0] & tokens[1])
+
+
 def _weight(a, b, shared: float) -> float | None:
     """How much a shared column says about a link, or None when it says nothing."""
     from ..join.candidates import _UNINFORMATIVE_TYPES, name_evidence
     from ..join.normalise import TEXT
 
+    if a.dense_integers and b.dense_integers and not _names_agree(a.name, b.name):
+        # Small code numbers filling their range (precincts 1-123, districts 1-25, wards, hours)
+        # meet by chance even when both are places; only names that agree say they are one list.
+        return None
     same_type = a.semantic_type == b.semantic_type and a.semantic_type not in _UNINFORMATIVE_TYPES
     typed = same_type or a.form != TEXT or name_evidence(a.name, b.name)[0] >= 0.7
     if not typed:
@@ -129,16 +150,19 @@ def find_partners(catalogue, new_columns: list[StoredColumn], *, exclude_path: s
     shared: dict[int, list[tuple[str, str, float]]] = {}
     loaded: dict[int, np.ndarray] = {}
     best: dict[tuple[int, str], float] = {}
+    excluded = catalogue.release_ids(exclude_path) if exclude_path else set()
     for form, new in by_form.items():
         new = {name: variants for name, variants in new.items() if "" in variants}
         indexed: dict[tuple[int, str], dict[str, Any]] = {}
         for variant in ("", NO_INITIALS):
-            for column in catalogue.indexed_columns(form, variant, exclude_path):
+            for column in catalogue.indexed_columns(form, variant):
                 indexed.setdefault((column.release_id, column.name), {})[variant] = column
         indexed = {key: variants for key, variants in indexed.items() if "" in variants}
         if not new or not indexed:
             continue
-        for name, key in sorted(retrieve(new, indexed, threshold, scan_all_below)):
+        retrieved = retrieve(new, indexed, threshold, scan_all_below, catalogue.ensembles,
+                             (form, threshold, catalogue.generation))
+        for name, key in sorted(pair for pair in retrieved if pair[1][0] not in excluded):
             a, b = _variants(new[name], indexed[key])
             if b.rowid not in loaded:
                 loaded[b.rowid] = catalogue.hashes(b)

@@ -184,6 +184,8 @@ class Catalogue:
                              "or rebuild the index")
         self.skipped: list[str] = []
         self.pruned = 0
+        self._writes = 0
+        self.ensembles: dict = {}  # LSH Ensembles over the index, rebuilt when it changes
 
     def close(self) -> None:
         self._db.close()
@@ -212,6 +214,8 @@ class Catalogue:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+        self._writes += 1
+        self.ensembles.clear()
 
     # ------------------------------------------------------------------ indexing
 
@@ -309,6 +313,14 @@ class Catalogue:
         return removed
 
     # ------------------------------------------------------------------ reading
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever any connection commits a write (SQLite's data_version, plus our own)."""
+        return self._db.execute("PRAGMA data_version").fetchone()[0] * 1_000_003 + self._writes
+
+    def release_ids(self, path: str) -> set[int]:
+        return {row[0] for row in self._db.execute("SELECT id FROM releases WHERE path = ?", (path,))}
 
     def releases(self) -> list[IndexedRelease]:
         rows = self._db.execute("SELECT id FROM releases ORDER BY name, path").fetchall()

@@ -8,7 +8,11 @@ import pytest
 
 import sharecheck.analysis as analysis
 from sharecheck.catalogue import Catalogue, check_against_catalogue
+from sharecheck.catalogue.columns import stored_columns
 from sharecheck.catalogue.keys import KEY_ENV
+from sharecheck.catalogue.match import find_partners
+from sharecheck.config import resolve_options
+from sharecheck.readers import read_releases
 from sharecheck.join.sketch import exact_overlap, sampled_overlap, threshold_sample
 
 _FIRST = ["MARY", "PATRICIA", "LINDA", "BARBARA", "JAMES", "JOHN", "ROBERT", "MICHAEL", "DAVID", "SUSAN"]
@@ -39,6 +43,11 @@ def test_small_name_list_inside_a_large_one_is_found(tmp_path):
     with Catalogue(tmp_path / "index.sqlite") as catalogue:
         catalogue.add([portal])
         report = check_against_catalogue(details, catalogue)
+        # The LSH Ensemble alone (what a large index uses instead of comparing every column) finds it too.
+        release = read_releases(details)[0]
+        sketches = stored_columns(analysis.analyse(release, resolve_options()), catalogue.key)
+        by_ensemble = find_partners(catalogue, sketches, scan_all_below=0)
+    assert [p.release.name for p in by_ensemble] == ["earnings"]
     assert [p.release.name for p in report.partners] == ["earnings"]
     (shared,) = [s for s in report.partners[0].shared_columns if s[0] == "Emp_Name"]
     assert shared[1] == "NAME" and shared[2] == pytest.approx(1.0)

@@ -15,6 +15,7 @@ from typing import Any, Mapping
 from ..errors import InputError, SharecheckError, UsageError
 from ..findings import Finding
 from ..report import FindingsSummary, _sorted
+from .files import fingerprint
 from .match import Partner, find_partners
 from .store import Catalogue, IndexedRelease, _options_for
 
@@ -69,6 +70,31 @@ def _load_partner(indexed: IndexedRelease, options):
         if release.name == indexed.resource:
             return release
     raise InputError(f"{indexed.path}: the indexed table {indexed.resource!r} is no longer there; re-index the catalogue")
+
+
+def analyse_with_classifications(release, options, classifications):
+    """SEAM (until sharecheck.analysis.analyse takes stored classifications): a release analysed
+    as `analyse` does, but with the column classifications the index kept, so a partner is read
+    and profiled, never classified again (classification is most of an analysis' time). On merge,
+    replace with `analysis.analyse(release, options, classifications=...)` if the lead adds it."""
+    from .. import analysis
+    from ..models.aggregate import detect_count_column
+    from ..profile import profile_frame
+    from ..table_kind import TableKind, detect_table_kind
+
+    if classifications is None or not release.fits_in_memory:
+        return analysis.analyse(release, options)
+    frame = analysis.collect(release)
+    if frame.height == 0 or frame.width == 0 or set(frame.columns) != set(classifications):
+        return analysis.analyse(release, options)
+    analysis._check_columns_exist(frame, options, release)
+    profiles = profile_frame(frame)
+    columns = analysis.assign_roles(release, frame, profiles, classifications, options)
+    table_kind = (TableKind("records") if options.entity_id or options.qi
+                  else detect_table_kind(frame, detect_count_column(frame), columns))
+    if table_kind.kind == "aggregate" and table_kind.count_column:
+        columns = analysis._aggregate_roles(columns, table_kind.count_column, options)
+    return analysis.AnalysedRelease(release, frame, profiles, classifications, columns, table_kind)
 
 
 def check_analysed_pair(new, partner, options, join_values: dict[str, Any]):
@@ -130,7 +156,11 @@ def check_against_catalogue(source, index: str | os.PathLike | Catalogue, *, max
         for partner in partners[:max_partners]:
             try:
                 release = _load_partner(partner.release, options)
-                partner_analysed = analysis.analyse(release, _options_for(options, release.columns))
+                indexed_fingerprint, classifications = catalogue.stored_analysis(partner.release.id)
+                if fingerprint(Path(partner.release.path)) != indexed_fingerprint:
+                    classifications = None  # changed since indexing: classified afresh
+                partner_analysed = analyse_with_classifications(release, _options_for(options, release.columns),
+                                                                classifications)
             except SharecheckError as exc:
                 # A partner moved or broken since indexing is named, not a reason to stop.
                 log.warning("partner skipped: %s", exc)

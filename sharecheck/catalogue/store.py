@@ -141,6 +141,19 @@ def _create(path: Path, key: bytes) -> None:
         temporary.unlink(missing_ok=True)
 
 
+def _column_summary(analysed) -> list[dict[str, Any]]:
+    """Per column its roles and what the classifier found, in words and counts: masked examples
+    and details (which can hold fragments of values) are not stored."""
+    summary = []
+    for column in analysed.columns:
+        detected = analysed.classifications[column.name]
+        summary.append({"name": column.name, "role": column.role, "semantic_type": column.semantic_type, "detected": {
+            "column": detected.column, "role": detected.role, "semantic_type": detected.semantic_type,
+            "confidence": detected.confidence, "evidence": list(detected.evidence), "match_share": detected.match_share,
+            "entities": dict(detected.entities)}})
+    return summary
+
+
 def _options_for(options, columns: list[str]):
     """Column settings name columns of any release: each release takes the ones it has."""
     from dataclasses import replace
@@ -267,8 +280,7 @@ class Catalogue:
             seen.add((key, release.name))
             analysed = analysis.analyse(release, _options_for(options, release.columns))
             columns = stored_columns(analysed, self.key, release_forms(analysed))
-            summary = json.dumps([{"name": c.name, "role": c.role, "semantic_type": c.semantic_type}
-                                  for c in analysed.columns])
+            summary = json.dumps(_column_summary(analysed))
             with self._write() as db:
                 db.execute("DELETE FROM releases WHERE path = ? AND resource = ?", (key, release.name))
                 release_id = db.execute(
@@ -333,8 +345,28 @@ class Catalogue:
 
     def release_columns(self, release_id: int) -> list[dict[str, Any]]:
         """The roles of an indexed release's columns, as stored (no need to read the release)."""
+        return [{"name": c["name"], "role": c["role"], "semantic_type": c["semantic_type"]}
+                for c in self._summary(release_id)]
+
+    def _summary(self, release_id: int) -> list[dict[str, Any]]:
         row = self._db.execute("SELECT columns FROM releases WHERE id = ?", (release_id,)).fetchone()
         return json.loads(row[0]) if row and row[0] else []
+
+    def stored_analysis(self, release_id: int):
+        """(fingerprint, detected classifications per column) as indexed: what check needs to
+        analyse a partner again without classifying it again."""
+        from ..classify import ColumnClassification
+
+        row = self._db.execute("SELECT fingerprint FROM releases WHERE id = ?", (release_id,)).fetchone()
+        classifications = {}
+        for column in self._summary(release_id):
+            detected = column.get("detected")
+            if detected is None:
+                return row[0], None  # indexed by an older sharecheck
+            classifications[column["name"]] = ColumnClassification(
+                detected["column"], detected["role"], detected["semantic_type"], detected["confidence"],
+                tuple(detected["evidence"]), detected["match_share"], dict(detected["entities"]))
+        return row[0], classifications
 
     def indexed_columns(self, form: str, variant: str, exclude_path: str | None = None) -> list[IndexedColumn]:
         """Every indexed column of one form and variant (MinHash only; `hashes` loads the rest)."""

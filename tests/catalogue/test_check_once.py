@@ -72,21 +72,40 @@ def test_each_release_is_analysed_once(tmp_path, monkeypatch):
     with Catalogue(tmp_path / "index.sqlite") as catalogue:
         catalogue.add([portal])
         calls: list[str] = []
-        real = analysis.analyse
+        classified: list[int] = []
+        real, real_classify = analysis.analyse, analysis.classify_columns
 
         def counting(release, options):
             calls.append(release.name)
             return real(release, options)
 
+        def counting_classify(frame, *args, **kwargs):
+            classified.append(frame.width)
+            return real_classify(frame, *args, **kwargs)
+
         monkeypatch.setattr(analysis, "analyse", counting)
+        monkeypatch.setattr(analysis, "classify_columns", counting_classify)
+        reads = []
+        import sharecheck.catalogue.check as check_module
+
+        real_load = check_module._load_partner
+        monkeypatch.setattr(check_module, "_load_partner", lambda indexed, options: reads.append(indexed.name) or real_load(indexed, options))
         report = check_against_catalogue(new, catalogue, max_partners=5)
-    assert len(report.checked) == 5
-    assert sorted(calls) == sorted(["clinic"] + [f"register_{i}" for i in range(5)])
+    assert len(report.checked) == 5 and report.verdict == "fail"
+    # The new release is analysed once; partners are read once each and never classified again.
+    assert calls == ["clinic"] and len(classified) == 1
+    assert sorted(reads) == [f"register_{i}" for i in range(5)]
     # A partner that is not among the best is never read.
-    calls.clear()
+    reads.clear()
     with Catalogue(tmp_path / "index.sqlite") as catalogue:
         check_against_catalogue(new, catalogue, max_partners=2)
-    assert len(calls) == 3
+    assert len(reads) == 2
+    # A partner changed since it was indexed is classified afresh (its stored analysis is stale).
+    _register(130).with_columns(pl.lit(9).alias("batch")).write_csv(portal / "register_0.csv")
+    calls.clear()
+    with Catalogue(tmp_path / "index.sqlite") as catalogue:
+        check_against_catalogue(new, catalogue, max_partners=5)
+    assert sorted(calls) == ["clinic", "register_0"]
 
 
 def test_tables_of_counts_never_push_a_person_level_partner_out(tmp_path):
@@ -142,3 +161,25 @@ def test_exact_overlap_agrees_with_counted_keyed_hashes():
     ha, hb = keyed_hashes(a, b"x" * 32), keyed_hashes(b, b"x" * 32)
     counted = sampled_overlap(ha, 0, ha.size, hb, 0, hb.size)
     assert counted.shared == exact_overlap(a, b).shared == 150
+
+
+def test_catalogue_pair_check_equals_the_join_check(tmp_path):
+    """The catalogue's shortcut (stored classifications, already-analysed new release) gives the
+    join check's own answer for the partner."""
+    from sharecheck import check_join
+
+    portal = tmp_path / "portal"
+    portal.mkdir()
+    _register(150).write_csv(portal / "register.csv")
+    new = tmp_path / "clinic.csv"
+    _register(150).head(70).select(pl.col("zip").alias("patient_zip"), pl.col("birth_date").alias("dob"), "sex",
+                                   pl.Series("diagnosis", ["flu", "asthma"] * 35)).write_csv(new)
+    with Catalogue(tmp_path / "index.sqlite") as catalogue:
+        catalogue.add([portal])
+        report = check_against_catalogue(new, catalogue)
+    alone = check_join(new, portal / "register.csv")
+    (checked,) = report.checked
+    assert checked["verdict"] == alone.verdict == "fail"
+    assert checked["codes"] == sorted(alone.codes())
+    assert checked["metrics"] == dict(alone.metrics)
+    assert sorted(f.code for f in report.findings) == sorted(f.code for f in alone.findings)

@@ -44,7 +44,7 @@ class CatalogueReport(FindingsSummary):
     @property
     def metrics(self) -> dict[str, Any]:
         return {"indexed_releases": self.indexed_releases, "candidate_partners": len(self.partners),
-                "partners_checked": len(self.checked),
+                "partners_checked": len(self.checked), "partners_unavailable": len(self.unavailable),
                 "identifying_partners": sum(1 for c in self.checked if c["verdict"] == "fail")}
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,6 +53,7 @@ class CatalogueReport(FindingsSummary):
             "datasets": list(self.datasets),
             "partners": [p.to_dict() for p in self.partners],
             "checked": list(self.checked),
+            "unavailable_partners": list(self.unavailable),
         }
 
 

@@ -96,3 +96,14 @@ def test_catalogue_cli(tmp_path, portal):
     assert json.loads(checked.output)["kind"] == "catalogue"
     missing = runner.invoke(cli, ["catalogue", "check", str(health), "--index", str(tmp_path / "none.sqlite")])
     assert missing.exit_code == 2 and "no catalogue index" in missing.stderr
+
+
+def test_a_partner_deleted_since_indexing_is_named_not_fatal(tmp_path, portal):
+    folder, health = portal
+    with Catalogue(tmp_path / "index.sqlite") as catalogue:
+        catalogue.add([folder])
+        (folder / "voter_register.csv").unlink()
+        report = check_against_catalogue(health, catalogue)
+    assert report.to_dict()["unavailable_partners"] == [str((folder / "voter_register.csv").resolve())]
+    assert report.metrics["partners_unavailable"] == 1
+    assert "voter_register" not in {c["release"] for c in report.checked}

@@ -107,13 +107,24 @@ def _check_is_catalogue(path: Path) -> None:
     try:
         probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=_BUSY_MS / 1000)
         try:
-            row = probe.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
+            meta = dict(probe.execute("SELECT key, value FROM meta").fetchall())
         finally:
             probe.close()
     except sqlite3.DatabaseError:
-        row = None
-    if row is None or row[0] != APPLICATION:
+        meta = {}
+    if "application" not in meta and "version" in meta and "releases" in _tables(path):
+        raise UsageError(f"{path}: a sharecheck index of version {meta['version']}, whose sketches are unkeyed and can be "
+                         "read back; delete it and rebuild it with `sharecheck catalogue index`")
+    if meta.get("application") != APPLICATION:
         raise _not_a_catalogue(path, "an SQLite database of something else")
+
+
+def _tables(path: Path) -> set[str]:
+    probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return {row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        probe.close()
 
 
 def _create(path: Path, key: bytes) -> None:

@@ -187,3 +187,14 @@ def test_library_loggers_are_quiet_unless_verbose(tmp_path):
     logging.getLogger("presidio-analyzer").setLevel(logging.NOTSET)
     runner.invoke(cli, ["catalogue", "index", str(portal), "--index", str(tmp_path / "i.sqlite"), "-v"])
     assert logging.getLogger("presidio-analyzer").getEffectiveLevel() < logging.ERROR
+
+
+def test_an_index_of_the_unkeyed_version_is_refused_with_advice(tmp_path):
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as db:
+        db.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT); INSERT INTO meta VALUES ('version', '1');"
+                         "CREATE TABLE releases (id INTEGER PRIMARY KEY);")
+    before = old.read_bytes()
+    result = CliRunner().invoke(cli, ["catalogue", "list", "--index", str(old)])
+    assert result.exit_code == 2 and "unkeyed" in result.stderr and "rebuild" in result.stderr
+    assert old.read_bytes() == before

@@ -78,7 +78,10 @@ def load_key(index: Path, *, create: bool) -> tuple[bytes, str]:
         if not create:
             raise UsageError(f"{index}: its key ({path.name}, or {KEY_ENV}) is missing; without it the index "
                              "cannot be compared with anything: rebuild the index with `sharecheck catalogue index`")
-        _create_key_file(path)
+        try:
+            _create_key_file(path)
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot create the catalogue key ({exc.strerror})") from None
     if path.stat().st_mode & 0o077:
         raise UsageError(f"{path}: the catalogue key is readable by others; run `chmod 600 {path}`")
     return _read_key_file(path), str(path)

@@ -151,8 +151,10 @@ New release: `clinic_visits.parquet` (not in the index); its best partner: `vote
 | CLI, fresh process each: `sharecheck catalogue check clinic --index ...` | {statistics.median(cli['whole']):.2f} | |
 | CLI ratio (target < 2) | {statistics.median(cli['whole']) / statistics.median(cli['alone']):.2f} | |
 
-In one process (first rows) the best partner's classification is already cached by the warm-up
-run, so "alone" is the cheapest it can be; the CLI rows are what a portal's pipeline pays.
+In one process (first rows) the warm-up run has loaded the recognisers and NLP models, so
+classifying the best partner costs little and "alone" is the cheapest it can be; the ten extra
+join checks (`join/pair.py`, 30-45 ms each, the new release's join forms rebuilt for each) are what
+the catalogue adds. The CLI rows, a fresh process per command, are what a portal's pipeline pays.
 
 Wall time is the measure of the target. It varies with the other users' load on a shared machine;
 CPU time of the process is shown beside it (it counts every polars worker thread, so ten small

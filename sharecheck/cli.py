@@ -203,11 +203,13 @@ _INDEX_OPTION = click.option("--index", "index_path", type=click.Path(dir_okay=F
 @catalogue.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_INDEX_OPTION
+@click.option("-v", "--verbose", is_flag=True, help="Progress, and the libraries' own log lines.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--debug", is_flag=True, hidden=True)
-def catalogue_index(paths, index_path, quiet, debug) -> None:
-    """Add releases (files or folders) to the index; unchanged files are skipped."""
-    _setup_logging(not quiet, quiet)
+def catalogue_index(paths, index_path, verbose, quiet, debug) -> None:
+    """Add releases (files or folders) to the index; unchanged files are skipped, vanished ones pruned."""
+    _setup_logging(verbose, quiet)
+    _quiet_libraries(verbose)
 
     def action() -> int:
         from .catalogue import Catalogue
@@ -216,10 +218,35 @@ def catalogue_index(paths, index_path, quiet, debug) -> None:
             added = index.add(paths)
             total = len(index.releases())
         skipped = f"; {len(index.skipped)} files skipped (unreadable)" if index.skipped else ""
-        click.echo(f"{len(added)} releases indexed or refreshed; {total} in {index_path}{skipped}")
+        pruned = f"; {index.pruned} pruned (gone)" if index.pruned else ""
+        click.echo(f"{len(added)} releases indexed or refreshed; {total} in {index_path}{skipped}{pruned}")
         return EXIT_PASS
 
     sys.exit(_run(action, debug))
+
+
+@catalogue.command("remove")
+@click.argument("targets", nargs=-1, required=True)
+@_INDEX_OPTION
+def catalogue_remove(targets, index_path) -> None:
+    """Drop releases from the index, by path (file or package folder) or by name."""
+
+    def action() -> int:
+        from .catalogue import Catalogue, _existing
+
+        with Catalogue(_existing(index_path), create=False) as index:
+            removed = sum(index.remove(target) for target in targets)
+        click.echo(f"{removed} releases removed from {index_path}")
+        return EXIT_PASS if removed else EXIT_ERROR
+
+    sys.exit(_run(action, False))
+
+
+def _quiet_libraries(verbose: bool) -> None:
+    """presidio, spaCy and friends log hundreds of lines at INFO/WARNING; only -v shows them."""
+    if not verbose:
+        for name in ("presidio-analyzer", "presidio_analyzer", "presidio", "spacy", "stanza", "transformers", "datasketch"):
+            logging.getLogger(name).setLevel(logging.ERROR)
 
 
 @catalogue.command("list")
@@ -230,7 +257,7 @@ def catalogue_list(index_path) -> None:
     def action() -> int:
         from .catalogue import Catalogue, _existing
 
-        with Catalogue(_existing(index_path)) as index:
+        with Catalogue(_existing(index_path), create=False) as index:
             for release in index.releases():
                 about = "people" if release.about_people else "things"
                 click.echo(f"{release.name:40} {release.records:>10,} records  {release.kind:9} about {about}  {release.path}")
@@ -248,6 +275,7 @@ def catalogue_list(index_path) -> None:
 def catalogue_check(path, index_path, max_partners, fmt, output, verbose, quiet, debug, **kwargs) -> None:
     """Check a new release against every indexed release it could be joined with."""
     _setup_logging(verbose, quiet)
+    _quiet_libraries(verbose)
     settings = _settings(kwargs)
     config = kwargs.get("config")
 

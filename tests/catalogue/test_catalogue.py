@@ -8,8 +8,14 @@ import pytest
 from click.testing import CliRunner
 
 from sharecheck.catalogue import Catalogue, check_against_catalogue
+from sharecheck.catalogue.keys import KEY_ENV
 from sharecheck.cli import cli
 from sharecheck.schema import validate_report
+
+
+@pytest.fixture(autouse=True)
+def _no_env_key(monkeypatch):
+    monkeypatch.delenv(KEY_ENV, raising=False)
 
 
 def _register(n: int = 60) -> pl.DataFrame:
@@ -59,7 +65,7 @@ def test_index_stores_sketches_not_values(tmp_path, portal):
     with Catalogue(index) as catalogue:
         catalogue.add([folder])
     raw = index.read_bytes()
-    assert b"SMITH" not in raw and b"02801" not in raw
+    assert b"SMITH" not in raw and b"02801" not in raw and b"asthma" not in raw
 
 
 def test_new_release_is_checked_against_the_register(tmp_path, portal):
@@ -90,3 +96,14 @@ def test_catalogue_cli(tmp_path, portal):
     assert json.loads(checked.output)["kind"] == "catalogue"
     missing = runner.invoke(cli, ["catalogue", "check", str(health), "--index", str(tmp_path / "none.sqlite")])
     assert missing.exit_code == 2 and "no catalogue index" in missing.stderr
+
+
+def test_a_partner_deleted_since_indexing_is_named_not_fatal(tmp_path, portal):
+    folder, health = portal
+    with Catalogue(tmp_path / "index.sqlite") as catalogue:
+        catalogue.add([folder])
+        (folder / "voter_register.csv").unlink()
+        report = check_against_catalogue(health, catalogue)
+    assert report.to_dict()["unavailable_partners"] == [str((folder / "voter_register.csv").resolve())]
+    assert report.metrics["partners_unavailable"] == 1
+    assert "voter_register" not in {c["release"] for c in report.checked}

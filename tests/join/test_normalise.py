@@ -7,7 +7,7 @@ import polars as pl
 from hypothesis import given, settings, strategies as st
 
 from sharecheck.join import normalise as nz
-from sharecheck.join.sketch import exact_overlap, minhash, sketched_overlap
+from sharecheck.join.sketch import NUM_PERM, exact_overlap, minhash, sampled_overlap
 
 
 def test_zip_codes_zero_padded_and_zip4_cut():
@@ -69,9 +69,27 @@ def test_text_ignores_case_spacing_and_leading_zeros():
 @settings(max_examples=40, deadline=None)
 @given(st.sets(st.integers(0, 10**6), min_size=50, max_size=400), st.sets(st.integers(0, 10**6), min_size=50, max_size=400))
 def test_minhash_containment_close_to_exact(left, right):
+    """MinHash estimates Jaccard, within its documented standard error sqrt(J(1-J)/k) (5 of them
+    here, plus one slot for rounding). Containment derived from it is not bounded that way when
+    one set is much smaller (the catalogue counts shared hashes instead): that is tested below."""
     shared = set(list(left)[: len(left) // 2])
     a = pl.Series([f"K{v}" for v in left])
     b = pl.Series([f"K{v}" for v in (right | shared)])
+    truth = len(left & (right | shared)) / len(left | right | shared)
+    estimate = minhash(a).jaccard(minhash(b))
+    assert abs(estimate - truth) <= 5 * (truth * (1 - truth) / NUM_PERM) ** 0.5 + 1 / NUM_PERM
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.integers(0, 10**6), min_size=1, max_size=400), st.sets(st.integers(0, 10**6), min_size=1, max_size=4000))
+def test_counted_containment_equals_exact(left, right):
+    """The catalogue's path: shared keyed hashes counted, exact below the sample size, whatever
+    the sizes (a small set inside a large one included)."""
+    from sharecheck.catalogue.keys import keyed_hashes
+
+    a = pl.Series([f"K{v}" for v in left])
+    b = pl.Series([f"K{v}" for v in right | set(list(left)[: len(left) // 2])])
+    ha, hb = keyed_hashes(a, b"k" * 32), keyed_hashes(b, b"k" * 32)
+    counted = sampled_overlap(ha, 0, ha.size, hb, 0, hb.size)
     exact = exact_overlap(a, b)
-    sketched = sketched_overlap(minhash(a), exact.distinct_a, minhash(b), exact.distinct_b)
-    assert abs(sketched.a_in_b - exact.a_in_b) < 0.25
+    assert counted.shared == exact.shared and counted.a_in_b == exact.a_in_b and counted.b_in_a == exact.b_in_a

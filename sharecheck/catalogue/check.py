@@ -1,0 +1,211 @@
+"""`check_against_catalogue`: one new release against every indexed release it could join.
+
+The new release is read and analysed once; its keyed sketches are compared with the index
+(nothing else is read for that); only the best partners are then read, each analysed once, and
+joined with the already-analysed new release.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..errors import InputError, SharecheckError, UsageError
+from ..findings import Finding
+from ..report import FindingsSummary, _sorted
+from .files import fingerprint
+from .match import Partner, find_partners
+from .store import Catalogue, IndexedRelease, _options_for
+
+log = logging.getLogger("sharecheck")
+
+_JOIN_ONLY = {"window_minutes", "distance_m", "max_k", "exact_distinct_max", "min_containment", "pair_limit"}
+
+
+@dataclass(frozen=True)
+class CatalogueReport(FindingsSummary):
+    """A new release checked against every indexed release it could be joined with."""
+
+    release: str
+    location: str
+    findings: tuple[Finding, ...]
+    partners: tuple[Partner, ...]
+    checked: tuple[Mapping[str, Any], ...]  # one join check summary per partner checked
+    indexed_releases: int
+    fail_on: str = "error"
+    policy: str = "open-data"
+    datasets: tuple[Mapping[str, Any], ...] = field(default=())
+    suppressed: tuple = ()  # sharecheck.waivers.Suppressed
+    unavailable: tuple[str, ...] = ()  # partners whose file could not be read again
+    kind: str = field(default="catalogue", init=False)
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        return {"indexed_releases": self.indexed_releases, "candidate_partners": len(self.partners),
+                "partners_checked": len(self.checked), "partners_unavailable": len(self.unavailable),
+                "identifying_partners": sum(1 for c in self.checked if c["verdict"] == "fail")}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.document_header(),
+            "datasets": list(self.datasets),
+            "partners": [p.to_dict() for p in self.partners],
+            "checked": list(self.checked),
+            "unavailable_partners": list(self.unavailable),
+        }
+
+
+def _existing(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no catalogue index here; build one with `sharecheck catalogue index`")
+    return path
+
+
+def _load_partner(indexed: IndexedRelease, options):
+    from ..readers import read_releases
+
+    for release in read_releases(indexed.path, sheet=options.sheet):
+        if release.name == indexed.resource:
+            return release
+    raise InputError(f"{indexed.path}: the indexed table {indexed.resource!r} is no longer there; re-index the catalogue")
+
+
+def _counting_profiles(frame):
+    """Column profiles with the counts a join needs (rows, nulls, distinct, top share, numeric
+    range) and none of what only classification reads (shapes, lengths, grains, examples): half
+    of a profile's time goes to those, and the partner is not classified again."""
+    import polars as pl
+
+    from ..profile import ColumnProfile
+
+    rows = frame.height
+    stats = frame.select([pl.nth(i).null_count().alias(f"{i}_n") for i in range(frame.width)]
+                         + [pl.nth(i).n_unique().alias(f"{i}_d") for i in range(frame.width)]).row(0, named=True)
+    profiles = {}
+    for index, name in enumerate(frame.columns):
+        series = frame.get_column(name)
+        nulls = int(stats[f"{index}_n"])
+        distinct = max(int(stats[f"{index}_d"]) - (1 if nulls else 0), 0)
+        top_share, numeric_range = 0.0, None
+        if rows - nulls:
+            counts = series.drop_nulls().value_counts(sort=True, name="_sc_n")
+            top_share = counts.item(0, "_sc_n") / (rows - nulls)
+            if series.dtype.is_numeric():
+                numeric_range = (float(series.min()), float(series.max()))
+        profiles[name] = ColumnProfile(name=name, dtype=str(series.dtype), rows=rows, nulls=nulls, distinct=distinct,
+                                       top_share=top_share, numeric_range=numeric_range)
+    return profiles
+
+
+def analyse_with_classifications(release, options, classifications):
+    """SEAM (until sharecheck.analysis.analyse takes stored classifications): a release analysed
+    as `analyse` does, but with the column classifications the index kept, so a partner is read
+    and counted, never classified again (classification is most of an analysis' time). Its
+    profiles hold counts only (`_counting_profiles`): enough for roles, table kind and the join
+    check, which read no more of a partner's profile. On merge, replace with
+    `analysis.analyse(release, options, classifications=..., profiles=...)` if the lead adds it."""
+    from .. import analysis
+    from ..models.aggregate import detect_count_column
+    from ..table_kind import TableKind, detect_table_kind
+
+    if classifications is None or not release.fits_in_memory:
+        return analysis.analyse(release, options)
+    frame = analysis.collect(release)
+    if frame.height == 0 or frame.width == 0 or set(frame.columns) != set(classifications):
+        return analysis.analyse(release, options)
+    analysis._check_columns_exist(frame, options, release)
+    profiles = _counting_profiles(frame)
+    columns = analysis.assign_roles(release, frame, profiles, classifications, options)
+    table_kind = (TableKind("records") if options.entity_id or options.qi
+                  else detect_table_kind(frame, detect_count_column(frame), columns))
+    if table_kind.kind == "aggregate" and table_kind.count_column:
+        columns = analysis._aggregate_roles(columns, table_kind.count_column, options)
+    return analysis.AnalysedRelease(release, frame, profiles, classifications, columns, table_kind)
+
+
+def check_analysed_pair(new, partner, options, join_values: dict[str, Any]):
+    """SEAM (until the join check takes analysed releases): the join check of two releases
+    analysed already, exactly as `check_join` runs it for a pair, without analysing them again.
+    On merge, replace the body with the join package's analysed-release entry point."""
+    from ..detectors import REGISTRY
+    from ..join.check import JoinContext, join_settings
+    from ..join.pair import about_people, analyse_pair
+    from ..join.report import JoinDataset, JoinReport, PairResult
+    from ..rules import default_rules, select_rules
+    from ..waivers import apply_waivers
+
+    policy = options.model_policy()
+    rules = select_rules(default_rules(), options.select, options.ignore_rules, options.preview, scope="join")
+    pair = analyse_pair(new, partner, options, policy, join_settings(join_values))
+    context = JoinContext(options, policy, pair=pair)
+    findings = [f for rule in rules for f in REGISTRY[rule.detector].run(context, rule)]
+    findings, suppressed = apply_waivers(findings, options.parsed_waivers(), options.baseline_fingerprints())
+    result = PairResult(new.release.name, partner.release.name, pair.metrics(), tuple(sorted({f.code for f in findings})))
+    datasets = tuple(JoinDataset(a.release.name, a.release.location, a.release.format, a.frame.height,
+                                 tuple((c.name, c.role, c.semantic_type) for c in a.columns), about_people(a))
+                     for a in (new, partner))
+    return JoinReport(datasets=datasets, findings=tuple(findings), metrics=dict(result.metrics), candidates=pair.candidates,
+                      pairs=(result,), fail_on=options.fail_on, policy=options.policy_name,
+                      show_values=options.show_values, suppressed=tuple(suppressed))
+
+
+def check_against_catalogue(source, index: str | os.PathLike | Catalogue, *, max_partners: int = 10,
+                            config: str | None = None, **settings: Any) -> CatalogueReport:
+    """Check one new release against every indexed release it could be joined with."""
+    from .. import analysis
+    from ..config import resolve_options
+    from ..join.candidates import release_forms
+    from ..readers import read_releases
+    from .columns import stored_columns
+
+    if max_partners < 1:
+        raise UsageError("max partners must be at least 1")
+    catalogue = index if isinstance(index, Catalogue) else Catalogue(_existing(index), create=False)
+    try:
+        settings = {key.replace("-", "_"): value for key, value in settings.items()}
+        join_values = {k: v for k, v in settings.items() if k in _JOIN_ONLY}
+        options = resolve_options(config, **{k: v for k, v in settings.items() if k not in _JOIN_ONLY})
+        releases = read_releases(source, sheet=options.sheet)
+        if len(releases) != 1:
+            raise UsageError(f"{source}: holds {len(releases)} tables; check one release at a time")
+        new = releases[0]
+        analysed = analysis.analyse(new, _options_for(options, new.columns))
+        exclude = str(new.path.resolve()) if new.path else None
+        sketches = stored_columns(analysed, catalogue.key, release_forms(analysed))
+        partners = tuple(find_partners(catalogue, sketches, exclude_path=exclude))
+        findings: list[Finding] = []
+        suppressed: list = []
+        checked, unavailable = [], []
+        datasets = [{"name": new.name, "location": new.location, "format": new.format,
+                     "records": analysed.frame.height,
+                     "columns": [{"name": c.name, "role": c.role, "semantic_type": c.semantic_type} for c in analysed.columns]}]
+        for partner in partners[:max_partners]:
+            try:
+                release = _load_partner(partner.release, options)
+                indexed_fingerprint, classifications = catalogue.stored_analysis(partner.release.id)
+                if fingerprint(Path(partner.release.path)) != indexed_fingerprint:
+                    classifications = None  # changed since indexing: classified afresh
+                partner_analysed = analyse_with_classifications(release, _options_for(options, release.columns),
+                                                                classifications)
+            except SharecheckError as exc:
+                # A partner moved or broken since indexing is named, not a reason to stop.
+                log.warning("partner skipped: %s", exc)
+                unavailable.append(partner.release.path)
+                continue
+            report = check_analysed_pair(analysed, partner_analysed, options, join_values)
+            findings += report.findings
+            suppressed += report.suppressed
+            checked.append({"release": partner.release.name, "path": partner.release.path, "verdict": report.verdict,
+                            "codes": sorted(report.codes()), "metrics": dict(report.metrics)})
+            datasets.append({"name": partner.release.name, "location": partner.release.path,
+                             "records": partner.release.records, "columns": catalogue.release_columns(partner.release.id)})
+        return CatalogueReport(release=new.name, location=new.location, findings=_sorted(findings), partners=partners,
+                               checked=tuple(checked), indexed_releases=len(catalogue.releases()), suppressed=tuple(suppressed),
+                               fail_on=options.fail_on, policy=options.policy_name, datasets=tuple(datasets),
+                               unavailable=tuple(unavailable))
+    finally:
+        if not isinstance(index, Catalogue):
+            catalogue.close()

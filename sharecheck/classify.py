@@ -202,6 +202,9 @@ def _classify_column(series: pl.Series, profile: ColumnProfile, context: _Contex
     dtype = series.dtype
     if dtype == pl.String or dtype == pl.Categorical:
         candidates += _text_candidates(series, profile, by_type, context)
+    elif dtype.is_numeric() and profile.granularity not in (None, "year"):
+        # epoch seconds or Excel days under a name that says time (sharecheck.temporal)
+        candidates += _date_candidates(profile, by_type, context, [])
     elif dtype.is_numeric():
         candidates += _numeric_candidates(series, profile, by_type, context)
     elif dtype.is_temporal():

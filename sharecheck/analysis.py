@@ -215,15 +215,14 @@ def roles_for_subject(columns: tuple[ColumnReport, ...], subject: Subject) -> tu
         if column.source == "detected":
             if subject.is_aggregate and column.name == subject.count_column:
                 column = _demote(column, "count column of an aggregate table", "count")
-            elif subject.about == "organisations" and column.name not in subject.natural_persons and column.role != "other":
+            elif subject.about in ("organisations", "places") and column.name not in subject.natural_persons and column.role != "other":
+                whose = "organisation" if subject.about == "organisations" else "area, building or site"
                 if column.role in ("direct_identifier", "pseudonym"):
                     if column.semantic_type in words["contact_types"]:
-                        column = _demote(column, "contact detail or address of the organisation the row is about: not personal data")
-                    elif column.semantic_type not in words["person_name_types"]:
-                        column = _demote(column, "identifies the organisation the row is about, not a person")
+                        column = _demote(column, f"contact detail or address of the {whose} the row is about: not personal data")
+                    elif column.semantic_type not in words["person_name_types"] | words["person_reaching_types"]:
+                        column = _demote(column, f"identifies the {whose} the row is about, not a person")
                 else:
-                    column = _demote(column, "describes the organisation the row is about, not a person")
-            elif subject.about == "places" and column.role in ("quasi_identifier", "sensitive"):
-                column = _demote(column, "key or statistic of an area or site: a table about places has no person to single out")
+                    column = _demote(column, f"describes the {whose} the row is about, not a person")
         updated.append(column)
     return tuple(updated)

@@ -52,9 +52,8 @@ class Subject:
             return True
         if self.about == "counts":
             return self.counts_people
-        if self.about == "organisations":
-            return bool(self.natural_persons)
-        return False
+        # organisations and sites: only where natural persons (sole traders, landlords) are named
+        return bool(self.natural_persons)
 
     @property
     def is_aggregate(self) -> bool:
@@ -84,7 +83,7 @@ class Subject:
         }
 
 
-_LIST_KEYS = ("person_attribute_types", "person_name_types", "contact_types", "organisation_words", "place_words",
+_LIST_KEYS = ("person_attribute_types", "person_name_types", "contact_types", "person_reaching_types", "organisation_words", "place_words",
               "owner_words", "event_words", "dimension_types", "not_count_types", "event_time_granularities", "area_types")
 
 
@@ -202,7 +201,8 @@ def _person_column(columns: Sequence, profiles: Mapping, entity_id: str | None) 
             continue
         personal_id = column.role == "pseudonym" and (column.semantic_type == "hash" or _has_word(column.name, "owner_words")
                                                      or _names_a_person(column.name))
-        named = column.role == "direct_identifier" and column.semantic_type in words["person_name_types"]
+        # a full name, not a given name or a surname alone: namesakes share those
+        named = column.role == "direct_identifier" and column.semantic_type == "person_name"
         if personal_id or named:
             candidates.append((0 if personal_id else 1, column.name, profile.uniqueness))
     if not candidates:
@@ -223,59 +223,82 @@ def _is_business_names(column, classification) -> bool:
     return "business" in evidence or "place names" in evidence
 
 
+def _naming_columns(columns: Sequence, profiles: Mapping, classifications: Mapping, key: str) -> list[str]:
+    """Text columns whose header says they name an organisation (or a site) and whose values vary:
+    the entity each row is about, most distinct first."""
+    words = vocabulary()
+    found = []
+    for column in columns:
+        profile = profiles[column.name]
+        # a name varies over many entities: a code with a handful of values (vendor_id) names none
+        if profile.is_numeric or profile.distinct < 10 or column.semantic_type in ("date", "datetime", "time", "record_id", "hash"):
+            continue
+        if column.semantic_type in words["person_name_types"] or column.semantic_type in words["contact_types"] - {"street_address"}:
+            continue
+        if key == "organisation_words" and (_has_word(column.name, key) or _is_business_names(column, classifications.get(column.name))):
+            found.append(column.name)
+        elif key == "place_words" and _has_word(column.name, key):
+            found.append(column.name)
+    return sorted(found, key=lambda name: -profiles[name].uniqueness)
+
+
 def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifications: Mapping) -> Subject:
     words = vocabulary()
     active = [c for c in columns if c.role != "other"]
     attributes = [c.name for c in active if c.semantic_type in words["person_attribute_types"] or c.role == "sensitive"]
     names = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_name_types"]]
-    organisations = [c.name for c in columns if _has_word(c.name, "organisation_words") and not profiles[c.name].is_numeric
-                     and c.semantic_type not in words["person_name_types"]]
-    organisations += [c.name for c in columns if c.name not in organisations and _is_business_names(c, classifications.get(c.name))]
-    sites = [c.name for c in columns if _has_word(c.name, "place_words") and c.semantic_type not in words["person_name_types"]
-             and not profiles[c.name].is_numeric]
+    reaching = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_reaching_types"]]
+    tracked = [c.name for c in columns if c.role == "pseudonym" and (c.semantic_type == "hash" or profiles[c.name].uniqueness < 0.95)]
+    organisations = _naming_columns(columns, profiles, classifications, "organisation_words")
+    sites = _naming_columns(columns, profiles, classifications, "place_words")
     area = _area_key(frame, profiles, columns)
     free = [c.name for c in columns if c.semantic_type == "free_text" and _people_in_text(classifications.get(c.name))]
-    if area and not attributes and not names:
-        return Subject("places", evidence=(f"one row per value of '{area}', an area: the rows describe areas, not people",))
+    events = _event_times(columns, profiles)
+    # an area's statistics are numbers (a rate, a median); a sex or a race on a row is a person's
+    categorical = [name for name in attributes if not profiles[name].is_numeric]
+    if area and not names and not reaching and not tracked and not categorical:
+        evidence = [f"one row per value of '{area}', an area: the rows describe areas, not people"]
+        if attributes:
+            evidence.append(f"{_list(attributes)} are then statistics of each area, not attributes of a person")
+        return Subject("places", evidence=tuple(evidence))
     if attributes:
         evidence = [f"{_list(attributes)} describe{'s' if len(attributes) == 1 else ''} a person"]
-        events = _event_times(columns, profiles)
-        if events:
-            evidence.append(f"{_list(events)} time{'s' if len(events) == 1 else ''} each row: rows are events involving people")
-            return Subject("events", evidence=tuple(evidence))
-        return Subject("people", evidence=tuple(evidence))
-    if organisations or (sites and not names):
-        entity = organisations or sites
-        kind = "organisations" if organisations else "places"
-        evidence = [f"{_list(entity[:3])} name{'s' if len(entity) == 1 else ''} the "
+        return _people_or_events(evidence, events)
+    if tracked and any(profiles[name].uniqueness < 0.95 for name in tracked):
+        return _people_or_events([f"{_list(tracked)} follow{'s' if len(tracked) == 1 else ''} one entity through many rows"], events)
+    if (organisations or sites) and not reaching:
+        entity, kind = (organisations, "organisations") if organisations else (sites, "places")
+        evidence = [f"{_list(entity[:2])} name{'s' if len(entity[:2]) == 1 else ''} the "
                     f"{'organisation' if organisations else 'building or site'} each row is about",
                     "no column holds an attribute only a person has (age, sex, race, health ...)"]
-        owners = [n for n in names if _has_word(n, "owner_words") or n not in organisations]
-        if owners and kind == "organisations":
-            evidence.append(f"{_list(owners)} name{'s' if len(owners) == 1 else ''} natural persons (owners, sole traders, "
-                            "private landlords) among the organisations: personal data, kept as direct identifiers")
-            return Subject(kind, evidence=tuple(evidence), natural_persons=tuple(owners))
         if names:
-            return Subject("people", evidence=(f"{_list(names)} name{'s' if len(names) == 1 else ''} people",) + tuple(evidence[:1]))
-        return Subject(kind, evidence=tuple(evidence))
-    if names:
-        events = _event_times(columns, profiles)
-        evidence = [f"{_list(names)} name{'s' if len(names) == 1 else ''} people"]
-        if events:
-            evidence.append(f"{_list(events)} time{'s' if len(events) == 1 else ''} each row: rows are events involving people")
-            return Subject("events", evidence=tuple(evidence))
-        return Subject("people", evidence=tuple(evidence))
-    tracked = [c.name for c in columns if c.role == "pseudonym" and (c.semantic_type == "hash" or profiles[c.name].uniqueness < 0.95)]
-    if tracked or free:
-        why = (f"{_list(tracked)} follow{'s' if len(tracked) == 1 else ''} one entity through many rows" if tracked
-               else f"free text in {_list(free)} names or reaches people")
-        events = _event_times(columns, profiles)
-        return Subject("events" if events else "people", evidence=(why,))
+            evidence.append(f"{_list(names)} name{'s' if len(names) == 1 else ''} natural persons (owners, sole traders, "
+                            "private landlords) among them: personal data, kept as direct identifiers")
+        return Subject(kind, evidence=tuple(evidence), natural_persons=tuple(names))
+    if names or reaching:
+        evidence = [f"{_list(names + reaching)} name{'s' if len(names + reaching) == 1 else ''} or reach{'es' if len(names + reaching) == 1 else ''} people"]
+        return _people_or_events(evidence, events)
     contacts = [c.name for c in columns if c.semantic_type in words["contact_types"] and c.role == "direct_identifier"]
+    personal_contacts = [name for name in contacts if next(c for c in columns if c.name == name).semantic_type != "street_address"]
+    if tracked or free or personal_contacts:
+        if tracked:
+            why = f"{_list(tracked)} follow{'s' if len(tracked) == 1 else ''} one entity through many rows"
+        elif free:
+            why = f"free text in {_list(free)} names or reaches people"
+        else:
+            why = f"{_list(personal_contacts)} reach{'es' if len(personal_contacts) == 1 else ''} someone and no organisation is named"
+        return _people_or_events([why], events)
     why = "no column describes, names or tracks a person"
     if contacts:
-        why += f"; {_list(contacts)} give{'s' if len(contacts) == 1 else ''} a location or contact whose owner the table does not name"
+        why += f"; {_list(contacts)} give{'s' if len(contacts) == 1 else ''} a location whose occupant the table does not name"
     return Subject("things", evidence=(why,))
+
+
+def _people_or_events(evidence: list[str], events: list[str]) -> Subject:
+    if events:
+        evidence.append(f"{_list(events)} time{'s' if len(events) == 1 else ''} each row: rows are events involving people")
+        return Subject("events", evidence=tuple(evidence))
+    return Subject("people", evidence=tuple(evidence))
 
 
 def _people_in_text(classification) -> bool:

@@ -259,7 +259,8 @@ def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifi
     if area and not names and not reaching and not tracked and not categorical:
         evidence = [f"one row per value of '{area}', an area: the rows describe areas, not people"]
         if attributes:
-            evidence.append(f"{_list(attributes)} are then statistics of each area, not attributes of a person")
+            evidence.append(f"{_list(attributes)} {'is' if len(attributes) == 1 else 'are'} then statistics of each area, "
+                            "not attributes of a person")
         return Subject("places", evidence=tuple(evidence))
     if attributes:
         evidence = [f"{_list(attributes)} describe{'s' if len(attributes) == 1 else ''} a person"]

@@ -58,7 +58,7 @@ class DatasetReport:
             "format": self.format,
             "kind": self.kind,
             "about_people": self.about_people,
-            "subject": dict(self.subject),
+            **({"subject": dict(self.subject)} if self.subject else {}),
             "records": self.records,
             "notes": list(self.notes),
             "summary": list(self.summary),

@@ -265,8 +265,12 @@ def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifi
     if attributes:
         evidence = [f"{_list(attributes)} describe{'s' if len(attributes) == 1 else ''} a person"]
         return _people_or_events(evidence, events)
-    if tracked and any(profiles[name].uniqueness < 0.95 for name in tracked):
-        return _people_or_events([f"{_list(tracked)} follow{'s' if len(tracked) == 1 else ''} one entity through many rows"], events)
+    # a repeating digest or a holder's ID follows a person, whatever else the table names; a
+    # repeating registration number may follow a business, so it waits for the organisation test
+    followed = [name for name in tracked if profiles[name].uniqueness < 0.95
+                and (next(c for c in columns if c.name == name).semantic_type == "hash" or _has_word(name, "owner_words"))]
+    if followed:
+        return _people_or_events([f"{_list(followed)} follow{'s' if len(followed) == 1 else ''} one person through many rows"], events)
     if (organisations or sites) and not reaching:
         entity, kind = (organisations, "organisations") if organisations else (sites, "places")
         evidence = [f"{_list(entity[:2])} name{'s' if len(entity[:2]) == 1 else ''} the "

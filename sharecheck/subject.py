@@ -271,6 +271,13 @@ def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifi
                 and (next(c for c in columns if c.name == name).semantic_type == "hash" or _has_word(name, "owner_words"))]
     if followed:
         return _people_or_events([f"{_list(followed)} follow{'s' if len(followed) == 1 else ''} one person through many rows"], events)
+    # names more distinct per row than the organisation: each row is a person (lobbyists of a
+    # firm, employees of an agency); names as distinct as the businesses: owners of each business
+    if names and organisations and (max(profiles[n].uniqueness for n in names)
+                                    > profiles[organisations[0]].uniqueness + 0.1):
+        evidence = [f"{_list(names)} name{'s' if len(names) == 1 else ''} people, more distinct per row than "
+                    f"{_list(organisations[:1])}: each row is about the person named, not the organisation beside them"]
+        return _people_or_events(evidence, events)
     if (organisations or sites) and not reaching:
         entity, kind = (organisations, "organisations") if organisations else (sites, "places")
         evidence = [f"{_list(entity[:2])} name{'s' if len(entity[:2]) == 1 else ''} the "

@@ -80,6 +80,9 @@ def compare(before_path: Path, after_path: Path) -> None:
         lines.append(f"| {name} | {b.get('verdict', b.get('error', '-'))} {','.join(b.get('fail_codes', []))} | "
                      f"{a.get('about', '-')} | {a.get('verdict', a.get('error', '-'))} | {', '.join(a.get('fail_codes', []))} | "
                      f"{a.get('why', '').replace('|', '/')[:160]} |")
+    notes = HERE / "subject_notes.md"
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").strip()]
     update_section("subject", "\n".join(lines))
 
 

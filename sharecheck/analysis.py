@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Mapping
 
 import polars as pl
 
@@ -18,13 +18,9 @@ from .profile import ColumnProfile, profile_frame
 from .readers import describe_parse_error
 from .release import Release
 from .report import ColumnReport
+from .subject import Subject, decide_subject, vocabulary
 
 log = logging.getLogger("sharecheck")
-
-# Semantic types that only ever describe a person (rules/semantic_types.yaml, about: person).
-_PERSON_TYPES = {"person_name", "first_name", "last_name", "birth_date", "birth_year", "age", "age_group", "sex",
-                 "race", "marital_status", "education", "occupation", "nationality", "language", "household_size"}
-
 
 @dataclass(frozen=True)
 class AnalysedRelease:
@@ -35,16 +31,18 @@ class AnalysedRelease:
     profiles: Mapping[str, ColumnProfile]
     classifications: Mapping[str, ColumnClassification]
     columns: tuple[ColumnReport, ...]
-    table_kind: Any = None  # sharecheck.table_kind.TableKind
+    subject: Subject | None = None  # what a row is about (sharecheck.subject), decided once
 
     @property
     def is_aggregate(self) -> bool:
-        return self.table_kind is not None and self.table_kind.kind == "aggregate"
+        return self.subject is not None and self.subject.is_aggregate
 
     @property
     def aggregate_count_column(self) -> str | None:
         """The column counting people in an aggregate table (None when it counts things)."""
-        return self.table_kind.count_column if self.is_aggregate else None
+        if not self.is_aggregate or not self.subject.counts_people:
+            return None
+        return self.subject.count_column
 
     def columns_with_role(self, role: str) -> list[str]:
         return [column.name for column in self.columns if column.role == role]
@@ -59,22 +57,10 @@ class AnalysedRelease:
 
     @property
     def about_people(self) -> bool:
-        """Does any column describe a person? A table of trees with ZIP codes and coordinates does not.
-
-        Place and time alone do not make a release about people; a person attribute, an
-        identifier, a sensitive value or free text (which hides people) does.
-        """
-        if self.is_aggregate:
-            return self.table_kind.about_people
-        for column in self.columns:
-            if column.role in ("direct_identifier", "sensitive"):
-                return True
-            # An ID that repeats follows one entity through many rows; a row key (tree_id) does not.
-            if column.role == "pseudonym" and (column.semantic_type == "hash" or self.profiles[column.name].uniqueness < 0.95):
-                return True
-            if column.semantic_type in _PERSON_TYPES or column.semantic_type == "free_text":
-                return True
-        return False
+        """Could a person be identified or learnt about from this release? The subject decides:
+        people and events yes, counts of people yes, organisations only where natural persons are
+        named, places and things no."""
+        return self.subject is None or self.subject.involves_people
 
     def has_values(self, name: str) -> bool:
         """Whether the column's values are in `frame` (a large file keeps only the columns the models need)."""
@@ -189,30 +175,54 @@ def analyse(release: Release, options: Options) -> AnalysedRelease:
     classifications = classify_columns(frame, profiles, nlp_model=options.nlp_model)
     columns = assign_roles(release, frame, profiles, classifications, options)
     from .models.aggregate import detect_count_column
-    from .table_kind import TableKind, detect_table_kind
 
-    table_kind = TableKind("records") if options.entity_id or options.qi else detect_table_kind(frame, detect_count_column(frame), columns)
-    if table_kind.kind == "aggregate" and table_kind.count_column:
-        columns = _aggregate_roles(columns, table_kind.count_column, options)
+    records_only = bool(options.entity_id or options.qi)
+    about, source = (options.about, "user") if options.about else (release.about, "datapackage") if release.about else (None, "detected")
+    subject = decide_subject(frame, profiles, columns, classifications,
+                             count_column=None if records_only else detect_count_column(frame),
+                             about=about, source=source, entity_id=options.entity_id, records_only=records_only)
+    columns = roles_for_subject(columns, subject)
     if sampled_from is not None:
         # Every row, but only of the columns that identify or describe people: the rest were
         # judged on the sample and are not needed again.
-        needed = [c.name for c in columns if c.role != "other" or c.name == table_kind.count_column]
+        needed = [c.name for c in columns if c.role != "other" or c.name == subject.count_column]
         if options.entity_id and options.entity_id not in needed:
             needed.append(options.entity_id)
         frame = collect(release, columns=needed)
         release = replace(release, notes=release.notes + (
             f"profiled and classified on {LARGE_FILE_SAMPLE_ROWS:,} rows taken evenly from {sampled_from:,}; "
             f"privacy models on all rows of {len(needed)} columns",))
-    return AnalysedRelease(release, frame, profiles, classifications, columns, table_kind)
+    return AnalysedRelease(release, frame, profiles, classifications, columns, subject)
 
 
-def _aggregate_roles(columns, count_column: str, options: Options) -> tuple[ColumnReport, ...]:
-    """In a table of counts the dimensions describe cells, not people: keep them as QIs of cells."""
+def _demote(column: ColumnReport, reason: str, semantic_type: str | None = None) -> ColumnReport:
+    return replace(column, role="other", semantic_type=semantic_type or column.semantic_type, confidence=1.0 if semantic_type else column.confidence,
+                   evidence=(reason,) + tuple(column.evidence))
+
+
+def roles_for_subject(columns: tuple[ColumnReport, ...], subject: Subject) -> tuple[ColumnReport, ...]:
+    """Roles that follow from what the rows are about. Only detected roles change: a role the
+    user or the data package declared stands.
+
+    - organisations: their contacts, addresses, licence numbers and the facts about them (ZIP,
+      dates) are not personal data; names of natural persons among them stay direct identifiers;
+    - places: area columns are keys and the rest are statistics of areas, not QIs of people;
+    - a table of counts: the count column counts, it describes no one.
+    """
+    words = vocabulary()
     updated = []
     for column in columns:
-        if column.name == count_column and column.source == "detected":
-            column = ColumnReport(column.name, "other", "count", 1.0, column.source,
-                                  ("count column of an aggregate table",) + column.evidence, column.profile, column.classification)
+        if column.source == "detected":
+            if subject.is_aggregate and column.name == subject.count_column:
+                column = _demote(column, "count column of an aggregate table", "count")
+            elif subject.about in ("organisations", "places") and column.name not in subject.natural_persons and column.role != "other":
+                whose = "organisation" if subject.about == "organisations" else "area, building or site"
+                if column.role in ("direct_identifier", "pseudonym"):
+                    if column.semantic_type in words["contact_types"]:
+                        column = _demote(column, f"contact detail or address of the {whose} the row is about: not personal data")
+                    elif column.semantic_type not in words["person_name_types"] | words["person_reaching_types"]:
+                        column = _demote(column, f"identifies the {whose} the row is about, not a person")
+                else:
+                    column = _demote(column, f"describes the {whose} the row is about, not a person")
         updated.append(column)
     return tuple(updated)

@@ -202,6 +202,9 @@ def _classify_column(series: pl.Series, profile: ColumnProfile, context: _Contex
     dtype = series.dtype
     if dtype == pl.String or dtype == pl.Categorical:
         candidates += _text_candidates(series, profile, by_type, context)
+    elif dtype.is_numeric() and profile.granularity not in (None, "year"):
+        # epoch seconds or Excel days under a name that says time (sharecheck.temporal)
+        candidates += _date_candidates(profile, by_type, context, [])
     elif dtype.is_numeric():
         candidates += _numeric_candidates(series, profile, by_type, context)
     elif dtype.is_temporal():
@@ -424,6 +427,8 @@ def _value_set_candidates(text: pl.Series, profile: ColumnProfile, by_type: Mapp
         hint = by_type.get(semantic_type)
         if known <= value_set.weak_values and not hint:
             continue
+        if semantic_type == "sex" and any(len(v) == 1 and v not in value_set.values for v in distinct if v):
+            continue  # {F, P} is full/part time: a one-letter code beside F that is no sex spelling codes something else
         share = float(upper.is_in(list(value_set.values)).mean())
         if share < value_set.min_share:
             continue

@@ -67,6 +67,8 @@ def _common_options(function):
         click.option("--no-inference", is_flag=True, help="Skip the attribute-inference model."),
         click.option("--nlp-model", help="An installed spaCy model for names in free text (never downloaded)."),
         click.option("--sheet", help="Excel sheet to read (default: the first with data)."),
+        click.option("--about", type=click.Choice(["people", "events", "organisations", "places", "things", "counts"]),
+                     help="What a row is about, overriding detection (the report shows the evidence either way)."),
         click.option("--baseline", type=click.Path(dir_okay=False), help="An earlier JSON report: its findings are listed as accepted, not failed."),
         click.option("--show-values", is_flag=True, help="Show raw example values in the report (off by default)."),
         click.option("-v", "--verbose", is_flag=True, help="List every column and log progress."),
@@ -93,6 +95,7 @@ def _settings(kwargs) -> dict:
         max_msu_size=kwargs.pop("max_msu_size"), inference=False if kwargs.pop("no_inference") else None,
         nlp_model=kwargs.pop("nlp_model"), sheet=kwargs.pop("sheet"),
         show_values=True if kwargs.pop("show_values") else None, baseline=kwargs.pop("baseline"),
+        about=kwargs.pop("about"),
     )
 
 

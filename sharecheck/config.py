@@ -40,6 +40,7 @@ class Options:
     seed: int = 0
     waivers: tuple[Mapping[str, Any], ...] = ()  # accepted findings, each with a reason (sharecheck.waivers)
     baseline: str | None = None  # an earlier JSON report: its findings do not fail this run
+    about: str | None = None  # what a row is about, overriding detection (sharecheck.subject.SUBJECTS)
 
     def __post_init__(self) -> None:
         if self.fail_on not in SEVERITIES + ("never",):
@@ -55,6 +56,10 @@ class Options:
             raise UsageError("population size must be a positive number")
         if self.max_msu_size < 1:
             raise UsageError("max MSU size must be at least 1")
+        from .subject import SUBJECTS
+
+        if self.about is not None and self.about not in SUBJECTS:
+            raise UsageError(f"about must be one of {', '.join(SUBJECTS)}, not {self.about!r}")
         self.parsed_waivers()  # a malformed waiver is refused before any work is done
 
     def parsed_waivers(self):

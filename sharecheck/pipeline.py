@@ -117,7 +117,7 @@ def scan_release(release: Release, options: Options) -> DatasetReport:
 
         findings.extend(REGISTRY[rule.detector].run(context, rule))
     if not analysed.about_people:
-        findings = [_as_note(finding) for finding in findings]
+        findings = [_as_note(finding, analysed.subject) for finding in findings]
     findings, suppressed = apply_waivers(findings, options.parsed_waivers(), options.baseline_fingerprints())
     metrics = _headline_metrics(analysed, assessment, aliases)
     return DatasetReport(
@@ -125,17 +125,19 @@ def scan_release(release: Release, options: Options) -> DatasetReport:
         columns=analysed.columns, findings=tuple(findings), metrics=metrics,
         kind="aggregate" if analysed.is_aggregate else "records",
         about_people=analysed.about_people,
+        subject=analysed.subject.to_dict() if analysed.subject is not None else {},
         notes=analysed.release.notes, assessment=assessment.to_dict() if assessment is not None else {},
         summary=tuple(_summary_lines(analysed, assessment)),
         suppressed=tuple(suppressed),
     )
 
 
-def _as_note(finding: Finding) -> Finding:
+def _as_note(finding: Finding, subject=None) -> Finding:
     from dataclasses import replace
 
-    return replace(finding, severity="info", message=finding.message + " No column describes a person (only places, "
-                   "times and things), so this is a note, not a risk to people.")
+    about = f"The rows are about {subject.label()}" if subject is not None else "No column describes a person"
+    return replace(finding, severity="info", message=finding.message + f" {about} (see 'About'), "
+                   "so this is a note, not a risk to people.")
 
 
 def _headline_metrics(analysed: AnalysedRelease, assessment, aliases: dict[str, list[str]]) -> dict[str, Any]:
@@ -167,7 +169,7 @@ def _headline_metrics(analysed: AnalysedRelease, assessment, aliases: dict[str, 
     metrics["about_people"] = analysed.about_people
     if analysed.is_aggregate:
         metrics["count_column"] = analysed.aggregate_count_column
-        metrics["table"] = analysed.table_kind.reason
+        metrics["table"] = analysed.subject.evidence[0] if analysed.subject.evidence else ""
     if aliases:
         metrics["equivalent_columns"] = aliases
     return metrics

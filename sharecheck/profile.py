@@ -9,6 +9,7 @@ from typing import Mapping
 import polars as pl
 
 from .redact import mask_examples
+from .temporal import effective_granularity, granularity_of, parse_temporal
 
 SAMPLE_ROWS = 20_000
 SAMPLE_DISTINCT = 2_000
@@ -16,23 +17,6 @@ SAMPLE_DISTINCT = 2_000
 # Metres per degree of latitude; a coordinate with d decimals is precise to about 111 km / 10^d.
 METRES_PER_DEGREE = 111_320.0
 
-_DATE_SHAPES: tuple[tuple[str, str], ...] = (
-    (r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$", "second"),
-    (r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(Z|[+-]\d{2}:?\d{2})?$", "minute"),
-    (r"^\d{1,2}/\d{1,2}/\d{2,4} \d{1,2}:\d{2}:\d{2}( ?[AP]M)?$", "second"),
-    (r"^\d{1,2}/\d{1,2}/\d{2,4} \d{1,2}:\d{2}( ?[AP]M)?$", "minute"),
-    (r"^\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}(:\d{2})?$", "minute"),
-    (r"^\d{4}-\d{2}-\d{2}$", "day"),
-    (r"^\d{4}/\d{2}/\d{2}$", "day"),
-    (r"^\d{1,2}/\d{1,2}/\d{4}$", "day"),
-    (r"^\d{1,2}\.\d{1,2}\.\d{4}$", "day"),
-    (r"^\d{1,2}-\d{1,2}-\d{4}$", "day"),
-    (r"^\d{4}\d{2}\d{2}$", "day"),
-    (r"^\d{4}-\d{2}$", "month"),
-    (r"^\d{1,2}/\d{4}$", "month"),
-)
-_TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?( ?[AP]M)?$", re.I)
-GRANULARITY_ORDER = ("year", "month", "day", "hour", "minute", "second")
 
 
 @dataclass(frozen=True)
@@ -101,42 +85,6 @@ def value_shape(text: str) -> str:
     return re.sub(r"([Aa9])\1{6,}", r"\1+", shape)[:40]
 
 
-def _granularity(values: list[str]) -> tuple[str | None, bool]:
-    if not values:
-        return None, False
-    if sum(bool(_TIME_OF_DAY.match(value)) for value in values) >= 0.9 * len(values):
-        return None, True
-    votes: dict[str, int] = {}
-    matched = 0
-    for value in values:
-        for pattern, grain in _DATE_SHAPES:
-            if re.match(pattern, value):
-                votes[grain] = votes.get(grain, 0) + 1
-                matched += 1
-                break
-    if matched < 0.9 * len(values):
-        return None, False
-    grain = max(votes, key=votes.get)
-    if grain in {"second", "minute"}:
-        grain = _effective_time_grain(values, grain)
-    return grain, False
-
-
-def _effective_time_grain(values: list[str], grain: str) -> str:
-    """A timestamp whose seconds are always :00 is minute precision; all 00:00 is a date."""
-    times = [re.search(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", value) for value in values]
-    times = [match for match in times if match]
-    if not times:
-        return grain
-    if grain == "second" and all((match.group(3) or "00") == "00" for match in times):
-        grain = "minute"
-    if all(match.group(2) == "00" for match in times) and grain == "minute":
-        grain = "hour"
-    if grain == "hour" and all(int(match.group(1)) in (0, 12) for match in times):
-        grain = "day"
-    return grain
-
-
 def _decimals(values: list[float]) -> int | None:
     if not values:
         return None
@@ -203,11 +151,11 @@ def _profile_column(name: str, series: pl.Series, sampled: pl.Series, rows: int,
         mean_length = float(lengths.mean()) if lengths.len() else None
         words = sampled.drop_nulls().str.count_matches(r"\S+")
         mean_words = float(words.mean()) if words.len() else None
-        granularity, time_of_day = _granularity(text_values[:500])
+        granularity, time_of_day = granularity_of(text_values[:500], name=name)
     elif dtype in (pl.Date,):
         granularity = "day"
     elif isinstance(dtype, pl.Datetime):
-        granularity = _effective_time_grain([str(value) for value in text_values[:500]], "second")
+        granularity = effective_granularity(series, "second")
     elif dtype.is_numeric():
         non_null = series.drop_nulls()
         if non_null.len():
@@ -217,6 +165,10 @@ def _profile_column(name: str, series: pl.Series, sampled: pl.Series, rows: int,
             precision = precision_metres(decimals)
         elif numeric_range and 1000 <= numeric_range[0] and numeric_range[1] <= 2100 and distinct > 1:
             granularity = "year"
+        if granularity is None and numeric_range:
+            # epoch seconds or milliseconds, Excel serial days: only under a name that says time
+            moments = parse_temporal(sampled, name=name)
+            granularity = moments.granularity if moments is not None else None
     return ColumnProfile(
         name=name,
         dtype=str(dtype),

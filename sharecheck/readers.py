@@ -429,6 +429,7 @@ def _read_resource(package_path: Path, resource: dict, index: int) -> Release:
         name=name, frame=base.frame, format=base.format, path=base.path, fields=fields,
         primary_key=primary_key, foreign_keys=foreign_keys, encoding=base.encoding,
         delimiter=base.delimiter, size_bytes=base.size_bytes, notes=base.notes,
+        about=resource.get("sharecheck:about") or resource.get("sharecheck_about"),
     )
 
 

@@ -34,6 +34,7 @@ class Release:
     delimiter: str | None = None
     size_bytes: int | None = None
     notes: tuple[str, ...] = ()
+    about: str | None = None  # what a row is about, as the publisher declared it (sharecheck:about)
 
     @property
     def location(self) -> str:

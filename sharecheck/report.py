@@ -45,6 +45,7 @@ class DatasetReport:
     metrics: Mapping[str, Any]
     kind: str = "records"  # records | aggregate
     about_people: bool = True
+    subject: Mapping[str, Any] = field(default_factory=dict)  # sharecheck.subject.Subject.to_dict()
     notes: tuple[str, ...] = ()
     assessment: Mapping[str, Any] = field(default_factory=dict)
     summary: tuple[str, ...] = ()  # plain-words lines for the top of the report
@@ -57,6 +58,7 @@ class DatasetReport:
             "format": self.format,
             "kind": self.kind,
             "about_people": self.about_people,
+            **({"subject": dict(self.subject)} if self.subject else {}),
             "records": self.records,
             "notes": list(self.notes),
             "summary": list(self.summary),

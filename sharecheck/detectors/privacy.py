@@ -5,6 +5,7 @@ both the metric's pass/fail in the assessment and the finding here.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
 
 from ..findings import Finding, plural
@@ -131,6 +132,43 @@ def population_uniqueness(ctx: ScanContext, rule) -> Iterable[Finding]:
     )
 
 
+def _dominated_by_table_value(ctx: ScanContext, attribute: str) -> float | None:
+    """The share of the commonest value when the whole table, taken as one group, fails the
+    policy's l-diversity AND every group that fails is dominated by that same value: no
+    generalisation of the QIs can then reach l, and the groups reveal only what the table says
+    of everyone. None when a group is dominated by a rarer value (a real disclosure) or the table passes."""
+    import polars as pl
+
+    from ..models._freq import CLASS, COUNT, frequency_table
+
+    qis = list(ctx.assessment.qis)
+    if not ctx.analysed.has_values(attribute) or not all(ctx.analysed.has_values(q) for q in qis):
+        return None
+    policy = ctx.policy
+    table = frequency_table(ctx.analysed.frame, qis, [attribute], null_mode=ctx.options.null_mode)
+    counts = table.sensitive_counts(attribute)
+    if counts.height == 0:
+        return None
+    overall = counts.group_by(attribute).agg(pl.col(COUNT).sum()).sort(COUNT, descending=True)
+    total = int(overall[COUNT].sum())
+    tail = int(overall[COUNT][policy.l_recursive_l - 1:].sum())
+    top_value, top = overall[attribute][0], int(overall[COUNT][0])
+    if overall.height >= policy.l_distinct_min and top < policy.l_recursive_c * tail:
+        return None  # the table itself is diverse: failing groups can be merged towards it
+    per_class = (
+        counts.sort([CLASS, COUNT], descending=[False, True])
+        .with_columns(pl.int_range(pl.len()).over(CLASS).alias("_sc_position"))
+        .group_by(CLASS)
+        .agg(pl.col(attribute).first().alias("_sc_top_value"), pl.col(COUNT).first().alias("_sc_top"), pl.len().alias("_sc_distinct"),
+             pl.col(COUNT).filter(pl.col("_sc_position") >= policy.l_recursive_l - 1).sum().alias("_sc_tail"))
+    )
+    failing = per_class.filter((pl.col("_sc_distinct") < policy.l_distinct_min)
+                               | ~(pl.col("_sc_top") < policy.l_recursive_c * pl.col("_sc_tail")))
+    if failing.filter(pl.col("_sc_top_value") != top_value).height:
+        return None
+    return top / total
+
+
 def l_diversity(ctx: ScanContext, rule) -> Iterable[Finding]:
     assessment = ctx.assessment
     if assessment is None:
@@ -138,6 +176,26 @@ def l_diversity(ctx: ScanContext, rule) -> Iterable[Finding]:
     for result in assessment.l_diversity:
         check = _failed(ctx, "recursive_cl_diversity", result.attribute) or _failed(ctx, "distinct_l_diversity", result.attribute)
         if check is None:
+            continue
+        dominant = _dominated_by_table_value(ctx, result.attribute)
+        if dominant is not None:
+            # Merging groups only tends towards the table's own distribution, which fails too.
+            finding = ctx.finding(
+                rule,
+                f"'{result.attribute}' is not diverse within groups of {_columns_text(assessment.qis)}, and cannot be: "
+                f"its commonest value holds {dominant:.0%} of the whole table, so even one group of every record fails "
+                f"l-diversity and no generalisation of the quasi-identifiers reaches it. Every group that fails is dominated "
+                f"by that same value, so the groups reveal what the whole table already says of everyone.",
+                columns=(*assessment.qis, result.attribute),
+                metrics={"distinct_l": result.distinct_l, "entropy_l": result.entropy_l, "dominant_share": dominant,
+                         "recursive_min_c": result.recursive_min_c, "classes_failing": result.recursive_classes_failing,
+                         "records_failing": result.recursive_records_failing, "reachable_by_generalisation": False},
+                severity="warning",
+            )
+            yield replace(finding, fix=(
+                "Generalising the quasi-identifiers cannot fix this. If the rare values are what must not be learnt, "
+                     "suppress or perturb them (or the attribute), or publish aggregates of it instead of records; "
+                     "t-closeness (KA311) measures what the groups add to the table's own distribution."))
             continue
         if not result.recursive_passes:
             detail = (f"in {result.recursive_classes_failing:,} groups ({result.recursive_records_failing:,} records) "

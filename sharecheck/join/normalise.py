@@ -127,24 +127,21 @@ def _best_format(text: pl.Series, formats: tuple[str, ...], to_datetime: bool) -
 
 
 def parse_temporal(series: pl.Series) -> tuple[pl.Series | None, str | None]:
-    """A Datetime series (minute precision) and the format it was read with, or (None, None)."""
-    dtype = series.dtype
-    if dtype == pl.Date:
-        return series.cast(pl.Datetime("us")), "date"
-    if isinstance(dtype, pl.Datetime):
-        if dtype.time_zone is not None:
-            series = series.dt.replace_time_zone(None)
-        return series.cast(pl.Datetime("us")).dt.truncate("1m"), "datetime"
-    if dtype != pl.String:
+    """A Datetime series (minute precision) and the format it was read with, or (None, None).
+
+    The reading itself is sharecheck.temporal's, the one parser profiling uses too; UTC offsets
+    it reports are not applied here."""
+    from ..temporal import parse_temporal as read_moments
+
+    parsed = read_moments(series, min_share=0.8)
+    if parsed is None:
         return None, None
-    text = series.str.strip_chars()
-    date_format, date_rate = _best_format(text, _DATE_FORMATS, to_datetime=False)
-    datetime_format, datetime_rate = _best_format(text, _DATETIME_FORMATS, to_datetime=True)
-    if max(date_rate, datetime_rate) < 0.8:
-        return None, None
-    if date_rate >= datetime_rate:
-        return text.str.to_date(date_format, strict=False).cast(pl.Datetime("us")), date_format
-    return text.str.to_datetime(datetime_format, strict=False).cast(pl.Datetime("us")).dt.truncate("1m"), datetime_format
+    values = parsed.values.cast(pl.Datetime("us"))
+    if parsed.format.has_time:
+        values = values.dt.truncate("1m")
+    fmt = parsed.format
+    label = "date" if fmt.kind == "native" and not fmt.has_time else "datetime" if fmt.kind == "native" else fmt.label
+    return values.rename(series.name), label
 
 
 def temporal_form(series: pl.Series) -> tuple[pl.Series, str, tuple[str, ...]] | None:

@@ -154,11 +154,22 @@ def frequency_table(
     if missing:
         raise KeyError(f"columns not in the frame: {missing}")
     keys = [*qis, *sensitive]
+    lazy = trimmed_codes(lazy, keys)
     if not qis:
         lazy = lazy.with_columns(pl.lit(True).alias(_ALL))
         keys = [_ALL, *sensitive]
     cells = lazy.group_by(keys).agg(pl.len().cast(pl.Int64).alias(COUNT)).collect()
     return FrequencyTable(qis, sensitive, cells, null_mode)
+
+
+def trimmed_codes(lazy: pl.LazyFrame, columns: Sequence[str]) -> pl.LazyFrame:
+    """Text values without leading or trailing blanks: "M" and "M " are one code, and an
+    equivalence class must not split on a stray space a spreadsheet left behind."""
+    schema = lazy.collect_schema()
+    text = [c for c in columns if schema[c] in (pl.String, pl.Categorical) or isinstance(schema[c], pl.Enum)]
+    if not text:
+        return lazy
+    return lazy.with_columns(pl.col(c).cast(pl.String).str.strip_chars() for c in text)
 
 
 def merge_tables(tables: Iterable[FrequencyTable]) -> FrequencyTable:

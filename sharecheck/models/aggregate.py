@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import polars as pl
 
+from .._resources import load_yaml
+from ..errors import RuleError
 from ._util import as_dict, safe_div
 
-# Names of count columns in the languages cities publish in; matched on the lower-cased name
-# split into words, so "n_persons", "Anzahl Personen" and "nombre_total" all match.
-_COUNT_WORDS = {
-    "count", "counts", "cnt", "n", "nb", "nbr", "num", "number", "total", "totals", "frequency",
-    "freq", "tally", "headcount", "population", "persons", "people", "cases", "records",
-    "nombre", "effectif", "effectifs", "anzahl", "anz", "zahl", "summe", "aantal", "antal",
-    "antall", "numero", "número", "cantidad", "conteggio", "totale", "liczba", "lkm", "määrä",
-    "počet", "quantidade", "contagem", "sum",
-}
 _WORD_SPLIT = re.compile(r"[^0-9a-zà-ÿčšžřěýáíéůúäöüß]+")
 
 
@@ -46,9 +40,19 @@ class SmallCellsResult:
         return as_dict(self)
 
 
+@lru_cache(maxsize=1)
+def _count_words() -> frozenset[str]:
+    """Names of count columns in the languages cities publish in (rules/aggregates.yaml); matched
+    on the lower-cased name split into words, so "n_persons" and "Anzahl Personen" both match."""
+    words = load_yaml("aggregates.yaml").get("count_words")
+    if not isinstance(words, list) or not all(isinstance(w, str) and w == w.lower() for w in words):
+        raise RuleError("rules/aggregates.yaml: 'count_words' must be a list of lower-case words")
+    return frozenset(words)
+
+
 def _name_looks_like_count(name: str) -> bool:
     words = [w for w in _WORD_SPLIT.split(name.lower()) if w]
-    return any(w in _COUNT_WORDS for w in words) or name.lower().startswith(("n_", "nb_", "num_"))
+    return any(w in _count_words() for w in words) or name.lower().startswith(("n_", "nb_", "num_"))
 
 
 def _is_count_series(series: pl.Series) -> bool:

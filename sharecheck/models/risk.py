@@ -108,7 +108,10 @@ def population_class_sizes(table: FrequencyTable, population: pl.DataFrame | pl.
     if not keys:
         total = lazy.select(pl.len()).collect().item()
         return np.full(table.classes.height, total, dtype=np.int64)
-    frame_counts = lazy.group_by(keys).agg(pl.len().cast(pl.Int64).alias("_sc_population")).collect()
+    from ._freq import trimmed_codes
+
+    # trimmed as the release's frequency table was, or "M " in one would never meet "M" in the other
+    frame_counts = trimmed_codes(lazy, keys).group_by(keys).agg(pl.len().cast(pl.Int64).alias("_sc_population")).collect()
     joined = table.classes.join(frame_counts, on=keys, how="left", nulls_equal=True, maintain_order="left")
     population_sizes = joined["_sc_population"].fill_null(0).to_numpy()
     return np.maximum(population_sizes, table.class_sizes)

@@ -109,6 +109,11 @@ def _dataset_section(console: Console, dataset: dict, verbose: bool, show_column
     notes = f"; {', '.join(dataset['notes'])}" if dataset.get("notes") else ""
     console.print(Text(f"{dataset['name']} ({dataset.get('format', '')},{kind} {dataset.get('records', 0):,} records, "
                        f"{len(dataset.get('columns', []))} columns{notes})", style="bold"))
+    subject = dataset.get("subject") or {}
+    if subject:
+        why = "; ".join(subject.get("evidence", [])[:2])
+        console.print(Padding(Text(f"About: {subject.get('label', subject['about'])}" + (f" ({why})" if why else "")),
+                              (0, 0, 0, 2), expand=False), overflow="fold")
     for line in dataset.get("summary", []):
         console.print(Padding(Text(f"• {line}"), (0, 0, 0, 2), expand=False), overflow="fold")
     metrics = dataset.get("metrics") or {}
@@ -131,6 +136,12 @@ def _dataset_section(console: Console, dataset: dict, verbose: bool, show_column
         table.add_row(column["name"], _ROLE_LABEL.get(column["role"], column["role"]), column["semantic_type"],
                       f"{profile.get('distinct', 0):,}")
     console.print(table)
-    hidden = len(columns) - len(shown)
-    if hidden:
-        console.print(Text(f"  ({hidden} other columns; --verbose lists them)", style="dim"))
+    hidden = [c for c in columns if c not in shown]
+    if hidden and subject.get("involves_people", dataset.get("about_people", False)):
+        # what was left out of every model, and why, so a reader can disagree with it
+        console.print(Text("  Left out (role other):", style="dim"))
+        for column in hidden:
+            reason = (column.get("evidence") or ["no evidence"])[0]
+            console.print(Padding(Text(f"{column['name']}: {reason}", style="dim"), (0, 0, 0, 4), expand=False), overflow="fold")
+    elif hidden:
+        console.print(Text(f"  ({len(hidden)} other columns; --verbose lists them)", style="dim"))

@@ -1,0 +1,383 @@
+"""What a row is about, decided once: people, events involving people, organisations, places,
+things, or a table of counts; and, where several rows belong to one person, which column names them.
+
+Every later step asks this one decision (AnalysedRelease.subject): the roles of contact columns,
+whether record-level models run, whether a finding is a risk to people or a note. The evidence
+is general and in words: the semantic types and roles of the columns (an age or a sex is only
+ever a person's; a phone can be a shop's), whether an identifier repeats over rows (one person
+followed through many), whether the table is keyed by areas, whether a column counts. The word
+lists are data (rules/subject.yaml). The user's `--about` and a data package's `sharecheck:about`
+override the detection.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping, Sequence
+
+import polars as pl
+
+from ._resources import load_yaml
+from .errors import RuleError, UsageError
+from .naming import match_column_name, normalise_column_name
+
+SUBJECTS = ("people", "events", "organisations", "places", "things", "counts")
+SOURCES = ("detected", "user", "datapackage")
+
+_LABELS = {"people": "records about people", "events": "events involving people", "organisations": "organisations",
+           "places": "places (one row per area or site)", "things": "things, not people", "counts": "a table of counts"}
+
+
+@dataclass(frozen=True)
+class Subject:
+    about: str  # people | events | organisations | places | things | counts
+    person_column: str | None = None  # names the person behind several rows
+    count_column: str | None = None  # the column of counts (a table of counts, or people per area)
+    dimensions: tuple[str, ...] = ()  # the columns labelling a count's cell
+    counts_people: bool = False  # the count column counts people (its small cells point at them)
+    evidence: tuple[str, ...] = ()  # reasons in words; never values
+    source: str = "detected"  # detected | user | datapackage
+    natural_persons: tuple[str, ...] = ()  # in a table of organisations: columns naming natural persons
+
+    def __post_init__(self) -> None:
+        if self.about not in SUBJECTS:
+            raise UsageError(f"about must be one of {', '.join(SUBJECTS)}, not {self.about!r}")
+        if self.source not in SOURCES:
+            raise ValueError(f"subject source must be one of {SOURCES}")
+
+    @property
+    def involves_people(self) -> bool:
+        """Could a person be identified or learnt about from these rows?"""
+        if self.about in ("people", "events"):
+            return True
+        if self.about == "counts":
+            return self.counts_people
+        # organisations and sites: only where natural persons (sole traders, landlords) are named
+        return bool(self.natural_persons)
+
+    @property
+    def is_aggregate(self) -> bool:
+        """Rows are cells or areas with numbers beside them: record-level models do not apply."""
+        return self.about == "counts" or (self.about == "places" and self.count_column is not None)
+
+    def label(self) -> str:
+        text = _LABELS[self.about]
+        if self.about == "counts":
+            text = "a table of counts of people" if self.counts_people else "a table of counts of things"
+        if self.about == "organisations" and self.natural_persons:
+            text += ", some of them natural persons"
+        return text
+
+    def to_dict(self) -> dict:
+        return {
+            "about": self.about,
+            "label": self.label(),
+            "involves_people": self.involves_people,
+            "person_column": self.person_column,
+            "count_column": self.count_column,
+            "dimensions": list(self.dimensions),
+            "counts_people": self.counts_people,
+            "natural_persons": list(self.natural_persons),
+            "evidence": list(self.evidence),
+            "source": self.source,
+        }
+
+
+_LIST_KEYS = ("person_attribute_types", "person_name_types", "contact_types", "person_reaching_types", "organisation_words", "place_words",
+              "owner_words", "event_words", "dimension_types", "not_count_types", "event_time_granularities", "area_types")
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, frozenset[str]]:
+    """rules/subject.yaml, checked: every list present, words lower case, types known."""
+    from .classify import semantic_types
+
+    document = load_yaml("subject.yaml")
+    known = set(semantic_types())
+    out = {}
+    for key in _LIST_KEYS:
+        words = document.get(key)
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w == w.lower() for w in words):
+            raise RuleError(f"rules/subject.yaml: '{key}' must be a non-empty list of lower-case words")
+        if key.endswith("_types") and key != "event_time_granularities":
+            unknown = sorted(set(words) - known)
+            if unknown:
+                raise RuleError(f"rules/subject.yaml: '{key}' names unknown semantic types {unknown}")
+        out[key] = frozenset(words)
+    unexpected = set(document) - set(_LIST_KEYS) - {"version"}
+    if unexpected:
+        raise RuleError(f"rules/subject.yaml: unknown keys {sorted(unexpected)}")
+    return out
+
+
+@lru_cache(maxsize=1)
+def _person_count_words() -> frozenset[str]:
+    return frozenset(load_yaml("aggregates.yaml")["person_count_words"])
+
+
+def counts_people(column: str) -> bool:
+    return bool(_tokens(column) & _person_count_words())
+
+
+def _tokens(name: str) -> set[str]:
+    return set(normalise_column_name(name).split("_"))
+
+
+def _has_word(name: str, key: str) -> bool:
+    return bool(_tokens(name) & vocabulary()[key])
+
+
+# --------------------------------------------------------------------------------------------
+# the table of counts
+
+
+def _count_table(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, count_column: str | None) -> Subject | None:
+    """A cross-tabulation (a count column beside dimensions unique together), or one row per key
+    with counts beside it; None for record-level tables, event logs above all."""
+    words = vocabulary()
+    semantic = {c.name: c.semantic_type for c in columns}
+    if any(c.role in ("direct_identifier", "pseudonym") for c in columns):
+        return None  # a table that names or tracks someone holds records, whatever numbers it holds
+    timed = [c.name for c in columns if c.semantic_type in ("datetime", "time", "date")
+             and profiles[c.name].granularity in words["event_time_granularities"]]
+    if timed:
+        return None  # rows timed to the minute are events; a count beside them is an attribute
+    if count_column is not None:
+        dimensions = tuple(c for c in frame.columns if c != count_column)
+        is_count = semantic.get(count_column, "count") in ("count", "measure", "unknown")
+        if is_count and all(semantic.get(d, "unknown") in words["dimension_types"] for d in dimensions):
+            return Subject("counts", count_column=count_column, dimensions=dimensions, counts_people=True, evidence=(
+                f"'{count_column}' counts the rows of a cross-tabulation of {', '.join(dimensions[:6])}",
+                "a cross-tabulation of records is taken to count people unless told otherwise"))
+        return None
+    schema = frame.schema
+    measures = [c for c in frame.columns if schema[c].is_numeric() and semantic.get(c) not in words["not_count_types"]
+                and semantic.get(c) not in ("postal_code", "place")]
+    dimensions = [c for c in frame.columns if c not in measures]
+    if not dimensions or not measures or frame.height < 2:
+        return None
+    if any(semantic.get(d, "unknown") not in words["dimension_types"] for d in dimensions):
+        return None
+    if frame.select(dimensions).is_duplicated().any():
+        return None
+    counts = [c for c in measures if schema[c].is_integer() and bool((frame[c].drop_nulls() >= 0).all())]
+    if not counts:
+        return None
+    people = [c for c in counts if counts_people(c)]
+    keyed = any(profiles[d].distinct == frame.height for d in dimensions) or len(dimensions) >= 2
+    if not keyed:
+        return None
+    count = people[0] if people else None
+    about = "places" if any(semantic.get(d) in words["area_types"] for d in dimensions) else "counts"
+    evidence = [f"one row per {' × '.join(dimensions[:4])} with numbers beside it"]
+    evidence.append(f"'{count}' counts people" if count else "no column counts people")
+    return Subject(about, count_column=count, dimensions=tuple(dimensions), counts_people=bool(people), evidence=tuple(evidence))
+
+
+# --------------------------------------------------------------------------------------------
+# records
+
+
+def _area_key(frame: pl.DataFrame, profiles: Mapping, columns: Sequence) -> str | None:
+    """An area column holding a different value on every row: the table has one row per area."""
+    if frame.height < 3:
+        return None
+    for column in columns:
+        profile = profiles[column.name]
+        if column.semantic_type in vocabulary()["area_types"] and profile.nulls == 0 and profile.distinct == frame.height:
+            return column.name
+    return None
+
+
+def _person_column(columns: Sequence, profiles: Mapping, entity_id: str | None) -> tuple[str | None, str | None]:
+    """The column naming the person behind several rows, and why."""
+    if entity_id:
+        return entity_id, f"'{entity_id}' names the person behind each row (set by the user)"
+    words = vocabulary()
+    candidates = []
+    for column in columns:
+        profile = profiles[column.name]
+        if profile.non_null == 0 or profile.uniqueness >= 0.95 or profile.distinct < 2:
+            continue
+        personal_id = column.role == "pseudonym" and (column.semantic_type == "hash" or _has_word(column.name, "owner_words")
+                                                     or _names_a_person(column.name))
+        # a full name, not a given name or a surname alone: namesakes share those
+        named = column.role == "direct_identifier" and column.semantic_type == "person_name"
+        if personal_id or named:
+            candidates.append((0 if personal_id else 1, column.name, profile.uniqueness))
+    if not candidates:
+        return None, None
+    _, name, uniqueness = min(candidates)
+    return name, f"'{name}' repeats over rows ({uniqueness:.0%} distinct per row): several rows belong to one person"
+
+
+def _names_a_person(name: str) -> bool:
+    return any(hint.semantic_type in vocabulary()["person_name_types"] for hint in match_column_name(name))
+
+
+def _is_business_names(column, classification) -> bool:
+    """A column the header calls a name whose values the classifier found to be businesses' or places'."""
+    if column.role != "other" or not _names_a_person(column.name):
+        return False
+    evidence = " ".join(getattr(classification, "evidence", ()) or ())
+    return "business" in evidence or "place names" in evidence
+
+
+def _naming_columns(columns: Sequence, profiles: Mapping, classifications: Mapping, key: str) -> list[str]:
+    """Text columns whose header says they name an organisation (or a site) and whose values vary:
+    the entity each row is about, most distinct first."""
+    words = vocabulary()
+    found = []
+    for column in columns:
+        profile = profiles[column.name]
+        # a name varies over many entities: a code with a handful of values (vendor_id) names none
+        if profile.is_numeric or profile.distinct < 10 or column.semantic_type in ("date", "datetime", "time", "record_id", "hash"):
+            continue
+        if column.semantic_type in words["person_name_types"] or column.semantic_type in words["contact_types"] - {"street_address"}:
+            continue
+        if key == "organisation_words" and (_has_word(column.name, key) or _is_business_names(column, classifications.get(column.name))):
+            found.append(column.name)
+        elif key == "place_words" and _has_word(column.name, key):
+            found.append(column.name)
+    return sorted(found, key=lambda name: -profiles[name].uniqueness)
+
+
+def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifications: Mapping) -> Subject:
+    words = vocabulary()
+    active = [c for c in columns if c.role != "other"]
+    attributes = [c.name for c in active if c.semantic_type in words["person_attribute_types"] or c.role == "sensitive"]
+    names = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_name_types"]]
+    reaching = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_reaching_types"]]
+    tracked = [c.name for c in columns if c.role == "pseudonym" and (c.semantic_type == "hash" or profiles[c.name].uniqueness < 0.95)]
+    organisations = _naming_columns(columns, profiles, classifications, "organisation_words")
+    sites = _naming_columns(columns, profiles, classifications, "place_words")
+    area = _area_key(frame, profiles, columns)
+    free = [c.name for c in columns if c.semantic_type == "free_text" and _people_in_text(classifications.get(c.name))]
+    events = _event_times(columns, profiles)
+    # an area's statistics are numbers (a rate, a median); a sex or a race on a row is a person's
+    categorical = [name for name in attributes if not profiles[name].is_numeric]
+    if area and not names and not reaching and not tracked and not categorical:
+        evidence = [f"one row per value of '{area}', an area: the rows describe areas, not people"]
+        if attributes:
+            evidence.append(f"{_list(attributes)} {'is' if len(attributes) == 1 else 'are'} then statistics of each area, "
+                            "not attributes of a person")
+        return Subject("places", evidence=tuple(evidence))
+    if attributes:
+        evidence = [f"{_list(attributes)} describe{'s' if len(attributes) == 1 else ''} a person"]
+        return _people_or_events(evidence, events)
+    # a repeating digest or a holder's ID follows a person, whatever else the table names; a
+    # repeating registration number may follow a business, so it waits for the organisation test
+    followed = [name for name in tracked if profiles[name].uniqueness < 0.95
+                and (next(c for c in columns if c.name == name).semantic_type == "hash" or _has_word(name, "owner_words"))]
+    if followed:
+        return _people_or_events([f"{_list(followed)} follow{'s' if len(followed) == 1 else ''} one person through many rows"], events)
+    # names more distinct per row than the organisation: each row is a person (lobbyists of a
+    # firm, employees of an agency); names as distinct as the businesses: owners of each business
+    if names and organisations and (max(profiles[n].uniqueness for n in names)
+                                    > profiles[organisations[0]].uniqueness + 0.1):
+        evidence = [f"{_list(names)} name{'s' if len(names) == 1 else ''} people, more distinct per row than "
+                    f"{_list(organisations[:1])}: each row is about the person named, not the organisation beside them"]
+        return _people_or_events(evidence, events)
+    if (organisations or sites) and not reaching:
+        entity, kind = (organisations, "organisations") if organisations else (sites, "places")
+        evidence = [f"{_list(entity[:2])} name{'s' if len(entity[:2]) == 1 else ''} the "
+                    f"{'organisation' if organisations else 'building or site'} each row is about",
+                    "no column holds an attribute only a person has (age, sex, race, health ...)"]
+        if names:
+            evidence.append(f"{_list(names)} name{'s' if len(names) == 1 else ''} natural persons (owners, sole traders, "
+                            "private landlords) among them: personal data, kept as direct identifiers")
+        return Subject(kind, evidence=tuple(evidence), natural_persons=tuple(names))
+    if names or reaching:
+        evidence = [f"{_list(names + reaching)} name{'s' if len(names + reaching) == 1 else ''} or reach{'es' if len(names + reaching) == 1 else ''} people"]
+        return _people_or_events(evidence, events)
+    contacts = [c.name for c in columns if c.semantic_type in words["contact_types"] and c.role == "direct_identifier"]
+    personal_contacts = [name for name in contacts if next(c for c in columns if c.name == name).semantic_type != "street_address"]
+    if tracked or free or personal_contacts:
+        if tracked:
+            why = f"{_list(tracked)} follow{'s' if len(tracked) == 1 else ''} one entity through many rows"
+        elif free:
+            why = f"free text in {_list(free)} names or reaches people"
+        else:
+            why = f"{_list(personal_contacts)} reach{'es' if len(personal_contacts) == 1 else ''} someone and no organisation is named"
+        return _people_or_events([why], events)
+    why = "no column describes, names or tracks a person"
+    if contacts:
+        why += f"; {_list(contacts)} give{'s' if len(contacts) == 1 else ''} a location whose occupant the table does not name"
+    return Subject("things", evidence=(why,))
+
+
+def _people_or_events(evidence: list[str], events: list[str]) -> Subject:
+    if events:
+        evidence.append(f"{_list(events)} time{'s' if len(events) == 1 else ''} each row: rows are events involving people")
+        return Subject("events", evidence=tuple(evidence))
+    return Subject("people", evidence=tuple(evidence))
+
+
+def _people_in_text(classification) -> bool:
+    entities = dict(getattr(classification, "entities", {}) or {})
+    return any(entity not in ("STREET_ADDRESS", "LOCATION", "URL", "DATE_TIME") and rows for entity, rows in entities.items())
+
+
+def _event_times(columns: Sequence, profiles: Mapping) -> list[str]:
+    """Dates and timestamps of something that happened: to the hour or finer, or named as an event."""
+    out = []
+    for column in columns:
+        if column.role != "quasi_identifier" or column.semantic_type not in ("date", "datetime", "time"):
+            continue
+        grain = profiles[column.name].granularity
+        if grain in ("hour", "minute", "second") or column.semantic_type == "time" or _has_word(column.name, "event_words"):
+            out.append(column.name)
+    return out
+
+
+def _list(names: Sequence[str]) -> str:
+    quoted = [f"'{n}'" for n in names[:4]]
+    more = f" and {len(names) - 4} more" if len(names) > 4 else ""
+    return ", ".join(quoted) + more
+
+
+# --------------------------------------------------------------------------------------------
+# the decision
+
+
+def decide_subject(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifications: Mapping, *,
+                   count_column: str | None, about: str | None = None, source: str = "detected",
+                   entity_id: str | None = None, records_only: bool = False) -> Subject:
+    """`count_column` is what sharecheck.models.aggregate found; `about` a declared subject
+    (`source` says who declared it); `records_only` when the user's QIs or entity id say rows are records."""
+    person, person_why = _person_column(columns, profiles, entity_id)
+    detected = None
+    if not records_only:
+        detected = _count_table(frame, profiles, columns, count_column)
+    if detected is None:
+        detected = _records(frame, profiles, columns, classifications)
+    if about is not None:
+        return _declared(about, source, detected, frame, person, person_why)
+    evidence = detected.evidence + ((person_why,) if person_why and detected.about in ("people", "events") else ())
+    return Subject(detected.about, person if detected.about in ("people", "events", "organisations") else None,
+                   detected.count_column, detected.dimensions, detected.counts_people, evidence, "detected",
+                   detected.natural_persons)
+
+
+def _declared(about: str, source: str, detected: Subject, frame: pl.DataFrame, person: str | None, person_why) -> Subject:
+    who = "the user" if source == "user" else "the data package (sharecheck:about)"
+    evidence = (f"declared by {who}",) + tuple(f"detection said {detected.about}: {reason}" for reason in detected.evidence[:2])
+    if about == "counts":
+        count = detected.count_column or _first_count_column(frame)
+        if count is None:
+            raise UsageError("--about counts: no column of non-negative whole numbers to count with")
+        dimensions = detected.dimensions or tuple(c for c in frame.columns if c != count)
+        return Subject("counts", None, count, dimensions, True, evidence, source)
+    if about == "places":
+        return Subject("places", None, detected.count_column, detected.dimensions, detected.counts_people, evidence, source)
+    if about in ("people", "events"):
+        return Subject(about, person, None, (), False, evidence + ((person_why,) if person_why else ()), source)
+    return Subject(about, None, None, (), False, evidence, source, detected.natural_persons if about == "organisations" else ())
+
+
+def _first_count_column(frame: pl.DataFrame) -> str | None:
+    for name in frame.columns:
+        series = frame[name]
+        if series.dtype.is_integer() and bool((series.drop_nulls() >= 0).all()) and counts_people(name):
+            return name
+    return next((n for n in frame.columns if frame[n].dtype.is_integer() and bool((frame[n].drop_nulls() >= 0).all())), None)

@@ -1,0 +1,136 @@
+"""One date/time parser (sharecheck.temporal): every common form is a timestamp with its grain."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sharecheck.join.normalise import parse_temporal as join_parse
+from sharecheck.profile import profile_frame
+from sharecheck.temporal import granularity_of, parse_temporal
+
+# (strftime used to write the value, the format's grain)
+FORMATS = [
+    ("%Y-%m-%dT%H:%M:%S", "second"),
+    ("%Y-%m-%d %H:%M:%S", "second"),
+    ("%Y-%m-%dT%H:%M:%S.%f", "second"),
+    ("%Y-%m-%dT%H:%M:%SZ", "second"),
+    ("%Y-%m-%d %H:%M", "minute"),
+    ("%Y-%m-%d", "day"),
+    ("%Y/%m/%d %H:%M:%S", "second"),
+    ("%Y/%m/%d", "day"),
+    ("%m/%d/%Y", "day"),
+    ("%m/%d/%Y %H:%M", "minute"),
+    ("%m/%d/%Y %I:%M:%S %p", "second"),
+    ("%m/%d/%Y %I:%M %p", "minute"),
+    ("%d/%m/%Y", "day"),
+    ("%d/%m/%Y %H:%M:%S", "second"),
+    ("%d.%m.%Y", "day"),
+    ("%d.%m.%Y %H:%M", "minute"),
+    ("%m-%d-%Y", "day"),
+    ("%d-%b-%Y", "day"),
+    ("%b %d, %Y", "day"),
+    ("%d %B %Y", "day"),
+    ("%Y%m%d", "day"),
+]
+
+_TRUNCATE = {"day": "1d", "minute": "1m", "second": "1s"}
+moments = st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2090, 12, 31))
+
+
+def _truncate(value: datetime, grain: str) -> datetime:
+    return pl.Series([value]).dt.truncate(_TRUNCATE[grain]).item()
+
+
+@pytest.mark.parametrize("fmt,grain", FORMATS, ids=[f for f, _ in FORMATS])
+@settings(max_examples=25, deadline=None)
+@given(moment=moments)
+def test_a_formatted_moment_parses_back_to_itself_at_the_formats_grain(fmt, grain, moment):
+    # a second value with day 25 settles day/month order, as a real column's values do
+    settler = datetime(2001, 3, 25, 17, 45, 30, 500000)
+    column = pl.Series("when", [moment.strftime(fmt), settler.strftime(fmt)])
+    parsed = parse_temporal(column)
+    assert parsed is not None and parsed.share == 1.0
+    expected = moment if ".%f" in fmt else _truncate(moment, grain)
+    assert parsed.values[0] == expected
+    order = ("year", "month", "day", "hour", "minute", "second")
+    assert order.index(parsed.granularity) <= order.index(grain)
+
+
+@settings(max_examples=40, deadline=None)
+@given(moment=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1)))
+def test_epoch_seconds_and_milliseconds_under_a_time_name(moment):
+    moment = moment.replace(microsecond=0)
+    seconds = int((moment - datetime(1970, 1, 1)).total_seconds())
+    parsed = parse_temporal(pl.Series("created_ts", [seconds, seconds + 61]))
+    assert parsed is not None and parsed.format.kind == "epoch_s" and parsed.values[0] == moment
+    parsed = parse_temporal(pl.Series("event_time", [seconds * 1000, seconds * 1000 + 7]))
+    assert parsed is not None and parsed.format.kind == "epoch_ms" and parsed.values[0] == moment
+
+
+@settings(max_examples=40, deadline=None)
+@given(days=st.integers(min_value=20000, max_value=70000))
+def test_excel_serial_days_under_a_date_name(days):
+    parsed = parse_temporal(pl.Series("report_date", [days, days + 1]))
+    assert parsed is not None and parsed.format.kind == "excel"
+    assert parsed.values[0] == datetime(1899, 12, 30) + timedelta(days=days)
+    assert parsed.granularity == "day"
+
+
+def test_a_ten_digit_phone_number_is_not_an_epoch():
+    phones = pl.Series("phone", [2125550134, 3125550199, 4155550100])
+    assert parse_temporal(phones) is None
+    assert parse_temporal(pl.Series("amount", [45000, 45001])) is None  # no time in the name: not Excel
+
+
+def test_a_first_field_above_12_settles_the_european_order():
+    parsed = parse_temporal(pl.Series("d", ["03/04/2023", "25/04/2023", "01/12/2023"]))
+    assert parsed.format.order == "dmy" and parsed.format.order_decided
+    assert parsed.values[0] == datetime(2023, 4, 3)
+    us = parse_temporal(pl.Series("d", ["03/04/2023", "04/25/2023"]))
+    assert us.format.order == "mdy" and us.values[0] == datetime(2023, 3, 4)
+
+
+def test_an_undecidable_order_says_so_and_takes_the_separators_default():
+    slashes = parse_temporal(pl.Series("d", ["03/04/2023", "05/06/2023"]))
+    assert slashes.format.order == "mdy" and not slashes.format.order_decided
+    dots = parse_temporal(pl.Series("d", ["03.04.2023", "05.06.2023"]))
+    assert dots.format.order == "dmy" and not dots.format.order_decided
+    assert "ambiguous" in slashes.describe()
+
+
+def test_time_zones_are_kept_as_a_fact():
+    parsed = parse_temporal(pl.Series("t", ["2023-01-05T10:00:00+02:00", "2023-01-05T10:30:00Z", "2023-01-05 11:00:00-0530"]))
+    assert parsed.values.to_list() == [datetime(2023, 1, 5, 10), datetime(2023, 1, 5, 10, 30), datetime(2023, 1, 5, 11)]
+    assert parsed.offset_minutes.to_list() == [120, 0, -330]
+    assert parsed.offsets == (-330, 0, 120)
+
+
+def test_twelve_hour_spellings():
+    parsed = parse_temporal(pl.Series("t", ["1/5/2023 1:05 PM", "1/6/2023 11:05 am", "1/7/2023 12:10 a.m."]))
+    assert parsed.values.to_list() == [datetime(2023, 1, 5, 13, 5), datetime(2023, 1, 6, 11, 5), datetime(2023, 1, 7, 0, 10)]
+    assert parsed.format.twelve_hour and parsed.granularity == "minute"
+
+
+def test_effective_granularity_and_month_forms():
+    assert parse_temporal(pl.Series("t", ["2023-01-05 10:00:00", "2023-01-06 11:00:00"])).granularity == "hour"
+    assert parse_temporal(pl.Series("t", ["2023-01-05 00:00:00", "2023-01-06 00:00:00"])).granularity == "day"
+    assert parse_temporal(pl.Series("t", ["2023-01", "2023-02"])).granularity == "month"
+    assert parse_temporal(pl.Series("t", ["abc", "12.5", "x1"])) is None
+    assert granularity_of(["10:00", "11:30 PM"]) == (None, True)
+
+
+def test_slashed_iso_timestamps_are_timestamps_in_profiles_not_codes():
+    frame = pl.DataFrame({"call_received": ["2023/01/01 01:55:36", "2023/01/01 03:59:51", "2023/01/02 14:49:10"]})
+    assert profile_frame(frame)["call_received"].granularity == "second"
+
+
+def test_the_join_reads_dates_with_the_same_parser():
+    values, fmt = join_parse(pl.Series("d", ["2023/01/01 01:55:36", "2023/01/02 03:59:51"]))
+    assert fmt == "%Y/%m/%d %H:%M:%S"
+    assert values.to_list() == [datetime(2023, 1, 1, 1, 55), datetime(2023, 1, 2, 3, 59)]  # minute precision for joins
+    values, fmt = join_parse(pl.Series("d", ["25.12.2023", "01.02.2023"]))
+    assert values.to_list() == [datetime(2023, 12, 25), datetime(2023, 2, 1)]

@@ -156,7 +156,14 @@ def assign_roles(release: Release, frame: pl.DataFrame, profiles: Mapping[str, C
 LARGE_FILE_SAMPLE_ROWS = 200_000
 
 
-def analyse(release: Release, options: Options) -> AnalysedRelease:
+def analyse(release: Release, options: Options, *, classifications: Mapping[str, ColumnClassification] | None = None,
+            profiles: Mapping[str, ColumnProfile] | None = None) -> AnalysedRelease:
+    """Read, profile, classify, decide the subject and the roles of one release.
+
+    `classifications` (and `profiles`) that a catalogue kept from an earlier analysis of the same
+    file skip those steps: classification is most of an analysis' time, and the subject and roles
+    are decided afresh from them exactly as for a new release.
+    """
     sampled_from = None
     if release.fits_in_memory:
         frame = collect(release)
@@ -170,9 +177,13 @@ def analyse(release: Release, options: Options) -> AnalysedRelease:
         raise InputError(f"{release.location}: holds no columns")
     _check_columns_exist(frame, options, release)
     log.info("%s: %d rows x %d columns read", release.name, frame.height, frame.width)
-    profiles = profile_frame(frame)
-    log.info("%s: classifying columns", release.name)
-    classifications = classify_columns(frame, profiles, nlp_model=options.nlp_model)
+    if classifications is not None and set(classifications) != set(frame.columns):
+        classifications = None  # the file changed since it was classified
+    if profiles is None or set(profiles) != set(frame.columns):
+        profiles = profile_frame(frame)
+    if classifications is None:
+        log.info("%s: classifying columns", release.name)
+        classifications = classify_columns(frame, profiles, nlp_model=options.nlp_model)
     columns = assign_roles(release, frame, profiles, classifications, options)
     from .models.aggregate import detect_count_column
 

@@ -73,57 +73,13 @@ def _load_partner(indexed: IndexedRelease, options):
     raise InputError(f"{indexed.path}: the indexed table {indexed.resource!r} is no longer there; re-index the catalogue")
 
 
-def _counting_profiles(frame):
-    """Column profiles with the counts a join needs (rows, nulls, distinct, top share, numeric
-    range) and none of what only classification reads (shapes, lengths, grains, examples): half
-    of a profile's time goes to those, and the partner is not classified again."""
-    import polars as pl
-
-    from ..profile import ColumnProfile
-
-    rows = frame.height
-    stats = frame.select([pl.nth(i).null_count().alias(f"{i}_n") for i in range(frame.width)]
-                         + [pl.nth(i).n_unique().alias(f"{i}_d") for i in range(frame.width)]).row(0, named=True)
-    profiles = {}
-    for index, name in enumerate(frame.columns):
-        series = frame.get_column(name)
-        nulls = int(stats[f"{index}_n"])
-        distinct = max(int(stats[f"{index}_d"]) - (1 if nulls else 0), 0)
-        top_share, numeric_range = 0.0, None
-        if rows - nulls:
-            counts = series.drop_nulls().value_counts(sort=True, name="_sc_n")
-            top_share = counts.item(0, "_sc_n") / (rows - nulls)
-            if series.dtype.is_numeric():
-                numeric_range = (float(series.min()), float(series.max()))
-        profiles[name] = ColumnProfile(name=name, dtype=str(series.dtype), rows=rows, nulls=nulls, distinct=distinct,
-                                       top_share=top_share, numeric_range=numeric_range)
-    return profiles
-
-
 def analyse_with_classifications(release, options, classifications):
-    """SEAM (until sharecheck.analysis.analyse takes stored classifications): a release analysed
-    as `analyse` does, but with the column classifications the index kept, so a partner is read
-    and counted, never classified again (classification is most of an analysis' time). Its
-    profiles hold counts only (`_counting_profiles`): enough for roles, table kind and the join
-    check, which read no more of a partner's profile. On merge, replace with
-    `analysis.analyse(release, options, classifications=..., profiles=...)` if the lead adds it."""
+    """A partner analysed with the column classifications the index kept, so it is read and
+    counted, never classified again (classification is most of an analysis' time). Its subject
+    and roles are decided afresh, as for any release, from full profiles."""
     from .. import analysis
-    from ..models.aggregate import detect_count_column
-    from ..table_kind import TableKind, detect_table_kind
 
-    if classifications is None or not release.fits_in_memory:
-        return analysis.analyse(release, options)
-    frame = analysis.collect(release)
-    if frame.height == 0 or frame.width == 0 or set(frame.columns) != set(classifications):
-        return analysis.analyse(release, options)
-    analysis._check_columns_exist(frame, options, release)
-    profiles = _counting_profiles(frame)
-    columns = analysis.assign_roles(release, frame, profiles, classifications, options)
-    table_kind = (TableKind("records") if options.entity_id or options.qi
-                  else detect_table_kind(frame, detect_count_column(frame), columns))
-    if table_kind.kind == "aggregate" and table_kind.count_column:
-        columns = analysis._aggregate_roles(columns, table_kind.count_column, options)
-    return analysis.AnalysedRelease(release, frame, profiles, classifications, columns, table_kind)
+    return analysis.analyse(release, options, classifications=classifications)
 
 
 def check_analysed_pair(new, partner, options, join_values: dict[str, Any]):

@@ -75,9 +75,11 @@ def test_each_release_is_analysed_once(tmp_path, monkeypatch):
         classified: list[int] = []
         real, real_classify = analysis.analyse, analysis.classify_columns
 
-        def counting(release, options):
-            calls.append(release.name)
-            return real(release, options)
+        def counting(release, options, **stored):
+            # A partner is analysed from the classifications the index kept: that is no new analysis.
+            if stored.get("classifications") is None:
+                calls.append(release.name)
+            return real(release, options, **stored)
 
         def counting_classify(frame, *args, **kwargs):
             classified.append(frame.width)

@@ -6,15 +6,15 @@ uniques on all QIs but one, next to the uniques on all of them. A column whose r
 the uniques unchanged is not what singles people out; one whose removal clears most of them is.
 
 Computed on the frequency table's classes with the same integer codes as the MSU search (null
-is a value of its own), so it costs one ``bincount`` per QI and never reads the records again.
+is a value of its own), so it costs one window sum per QI and never reads the records again.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
+import polars as pl
 
-from ._codes import combine, encode_classes, group_counts
+from ._codes import encode_classes
 from ._freq import FrequencyTable
 from ._util import as_dict
 
@@ -29,26 +29,23 @@ class QIContribution:
         return as_dict(self)
 
 
-def _uniques(codes: list[np.ndarray], cards: list[int], weights: np.ndarray) -> int:
-    if not codes:
-        # No QI left: everyone shares one class, unique only if the release has one record.
-        return int(weights.sum() == 1)
-    key, slots = codes[0], cards[0]
-    for column, card in zip(codes[1:], cards[1:]):
-        key, slots = combine(key, slots, column, card)
-    counts = group_counts(key, slots, weights)
-    return int(weights[counts[key] == 1].sum())
-
-
 def drop_one_uniques(table: FrequencyTable) -> tuple[QIContribution, ...]:
     """Sample uniques without each QI in turn, most decisive column first."""
     if not table.qis or table.classes.height == 0:
         return ()
     encoded = encode_classes(table)
-    codes, cards, weights = list(encoded.codes), list(encoded.cardinalities), encoded.weights
-    everything = _uniques(codes, cards, weights)
-    results = []
-    for i, column in enumerate(encoded.columns):
-        without = _uniques(codes[:i] + codes[i + 1:], cards[:i] + cards[i + 1:], weights)
-        results.append(QIContribution(column, without, everything - without))
+    names = [f"c{i}" for i in range(len(encoded.columns))]
+    codes = pl.DataFrame({name: code for name, code in zip(names, encoded.codes)}).with_columns(
+        pl.Series("w", encoded.weights))
+    everything = int(encoded.weights[encoded.weights == 1].sum())  # classes on all QIs are distinct
+    # A class is unique without column i when the records sharing its other codes number one;
+    # one window sum per column, evaluated together so polars runs them in parallel.
+    def unique_without(i: int) -> pl.Expr:
+        others = [n for j, n in enumerate(names) if j != i]
+        total = pl.col("w").sum().over(others) if others else pl.col("w").sum()
+        return (total == 1).sum().alias(names[i])
+
+    counts = codes.select(unique_without(i) for i in range(len(names))).row(0)
+    results = [QIContribution(column, int(without), everything - int(without))
+               for column, without in zip(encoded.columns, counts)]
     return tuple(sorted(results, key=lambda r: (-r.uniques_removed, r.column)))

@@ -102,6 +102,9 @@ def _matrix(document: dict) -> Markup:
     for link in document.get("links", []):
         metrics = link.get("metrics") or {}
         cells[(link["a"], link["b"])] = (metrics.get("linked_exactly_one") or 0, metrics.get("linked_unique_share"), link.get("verdict"))
+        b_linked = metrics.get("b_linked_exactly_one") or 0
+        records_b = metrics.get("records_b") or 0
+        cells[(link["b"], link["a"])] = (b_linked, b_linked / records_b if records_b else 0.0, link.get("verdict"))
     return svg.link_matrix(names, cells)
 
 

@@ -56,7 +56,9 @@ def initialise(config: str | None, settings: dict[str, Any]) -> None:
     from ..config import resolve_options
 
     # Progress and warnings belong to the parent's terminal; a worker stays silent.
-    logging.getLogger("sharecheck").setLevel(logging.ERROR)
+    logging.getLogger().setLevel(logging.ERROR)
+    for name in ("sharecheck", "presidio-analyzer"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     _OPTIONS = resolve_options(config, **settings)
 
 

@@ -11,15 +11,16 @@ import logging
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 from ..findings import Finding
 from ..report import FindingsSummary, Report, _sorted
 from .files import audit_files
-from .worker import Outcome, _options_for, audit_file, initialise
+from .worker import Outcome, PairOutcome, audit_file, check_pair_task, initialise
 
 log = logging.getLogger("sharecheck")
 
@@ -122,30 +123,46 @@ class AuditReport(FindingsSummary):
         return {**self.document_header(), "releases": self.rows(), "links": list(self.links), "datasets": []}
 
 
-def _scan_all(files: list[Path], config, settings, workers: int, advance: Callable[[str], None]) -> list[Outcome]:
+@contextmanager
+def _pool(workers: int, config, settings):
+    if workers <= 1:
+        initialise(config, settings, worker=False)
+        yield None
+        return
+    import multiprocessing
+
+    # spawn: polars' thread pool does not survive fork; each worker imports sharecheck once.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=initialise, initargs=(config, settings)) as pool:
+        yield pool
+
+
+def _run_all(pool, tasks: list[tuple], advance: Callable[[str], None], failed: Callable[[tuple, BaseException], Any]) -> list:
+    """Run (label, function, *args) tasks in the pool (or here), results in task order."""
+    results: list = [None] * len(tasks)
+    if pool is None:
+        for index, (label, function, *args) in enumerate(tasks):
+            results[index] = function(*args)
+            advance(label)
+        return results
+    futures = {pool.submit(function, *args): index for index, (label, function, *args) in enumerate(tasks)}
+    for future in as_completed(futures):
+        index = futures[future]
+        try:
+            results[index] = future.result()
+        except Exception as exc:  # noqa: BLE001 - a worker that died names its task
+            results[index] = failed(tasks[index], exc)
+        advance(tasks[index][0])
+    return results
+
+
+def _scan_all(files: list[Path], pool, advance: Callable[[str], None]) -> list[Outcome]:
     # Largest files first: the pool's last minutes are not spent waiting on one big file.
     order = sorted(files, key=lambda p: -(p.stat().st_size if p.is_file() else 0))
-    results: dict[str, list[Outcome]] = {}
-    if workers <= 1:
-        initialise(config, settings)
-        for path in order:
-            results[str(path)] = audit_file(str(path))
-            advance(path.name)
-    else:
-        import multiprocessing
-
-        # spawn: polars' thread pool does not survive fork; each worker imports sharecheck once.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=initialise, initargs=(config, settings)) as pool:
-            futures = {pool.submit(audit_file, str(path)): path for path in order}
-            for future in as_completed(futures):
-                path = futures[future]
-                try:
-                    results[str(path)] = future.result()
-                except Exception as exc:  # noqa: BLE001 - a worker that died names its file
-                    results[str(path)] = [Outcome(str(path), path.name, 0.0, 0.0, error=f"{path}: worker failed ({type(exc).__name__})")]
-                advance(path.name)
-    outcomes = [o for path in files for o in results[str(path)]]
+    tasks = [(path.name, audit_file, str(path)) for path in order]
+    died = lambda task, exc: [Outcome(task[2], task[0], 0.0, 0.0, error=f"{task[2]}: worker failed ({type(exc).__name__})")]  # noqa: E731
+    by_path = {task[2]: result for task, result in zip(tasks, _run_all(pool, tasks, advance, died))}
+    outcomes = [o for path in files for o in by_path[str(path)]]
     names = [o.name for o in outcomes]
     if len(set(names)) != len(names):
         # Two tables called data in different folders stay apart in the summary.
@@ -163,11 +180,14 @@ def audit(paths, *, config: str | None = None, workers: int | None = None, max_p
     of `scan` (fail_on, policy, thresholds, ...) and of `join` (window_minutes, distance_m, max_k).
     """
     from ..config import resolve_options
-    from .pairs import check_pair, choose, screen
+    from .pairs import choose, screen
 
     start, cpu = time.perf_counter(), time.process_time()
     join_values = {k: settings.pop(k) for k in list(settings) if k in _JOIN_ONLY}
     options = resolve_options(config, **settings)
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise InputError(f"{missing[0]}: no such file or folder")
     files = audit_files(paths)
     if not files:
         raise UsageError(f"no releases under {', '.join(map(str, paths))}")
@@ -176,32 +196,33 @@ def audit(paths, *, config: str | None = None, workers: int | None = None, max_p
     workers = max(1, min(workers or os.cpu_count() or 1, len(files)))
     no_progress = lambda stage, total: (lambda item: None)  # noqa: E731
     progress = progress or no_progress
-    outcomes = _scan_all(files, config, settings, workers, progress("scanning", len(files)))
-    readable = [o for o in outcomes if o.report is not None]
-    log.info("audit: %d releases scanned in %.1f s", len(readable), time.perf_counter() - start)
-    chosen = choose(screen([o.columns for o in readable]), [o.report.about_people for o in readable], max_partners) if max_partners else []
+    with _pool(workers, config, settings) as pool:
+        outcomes = _scan_all(files, pool, progress("scanning", len(files)))
+        readable = [o for o in outcomes if o.report is not None]
+        log.info("audit: %d releases scanned in %.1f s", len(readable), time.perf_counter() - start)
+        chosen = choose(screen([o.columns for o in readable]), [o.report.about_people for o in readable],
+                        max_partners) if max_partners else []
+        tasks = [(f"{readable[p.a].name} × {readable[p.b].name}", check_pair_task, readable[p.a].analysed,
+                  readable[p.b].analysed, join_values) for p in chosen]
+        died = lambda task, exc: PairOutcome("error", (), {}, (), (), 0.0, 0.0, error=f"{task[0]}: worker failed ({type(exc).__name__})")  # noqa: E731
+        results = _run_all(pool, tasks, progress("joining", len(tasks)), died)
     links, link_findings, link_suppressed = [], [], []
-    advance = progress("joining", len(chosen))
-    for pair in chosen:
+    for pair, result in zip(chosen, results):
         a, b = readable[pair.a], readable[pair.b]
-        try:
-            report = check_pair(a.analysed, b.analysed, _options_for(options, a.analysed.release.columns + b.analysed.release.columns), join_values)
-        except Exception as exc:  # noqa: BLE001 - one pair that cannot be checked is named, not fatal
-            log.warning("%s x %s: join check failed (%s)", a.name, b.name, type(exc).__name__)
-            advance(f"{a.name} × {b.name}")
+        log.info("audit: %s x %s joined in %.2f s", a.name, b.name, result.seconds)
+        if result.error:
+            log.warning("%s", result.error)
             continue
-        link_findings += report.findings
-        link_suppressed += report.suppressed
-        metrics = dict(report.metrics)
-        links.append({"a": a.name, "b": b.name, "verdict": report.verdict, "codes": sorted(report.codes()),
-                      "score": round(pair.score, 4),
+        link_findings += result.findings
+        link_suppressed += result.suppressed
+        links.append({"a": a.name, "b": b.name, "verdict": result.verdict, "codes": list(result.codes),
+                      "score": round(pair.score, 4), "seconds": round(result.seconds, 3),
                       "shared_columns": [{"a": x, "b": y, "containment": round(c, 4)} for x, y, c in pair.shared],
-                      "metrics": metrics})
-        # The matrix reads (b, a) too: B's records linked one to one by A.
-        advance(f"{a.name} × {b.name}")
+                      "metrics": result.metrics})
     log.info("audit: %d pairs checked; %.1f s in all", len(links), time.perf_counter() - start)
+    pair_cpu = sum(r.cpu_seconds for r in results)
     # Workers' CPU time is not in this process's clock; the outcomes carry it.
-    cpu_total = time.process_time() - cpu + (sum(o.cpu_seconds for o in outcomes) if workers > 1 else 0.0)
+    cpu_total = time.process_time() - cpu + ((sum(o.cpu_seconds for o in outcomes) + pair_cpu) if workers > 1 else 0.0)
     return AuditReport(outcomes=tuple(outcomes), links=tuple(links), link_findings=tuple(link_findings),
                        link_suppressed=tuple(link_suppressed), files=len(files), seconds=time.perf_counter() - start,
                        cpu_seconds=cpu_total, workers=workers, fail_on=options.fail_on, policy=options.policy_name,

@@ -51,14 +51,15 @@ class Outcome:
     sha256: str | None = None
 
 
-def initialise(config: str | None, settings: dict[str, Any]) -> None:
+def initialise(config: str | None, settings: dict[str, Any], worker: bool = True) -> None:
     global _OPTIONS
     from ..config import resolve_options
 
-    # Progress and warnings belong to the parent's terminal; a worker stays silent.
-    logging.getLogger().setLevel(logging.ERROR)
-    for name in ("sharecheck", "presidio-analyzer"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    if worker:
+        # Progress and warnings belong to the parent's terminal; a worker stays silent.
+        logging.getLogger().setLevel(logging.ERROR)
+        for name in ("sharecheck", "presidio-analyzer"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     _OPTIONS = resolve_options(config, **settings)
 
 
@@ -140,3 +141,30 @@ def audit_file(path: str, options=None, keep_analysed: bool = True) -> list[Outc
                                     error=_describe(file, exc)))
         start, cpu = time.perf_counter(), time.process_time()
     return outcomes
+
+
+@dataclass(frozen=True)
+class PairOutcome:
+    verdict: str
+    codes: tuple[str, ...]
+    metrics: dict
+    findings: tuple
+    suppressed: tuple
+    seconds: float
+    cpu_seconds: float
+    error: str | None = None
+
+
+def check_pair_task(a, b, join_values: dict[str, Any], options=None) -> PairOutcome:
+    """The join check of two analysed releases (in a worker: they arrive pickled, frames and all)."""
+    from .pairs import check_pair
+
+    options = options or _OPTIONS
+    start, cpu = time.perf_counter(), time.process_time()
+    try:
+        report = check_pair(a, b, _options_for(options, a.release.columns + b.release.columns), join_values)
+    except Exception as exc:  # noqa: BLE001 - one pair that cannot be checked is named, not fatal
+        return PairOutcome("error", (), {}, (), (), time.perf_counter() - start, time.process_time() - cpu,
+                           error=f"{a.release.name} x {b.release.name}: join check failed ({type(exc).__name__})")
+    return PairOutcome(report.verdict, tuple(sorted(report.codes())), dict(report.metrics), tuple(report.findings),
+                       tuple(report.suppressed), time.perf_counter() - start, time.process_time() - cpu)

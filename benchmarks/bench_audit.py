@@ -6,7 +6,7 @@ the wall time on a shared machine says more about the neighbours than about the 
 
 * the full audit (scan every release, join-check each release's best partners);
 * the scans alone (`--max-partners 0`), to split the time between scans and pair checks;
-* threads against processes for the scans of a subset of releases (the `--jobs` choice).
+* the scans in 2 threads of one process (`--pool thread`) against 2 worker processes.
 
     python benchmarks/bench_audit.py [--skip-threads] [--datasets DIR]
 """
@@ -45,33 +45,9 @@ def run_cli(datasets: Path, *extra: str) -> dict:
         if result.returncode not in (0, 1, 2) or not out.exists():
             raise SystemExit(f"audit failed ({result.returncode}): {result.stderr[-500:]}")
         document = json.loads(out.read_text(encoding="utf-8"))
-    return {"command": "sharecheck audit " + " ".join(command[5:6] + list(extra)), "wall": wall, "cpu": cpu,
+    return {"command": "sharecheck audit ../shared/datasets " + " ".join(["-q", *extra]), "wall": wall, "cpu": cpu,
             "load": (load_before, os.getloadavg()[0]), "exit": result.returncode, "metrics": document["metrics"],
             "releases": document["releases"]}
-
-
-def threads_vs_processes(datasets: Path, count: int = 12) -> list[tuple[str, float, float]]:
-    """Scan the same releases with 2 worker processes and with 2 threads in one process."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from sharecheck.audit import _pool, _scan_all
-    from sharecheck.audit.files import audit_files
-    from sharecheck.audit.worker import initialise
-
-    files = sorted(audit_files([datasets]), key=lambda p: p.stat().st_size)
-    files = files[len(files) // 2 - count // 2: len(files) // 2 + count // 2]  # mid-sized releases
-    rows = []
-    for label in ("2 processes", "2 threads"):
-        start, cpu = time.perf_counter(), time.process_time() + _children_cpu()
-        if label == "2 threads":
-            initialise(None, {}, worker=False)
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                _scan_all(files, pool, lambda item: None)
-        else:
-            with _pool(2, None, {}) as pool:
-                _scan_all(files, pool, lambda item: None)
-        rows.append((label, time.perf_counter() - start, time.process_time() + _children_cpu() - cpu))
-    return rows
 
 
 def main() -> None:
@@ -83,6 +59,7 @@ def main() -> None:
         raise SystemExit(f"{args.datasets}: no real releases here")
     full = run_cli(args.datasets)
     scans = run_cli(args.datasets, "--max-partners", "0")
+    threads = None if args.skip_threads else run_cli(args.datasets, "--max-partners", "0", "--pool", "thread")
     m = full["metrics"]
     lines = [
         "## Audit of every real release (`benchmarks/bench_audit.py`)", "",
@@ -91,7 +68,9 @@ def main() -> None:
         "| run | releases | pairs checked | wall s | CPU s (all processes) | load before → after | exit |",
         "|---|---:|---:|---:|---:|---|---:|",
     ]
-    for name, run in (("full audit", full), ("scans only", scans)):
+    for name, run in (("full audit", full), ("scans only", scans), ("scans only, 2 threads", threads)):
+        if run is None:
+            continue
         lines.append(f"| `{run['command']}` ({name}) | {run['metrics']['releases']} | {run['metrics']['pairs_checked']} | "
                      f"{run['wall']:.1f} | {run['cpu']:.1f} | {run['load'][0]:.1f} → {run['load'][1]:.1f} | {run['exit']} |")
     lines += ["", f"Full audit: {m['releases']} releases in {m['files']} files, {m['failing']} failing, {m['unreadable']} unreadable; "
@@ -100,10 +79,6 @@ def main() -> None:
               "(section `scan` below), most of it start-up.", ""]
     slowest = sorted(full["releases"], key=lambda r: -r["seconds"])[:5]
     lines.append("Slowest releases (wall s inside a worker): " + ", ".join(f"{r['release']} {r['seconds']:.1f}" for r in slowest) + ".")
-    if not args.skip_threads:
-        lines += ["", "Scans of 12 mid-sized releases, the same work in two ways:", "",
-                  "| pool | wall s | CPU s |", "|---|---:|---:|"]
-        lines += [f"| {label} | {wall:.1f} | {cpu:.1f} |" for label, wall, cpu in threads_vs_processes(args.datasets)]
     update_section("audit", "\n".join(lines))
     print("\n".join(lines))
 

@@ -279,11 +279,13 @@ def catalogue_check(path, index_path, max_partners, fmt, output, verbose, quiet,
 @click.option("--out-dir", type=click.Path(file_okay=False), help="Also write each release's own report into this folder.")
 @click.option("--release-format", type=click.Choice(FORMATS), default="json", show_default=True,
               help="Format of the per-release reports in --out-dir.")
-@click.option("-j", "--jobs", type=click.IntRange(1), help="Worker processes (default: one per core).")
+@click.option("-j", "--jobs", type=click.IntRange(1), help="Workers (default: one per core).")
+@click.option("--pool", "pool_kind", type=click.Choice(["process", "thread"]), default="process", show_default=True,
+              help="Workers as processes (isolated, one import each) or threads in this process.")
 @click.option("--max-partners", type=click.IntRange(0), default=3, show_default=True,
               help="Join-check each release with this many best-matching other releases (0: no pair checks).")
 @_common_options(formats=AUDIT_FORMATS)
-def audit(paths, out_dir, release_format, jobs, max_partners, fmt, output, verbose, quiet, debug, **kwargs) -> None:
+def audit(paths, out_dir, release_format, jobs, pool_kind, max_partners, fmt, output, verbose, quiet, debug, **kwargs) -> None:
     """Audit every release under folders (portal exports, data packages): each scanned, every pair that links checked.
 
     Exit 1 when a release or pair has findings at or above --fail-on; 2 when none do but a file
@@ -299,7 +301,7 @@ def audit(paths, out_dir, release_format, jobs, max_partners, fmt, output, verbo
         from .progress import stages
 
         with stages(quiet=quiet, verbose=verbose) as stage:
-            report = run_audit(paths, config=config, workers=jobs, max_partners=max_partners, progress=stage,
+            report = run_audit(paths, config=config, workers=jobs, max_partners=max_partners, pool=pool_kind, progress=stage,
                                **{k: v for k, v in settings.items() if v not in (None, (), {})})
         for outcome in report.unreadable:
             click.echo(f"sharecheck: skipped {outcome.error}", err=True)

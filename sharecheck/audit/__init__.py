@@ -124,10 +124,18 @@ class AuditReport(FindingsSummary):
 
 
 @contextmanager
-def _pool(workers: int, config, settings):
-    if workers <= 1:
+def _pool(workers: int, config, settings, kind: str = "process"):
+    """Where releases are scanned: here (one worker), in threads, or in worker processes."""
+    if workers <= 1 or kind == "thread":
         initialise(config, settings, worker=False)
-        yield None
+        if workers <= 1:
+            yield None
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        # Threads share one import and pass releases without pickling; polars releases the GIL.
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            yield pool
         return
     import multiprocessing
 
@@ -172,10 +180,11 @@ def _scan_all(files: list[Path], pool, advance: Callable[[str], None]) -> list[O
     return outcomes
 
 
-def audit(paths, *, config: str | None = None, workers: int | None = None, max_partners: int = 3,
+def audit(paths, *, config: str | None = None, workers: int | None = None, max_partners: int = 3, pool: str = "process",
           progress: Callable[[str, int], Callable[[str], None]] | None = None, **settings: Any) -> AuditReport:
     """Audit every release under `paths` (folders, files, data packages).
 
+    `pool`: "process" (default: worker processes, spawned) or "thread" (threads in this process).
     `progress(stage, total)` returns a callback called once per finished item. Settings are those
     of `scan` (fail_on, policy, thresholds, ...) and of `join` (window_minutes, distance_m, max_k).
     """
@@ -196,8 +205,11 @@ def audit(paths, *, config: str | None = None, workers: int | None = None, max_p
     workers = max(1, min(workers or os.cpu_count() or 1, len(files)))
     no_progress = lambda stage, total: (lambda item: None)  # noqa: E731
     progress = progress or no_progress
-    with _pool(workers, config, settings) as pool:
-        outcomes = _scan_all(files, pool, progress("scanning", len(files)))
+    if pool not in ("process", "thread"):
+        raise UsageError(f"pool must be process or thread, not {pool!r}")
+    in_processes = pool == "process" and workers > 1
+    with _pool(workers, config, settings, pool) as executor:
+        outcomes = _scan_all(files, executor, progress("scanning", len(files)))
         readable = [o for o in outcomes if o.report is not None]
         log.info("audit: %d releases scanned in %.1f s", len(readable), time.perf_counter() - start)
         chosen = choose(screen([o.columns for o in readable]), [o.report.about_people for o in readable],
@@ -205,7 +217,7 @@ def audit(paths, *, config: str | None = None, workers: int | None = None, max_p
         tasks = [(f"{readable[p.a].name} × {readable[p.b].name}", check_pair_task, readable[p.a].analysed,
                   readable[p.b].analysed, join_values) for p in chosen]
         died = lambda task, exc: PairOutcome("error", (), {}, (), (), 0.0, 0.0, error=f"{task[0]}: worker failed ({type(exc).__name__})")  # noqa: E731
-        results = _run_all(pool, tasks, progress("joining", len(tasks)), died)
+        results = _run_all(executor, tasks, progress("joining", len(tasks)), died)
     links, link_findings, link_suppressed = [], [], []
     for pair, result in zip(chosen, results):
         a, b = readable[pair.a], readable[pair.b]
@@ -222,7 +234,7 @@ def audit(paths, *, config: str | None = None, workers: int | None = None, max_p
     log.info("audit: %d pairs checked; %.1f s in all", len(links), time.perf_counter() - start)
     pair_cpu = sum(r.cpu_seconds for r in results)
     # Workers' CPU time is not in this process's clock; the outcomes carry it.
-    cpu_total = time.process_time() - cpu + ((sum(o.cpu_seconds for o in outcomes) + pair_cpu) if workers > 1 else 0.0)
+    cpu_total = time.process_time() - cpu + ((sum(o.cpu_seconds for o in outcomes) + pair_cpu) if in_processes else 0.0)
     return AuditReport(outcomes=tuple(outcomes), links=tuple(links), link_findings=tuple(link_findings),
                        link_suppressed=tuple(link_suppressed), files=len(files), seconds=time.perf_counter() - start,
                        cpu_seconds=cpu_total, workers=workers, fail_on=options.fail_on, policy=options.policy_name,

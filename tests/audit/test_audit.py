@@ -154,3 +154,11 @@ def test_real_portal_files_are_found():
     root = "/work/shared/datasets" if os.path.isdir("/work/shared/datasets") else "../shared/datasets"
     files = audit_files([root])
     assert files and not any(p.name.upper().startswith(("SOURCE", "README")) for p in files)
+
+
+def test_threads_give_the_same_summary_as_one_worker(portal, report):
+    threaded = audit([portal], workers=2, pool="thread", qi=QI, sensitive=("diagnosis",))
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "seconds"} for r in rows]  # noqa: E731
+    assert strip(threaded.rows()) == strip(report.rows())
+    assert [(l["a"], l["b"], l["metrics"]["linked_exactly_one"]) for l in threaded.links] == \
+        [(l["a"], l["b"], l["metrics"]["linked_exactly_one"]) for l in report.links]

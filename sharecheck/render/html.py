@@ -97,7 +97,9 @@ def pair_chart(pair_name: str, metrics: dict) -> Markup:
 
 
 def _matrix(document: dict) -> Markup:
-    names = [r["release"] for r in document.get("releases", []) if r.get("status") == "ok"]
+    linked = {name for link in document.get("links", []) for name in (link["a"], link["b"])}
+    # Releases in no checked pair would only add empty rows and columns.
+    names = [r["release"] for r in document.get("releases", []) if r.get("status") == "ok" and r["release"] in linked]
     cells = {}
     for link in document.get("links", []):
         metrics = link.get("metrics") or {}

@@ -14,7 +14,8 @@ import click
 from . import __version__
 
 EXIT_PASS, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "markdown", "junit")
+FORMATS = ("text", "json", "sarif", "markdown", "junit", "html", "record", "record-html")
+AUDIT_FORMATS = ("text", "csv", "json", "markdown", "html")
 SEVERITY_CHOICES = ("info", "warning", "error", "never")
 
 
@@ -37,10 +38,13 @@ def _number(text: str):
     return text
 
 
-def _common_options(function):
+def _common_options(function=None, *, formats=FORMATS):
+    if function is None:
+        return lambda f: _common_options(f, formats=formats)
     options = [
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-                     help="Report format; machine formats go to stdout."),
+        click.option("--format", "fmt", type=click.Choice(formats), default="text", show_default=True,
+                     help="Report format; machine formats go to stdout. html: one self-contained page; "
+                          "record: the release assessment record (Markdown; record-html: the same as a page)."),
         click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file."),
         click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default=None,
                      help="Exit 1 when a finding is at or above this severity (default: error)."),
@@ -158,8 +162,11 @@ def scan(paths, fmt, output, verbose, quiet, debug, **kwargs) -> None:
         from .config import resolve_options
         from .pipeline import scan_paths
 
+        from .progress import activity
+
         options = resolve_options(kwargs.get("config"), **settings)
-        report = scan_paths(paths, options)
+        with activity("scanning", quiet=quiet, verbose=verbose):
+            report = scan_paths(paths, options)
         return _emit(report, fmt, output, verbose)
 
     sys.exit(_run(action, debug))
@@ -188,7 +195,10 @@ def join(paths, on, window_minutes, distance_m, max_k, fmt, output, verbose, qui
         pairs = tuple(_pairs(on, "--on").items())
         if pairs and len(paths) != 2:
             raise UsageError("--on applies to exactly two releases")
-        report = check_join(*paths, on=pairs, config=config, **{k: v for k, v in settings.items() if v not in (None, (), {})})
+        from .progress import activity
+
+        with activity("joining", quiet=quiet, verbose=verbose):
+            report = check_join(*paths, on=pairs, config=config, **{k: v for k, v in settings.items() if v not in (None, (), {})})
         return _emit(report, fmt, output, verbose)
 
     sys.exit(_run(action, debug))
@@ -216,8 +226,9 @@ def catalogue_index(paths, index_path, verbose, quiet, debug) -> None:
 
     def action() -> int:
         from .catalogue import Catalogue
+        from .progress import activity
 
-        with Catalogue(index_path) as index:
+        with Catalogue(index_path) as index, activity("indexing", quiet=quiet):
             added = index.add(paths)
             total = len(index.releases())
         skipped = f"; {len(index.skipped)} files skipped (unreadable)" if index.skipped else ""
@@ -284,10 +295,57 @@ def catalogue_check(path, index_path, max_partners, fmt, output, verbose, quiet,
 
     def action() -> int:
         from .catalogue import check_against_catalogue
+        from .progress import activity
 
-        report = check_against_catalogue(path, index_path, max_partners=max_partners, config=config,
-                                         **{k: v for k, v in settings.items() if v not in (None, (), {})})
+        with activity("checking", quiet=quiet, verbose=verbose):
+            report = check_against_catalogue(path, index_path, max_partners=max_partners, config=config,
+                                             **{k: v for k, v in settings.items() if v not in (None, (), {})})
         return _emit(report, fmt, output, verbose)
+
+    sys.exit(_run(action, debug))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out-dir", type=click.Path(file_okay=False), help="Also write each release's own report into this folder.")
+@click.option("--release-format", type=click.Choice(FORMATS), default="json", show_default=True,
+              help="Format of the per-release reports in --out-dir.")
+@click.option("-j", "--jobs", type=click.IntRange(1), help="Workers (default: one per core).")
+@click.option("--pool", "pool_kind", type=click.Choice(["process", "thread"]), default="process", show_default=True,
+              help="Workers as processes (isolated, one import each) or threads in this process.")
+@click.option("--max-partners", type=click.IntRange(0), default=3, show_default=True,
+              help="Join-check each release with this many best-matching other releases (0: no pair checks).")
+@_common_options(formats=AUDIT_FORMATS)
+def audit(paths, out_dir, release_format, jobs, pool_kind, max_partners, fmt, output, verbose, quiet, debug, **kwargs) -> None:
+    """Audit every release under folders (portal exports, data packages): each scanned, every pair that links checked.
+
+    Exit 1 when a release or pair has findings at or above --fail-on; 2 when none do but a file
+    could not be read (the audit is incomplete), or on a usage error.
+    """
+    _setup_logging(verbose, quiet)
+    settings = _settings(kwargs)
+    config = kwargs.get("config")
+
+    def action() -> int:
+        from .audit import audit as run_audit
+        from .audit.summary import render_audit, write_release_reports
+        from .progress import stages
+
+        with stages(quiet=quiet, verbose=verbose) as stage:
+            report = run_audit(paths, config=config, workers=jobs, max_partners=max_partners, pool=pool_kind, progress=stage,
+                               **{k: v for k, v in settings.items() if v not in (None, (), {})})
+        for outcome in report.unreadable:
+            click.echo(f"sharecheck: skipped {outcome.error}", err=True)
+        if out_dir:
+            write_release_reports(report, out_dir, release_format)
+        text = render_audit(report, fmt)
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
+        if report.verdict == "fail":
+            return EXIT_FINDINGS
+        return EXIT_ERROR if report.unreadable else EXIT_PASS
 
     sys.exit(_run(action, debug))
 

@@ -104,8 +104,9 @@ def _assess(analysed: AnalysedRelease, options: Options, policy, aliases: dict[s
     )
 
 
-def scan_release(release: Release, options: Options) -> DatasetReport:
-    analysed = analyse(release, options)
+def scan_release(release: Release, options: Options, analysed: AnalysedRelease | None = None) -> DatasetReport:
+    # `analysed`: a caller that analysed the release already (the audit) does not pay twice.
+    analysed = analysed if analysed is not None else analyse(release, options)
     policy = options.model_policy()
     aliases = {} if analysed.is_aggregate else equivalent_columns(analysed.frame, analysed.quasi_identifiers)
     log.info("%s: privacy models over %d quasi-identifiers", release.name, len(analysed.quasi_identifiers))

@@ -43,10 +43,12 @@ class Waiver:
 class Suppressed:
     finding: Finding
     reason: str
+    expires: date | None = None  # the waiver's expiry, for the assessment record
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.finding.code, "severity": self.finding.severity, "dataset": self.finding.dataset,
-                "columns": list(self.finding.columns), "fingerprint": self.finding.fingerprint, "reason": self.reason}
+                "columns": list(self.finding.columns), "fingerprint": self.finding.fingerprint, "reason": self.reason,
+                "expires": self.expires.isoformat() if self.expires else None}
 
 
 def parse_waivers(entries: Sequence[Mapping[str, Any]], source: str = "config") -> tuple[Waiver, ...]:
@@ -96,7 +98,7 @@ def apply_waivers(findings: Iterable[Finding], waivers: Sequence[Waiver], baseli
     for finding in findings:
         waiver = next((w for w in active if w.matches(finding)), None)
         if waiver is not None:
-            suppressed.append(Suppressed(finding, waiver.reason))
+            suppressed.append(Suppressed(finding, waiver.reason, waiver.expires))
         elif finding.fingerprint in baseline:
             suppressed.append(Suppressed(finding, "in the baseline report"))
         else:

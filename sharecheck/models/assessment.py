@@ -10,6 +10,7 @@ import polars as pl
 from ._freq import FrequencyTable, frequency_table
 from ._util import plain
 from .closeness import ClosenessResult, t_closeness
+from .contribution import QIContribution, drop_one_uniques
 from .disclosure import DisclosureResult, delta_disclosure_and_beta
 from .diversity import DiversityResult, l_diversity
 from .inference import InferenceResult, predictability
@@ -56,6 +57,7 @@ class Assessment:
     inference: tuple[InferenceResult, ...]
     checks: tuple[PolicyCheck, ...]
     timings: dict[str, float] = field(default_factory=dict, compare=False)
+    qi_contribution: tuple[QIContribution, ...] = ()  # uniques when each QI is dropped
 
     @property
     def passed(self) -> bool:
@@ -86,6 +88,7 @@ class Assessment:
             "msu": self.msu.to_dict() if self.msu else None,
             "persons": self.persons.to_dict() if self.persons else None,
             "inference": [r.to_dict() for r in self.inference],
+            "qi_contribution": [r.to_dict() for r in self.qi_contribution],
             "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
         }
 
@@ -184,6 +187,8 @@ def assess(
         msu_result, subset_results = analyse_subsets(table, max_msu_size=max_msu_size, subset_limit=subset_limit)
         if max_msu_size < 1:
             msu_result = None
+    with watch("qi_contribution"):
+        contribution = drop_one_uniques(table)
     persons = None
     if entity_id is not None:
         with watch("persons"):
@@ -224,6 +229,7 @@ def assess(
         inference=tuple(inference_results),
         checks=tuple(checks),
         timings=watch.timings,
+        qi_contribution=contribution,
     )
 
 

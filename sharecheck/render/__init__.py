@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-FORMATS = ("text", "json", "sarif", "markdown", "junit")
+FORMATS = ("text", "json", "sarif", "markdown", "junit", "html", "record", "record-html")
 
 
 def render(report, fmt: str, *, color: bool = False, width: int = 80, verbose: bool = False) -> str:
@@ -23,6 +23,14 @@ def render(report, fmt: str, *, color: bool = False, width: int = 80, verbose: b
         from .junit import render_junit
 
         return render_junit(document)
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(document, show_values=bool(getattr(report, "show_values", False)))
+    if fmt in ("record", "record-html"):
+        from .record import render_record
+
+        return render_record(report, document, html=fmt == "record-html")
     if fmt == "markdown":
         from .markdown import render_markdown
 

@@ -1,0 +1,170 @@
+"""One file of an audit, in a worker process: read once, analyse once, scan, and keep what the
+pair checks need (the analysed release and the hashes of its joinable values).
+
+Workers are started with `spawn` (polars' thread pool does not survive `fork`) and import
+sharecheck once; the options are resolved once per worker, not once per file.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+# Columns with more distinct values keep a coordinated sample of their value hashes (the values
+# whose hash falls in the lowest eighth): a value shared by two columns is kept in both or neither,
+# so containment is still counted, on an eighth of the work.
+_SAMPLE_FROM = 4096
+_SAMPLE_BELOW = np.uint64(2**61)
+
+_OPTIONS = None
+
+
+@dataclass(frozen=True)
+class ColumnHashes:
+    """A joinable column of a release: its canonical form and its distinct values' 64-bit hashes."""
+
+    name: str
+    form: str
+    role: str
+    distinct: int
+    distinct_ratio: float
+    hashes: np.ndarray  # sorted, unique; sampled when `sampled`
+    sampled: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one table of one file gave: a report, or the reason it could not be read."""
+
+    path: str
+    name: str
+    seconds: float
+    cpu_seconds: float
+    report: Any = None  # sharecheck.report.DatasetReport
+    analysed: Any = None  # sharecheck.analysis.AnalysedRelease, its lazy source dropped
+    columns: tuple[ColumnHashes, ...] = ()
+    error: str | None = None
+    sha256: str | None = None
+
+
+def initialise(config: str | None, settings: dict[str, Any], worker: bool = True) -> None:
+    global _OPTIONS
+    from ..config import resolve_options
+
+    if worker:
+        # Progress and warnings belong to the parent's terminal; a worker stays silent.
+        logging.getLogger().setLevel(logging.ERROR)
+        for name in ("sharecheck", "presidio-analyzer"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    _OPTIONS = resolve_options(config, **settings)
+
+
+def _options_for(options, columns) -> Any:
+    """Column settings name columns of some releases: each release takes the ones it has."""
+    present = set(columns)
+    return replace(options, qi=tuple(c for c in options.qi if c in present),
+                   sensitive=tuple(c for c in options.sensitive if c in present),
+                   ignore=tuple(c for c in options.ignore if c in present),
+                   roles={c: r for c, r in options.roles.items() if c in present},
+                   entity_id=options.entity_id if options.entity_id in present else None)
+
+
+def column_hashes(analysed) -> tuple[ColumnHashes, ...]:
+    from ..join.candidates import release_forms
+    from ..join.sketch import value_hashes
+
+    columns = []
+    for name, form in release_forms(analysed).forms.items():
+        hashes = np.unique(value_hashes(form.values))
+        sampled = hashes.size > _SAMPLE_FROM
+        if sampled:
+            hashes = hashes[hashes < _SAMPLE_BELOW]
+        columns.append(ColumnHashes(name, form.form, form.role, int(form.distinct), float(form.distinct_ratio), hashes, sampled))
+    return tuple(columns)
+
+
+def _sha256(path: Path) -> str | None:
+    import hashlib
+
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _describe(path: Path, exc: BaseException) -> str:
+    from ..errors import SharecheckError
+
+    if isinstance(exc, SharecheckError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"{path}: {exc.strerror or type(exc).__name__}"
+    if isinstance(exc, MemoryError):
+        return f"{path}: out of memory"
+    return f"{path}: internal error ({type(exc).__name__})"
+
+
+def audit_file(path: str, options=None, keep_analysed: bool = True) -> list[Outcome]:
+    """Scan every table of one file; never raises (an unreadable file is an Outcome with an error)."""
+    from ..analysis import analyse
+    from ..pipeline import scan_release
+    from ..readers import read_releases
+
+    options = options or _OPTIONS
+    file = Path(path)
+    start, cpu = time.perf_counter(), time.process_time()
+    try:
+        releases = read_releases(file, sheet=options.sheet)
+    except Exception as exc:  # noqa: BLE001 - listed with its reason, never stops the audit
+        return [Outcome(str(file), file.name, time.perf_counter() - start, time.process_time() - cpu, error=_describe(file, exc))]
+    digest = _sha256(file)
+    outcomes = []
+    for release in releases:
+        try:
+            own = _options_for(options, release.columns)
+            analysed = analyse(release, own)
+            report = scan_release(release, own, analysed=analysed)
+            columns = column_hashes(analysed)
+            # The frame is in `analysed.frame`; the lazy source would pickle the data a second time.
+            light = replace(analysed, release=replace(release, frame=analysed.frame.head(0).lazy())) if keep_analysed else None
+            outcomes.append(Outcome(str(file), release.name, time.perf_counter() - start, time.process_time() - cpu,
+                                    report=report, analysed=light, columns=columns, sha256=digest))
+        except Exception as exc:  # noqa: BLE001
+            outcomes.append(Outcome(str(file), release.name, time.perf_counter() - start, time.process_time() - cpu,
+                                    error=_describe(file, exc)))
+        start, cpu = time.perf_counter(), time.process_time()
+    return outcomes
+
+
+@dataclass(frozen=True)
+class PairOutcome:
+    verdict: str
+    codes: tuple[str, ...]
+    metrics: dict
+    findings: tuple
+    suppressed: tuple
+    seconds: float
+    cpu_seconds: float
+    error: str | None = None
+
+
+def check_pair_task(a, b, join_values: dict[str, Any], options=None) -> PairOutcome:
+    """The join check of two analysed releases (in a worker: they arrive pickled, frames and all)."""
+    from .pairs import check_pair
+
+    options = options or _OPTIONS
+    start, cpu = time.perf_counter(), time.process_time()
+    try:
+        report = check_pair(a, b, _options_for(options, a.release.columns + b.release.columns), join_values)
+    except Exception as exc:  # noqa: BLE001 - one pair that cannot be checked is named, not fatal
+        return PairOutcome("error", (), {}, (), (), time.perf_counter() - start, time.process_time() - cpu,
+                           error=f"{a.release.name} x {b.release.name}: join check failed ({type(exc).__name__})")
+    return PairOutcome(report.verdict, tuple(sorted(report.codes())), dict(report.metrics), tuple(report.findings),
+                       tuple(report.suppressed), time.perf_counter() - start, time.process_time() - cpu)

@@ -8,7 +8,7 @@ two columns that share a name but no values are not a join.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 import numpy as np
@@ -16,6 +16,9 @@ import polars as pl
 
 from ..naming import match_column_name, normalise_column_name
 from . import normalise as nz
+from .clock import Clock, best_clock
+from .keys import is_full_range, row_index_columns
+from .vocab import join_vocabulary
 from .sketch import SAMPLE_FROM_DISTINCT, exact_overlap, lsh_ensemble_pairs, minhash, sketched_overlap
 
 SHARED_KEY, QUASI_IDENTIFIER, TEMPORAL, SPATIAL = "shared_key", "quasi_identifier", "temporal", "spatial"
@@ -62,6 +65,7 @@ class JoinCandidate:
     method: str  # exact | minhash | window | radius | forced
     evidence: tuple[str, ...]
     forced: bool = False
+    clock: Clock = Clock()  # temporal candidates: how A's timestamps meet B's clock
 
     def to_dict(self) -> dict:
         return {
@@ -77,6 +81,8 @@ class JoinCandidate:
             "method": self.method,
             "forced": self.forced,
             "evidence": list(self.evidence),
+            **({"clock": {"shift_hours": self.clock.hours, "zone": self.clock.zone, "a_is_utc": self.clock.a_is_utc}}
+               if self.clock.shifted else {}),
         }
 
 
@@ -119,9 +125,13 @@ def release_forms(analysed, keep: tuple[str, ...] = ()) -> ReleaseForms:
     user forced into a join) are kept as text even when they would not qualify on their own."""
     forms: dict[str, nz.ColumnForm] = {}
     frame = analysed.frame
+    row_numbers = row_index_columns(frame)
     for column in analysed.columns:
-        if column.name == analysed.aggregate_count_column and column.name not in keep:
-            continue
+        if column.name not in keep:
+            if column.name == analysed.aggregate_count_column or column.name in row_numbers:
+                continue
+            if column.role == "other" and column.source == "user":
+                continue  # --ignore, --role X=other, a config role: the user's word holds for joins too
         if not analysed.has_values(column.name):
             continue  # a large release keeps only the columns that identify or describe people
         form = nz.column_form(frame[column.name], column.semantic_type, column.role)
@@ -130,7 +140,7 @@ def release_forms(analysed, keep: tuple[str, ...] = ()) -> ReleaseForms:
             form = nz.ColumnForm(column.name, (column.name,), column.semantic_type, column.role, nz.TEXT, values,
                                  steps, values.drop_nulls().n_unique(), frame.height)
         if form is not None:
-            forms[column.name] = form
+            forms[column.name] = replace(form, row_range=is_full_range(frame[column.name]))
     firsts = [c for c in analysed.columns if c.semantic_type == "first_name"]
     lasts = [c for c in analysed.columns if c.semantic_type == "last_name"]
     if len(firsts) >= 1 and len(lasts) >= 1:
@@ -272,11 +282,19 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
         domain = (nz.text_form(a.values.cast(pl.String))[0], nz.text_form(b.values.cast(pl.String))[0], nz.TEXT,
                   ("forms differ; compared as text",))
     va, vb, form, domain_steps = domain
+    if a.row_range and b.row_range and not forced:
+        return None  # both 0..n-1 or 1..n: row numbers of two tables, not a key they share
     name_score, name_reason = name_evidence(a.name, b.name)
     same_type = a.semantic_type == b.semantic_type and a.semantic_type not in _UNINFORMATIVE_TYPES
     typed = same_type or name_score >= 0.7 or form in (nz.POSTAL, nz.SEX, nz.NAME, nz.YEAR)
+    if not forced and name_score < 0.7 and not (same_type and _identifying_type(a.semantic_type)) \
+            and form not in (nz.NAME, nz.POSTAL) and not (a.temporal and b.temporal) and _chance_domain(va, vb, a.distinct, b.distinct):
+        return None
     kind = _kind(a, b)
+    clock = Clock()
     if kind == TEMPORAL:
+        clock, _ = best_clock(va, vb, settings.window_minutes)
+        va = clock.apply(va)
         a_in_b, b_in_a = _window_overlap(va, vb, settings.window_minutes)
         method, shared = "window", None
     else:
@@ -306,6 +324,8 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
     if same_type:
         evidence.append(f"both classified as {a.semantic_type}")
     evidence.extend(dict.fromkeys(a.steps + b.steps + domain_steps))
+    if clock.shifted:
+        evidence.append(f"clocks reconciled: {clock.describe(a.name, b.name)}")
     if kind == TEMPORAL:
         evidence.append(f"{a_in_b:.0%} of {a.name}'s instants have one of {b.name}'s within {settings.window_minutes:g} min")
     else:
@@ -316,7 +336,31 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
     evidence_strength = max(name_score, 1.0 if same_type else 0.0, 0.8 if typed else 0.0)
     score = containment * (0.6 + 0.4 * evidence_strength)
     return JoinCandidate(fa.name, fb.name, a.name, b.name, kind, round(score, 4), containment, a_in_b, b_in_a,
-                         method, tuple(evidence), forced)
+                         method, tuple(evidence), forced, clock)
+
+
+def _identifying_type(semantic_type: str) -> bool:
+    """Both columns classified as a fact that identifies (sex, race, ZIP, birth date ...): agreement
+    of small domains means something. Two outcome flags or two codes agree by chance."""
+    from ..classify import semantic_types
+
+    return semantic_types().get(semantic_type, {}).get("role") in ("quasi_identifier", "direct_identifier", "pseudonym")
+
+
+def _chance_domain(va: pl.Series, vb: pl.Series, distinct_a: int, distinct_b: int) -> bool:
+    """Containment means nothing: few distinct values, or small integers filling most of [0, max]
+    (hours 0..23 sit inside precinct numbers 1..123)."""
+    vocabulary = join_vocabulary()
+    if min(distinct_a, distinct_b) < vocabulary["chance_min_distinct"]:
+        return True
+    highs = []
+    for values in (va, vb):
+        numbers = values if values.dtype.is_integer() else values.cast(pl.Int64, strict=False)
+        if numbers.null_count() > values.null_count():
+            return False  # not all integers: a text domain is large
+        highs.append(numbers.max())
+    high = max(int(h) for h in highs)
+    return high <= 0 or max(distinct_a, distinct_b) / (high + 1) >= vocabulary["chance_max_density"]
 
 
 def _spatial_candidates(fa: ReleaseForms, fb: ReleaseForms, settings) -> list[JoinCandidate]:

@@ -49,6 +49,8 @@ def make_component(candidate: JoinCandidate, fa: ReleaseForms, fb: ReleaseForms)
         a_values, b_values = nz.text_form(a.values.cast(pl.String))[0], nz.text_form(b.values.cast(pl.String))[0]
     else:
         a_values, b_values = domain[0], domain[1]
+    if candidate.kind == TEMPORAL:
+        a_values = candidate.clock.apply(a_values)
     if a_values.dtype != b_values.dtype and candidate.kind != TEMPORAL:
         a_values, b_values = a_values.cast(pl.String), b_values.cast(pl.String)
     return Component(candidate, a_values=a_values, b_values=b_values)

@@ -18,7 +18,7 @@ from ..release import Release, release_from_frame
 from ..rules import default_rules, select_rules
 from ..waivers import apply_waivers
 from .link import _A, _B
-from .pair import ClassMeasures, JoinSettings, PairAnalysis, about_people, analyse_pair, combined_columns
+from .pair import ClassMeasures, JoinSettings, PairAnalysis, analyse_pair, combined_columns
 from .report import JoinDataset, JoinReport, PairResult
 
 log = logging.getLogger("sharecheck")
@@ -30,6 +30,7 @@ JOIN_SETTINGS = {
     "exact_distinct_max": "columns with more distinct values are compared through MinHash sketches",
     "min_containment": "smallest value containment for a candidate join column",
     "pair_limit": "most linked pairs materialised for the combined release",
+    "overlap": "share of the smaller release's people assumed to be in the larger one (default 1)",
 }
 _LIST_SETTINGS = ("qi", "sensitive", "ignore", "select", "ignore_rules")
 
@@ -106,8 +107,8 @@ def join_settings(values: dict[str, Any]) -> JoinSettings:
             continue
         integer = key in ("max_k", "exact_distinct_max", "pair_limit")
         number = _positive(key, value, integer)
-        if key == "min_containment" and number > 1:
-            raise UsageError("min-containment must be at most 1")
+        if key in ("min_containment", "overlap") and number > 1:
+            raise UsageError(f"{key.replace('_', '-')} must be at most 1")
         changes[key] = number
     return replace(settings, **changes)
 
@@ -243,7 +244,7 @@ def check_join(*sources: Any, on: Sequence = (), config: str | None = None, opti
     findings, suppressed = apply_waivers(findings, options.parsed_waivers(), options.baseline_fingerprints())
     datasets = tuple(
         JoinDataset(a.release.name, a.release.location, a.release.format, a.frame.height,
-                    tuple((c.name, c.role, c.semantic_type) for c in a.columns), about_people(a))
+                    tuple((c.name, c.role, c.semantic_type) for c in a.columns), a.about_people)
         for a in analysed
     )
     candidates = tuple(c for pair in pair_analyses for c in pair.candidates)
@@ -305,7 +306,7 @@ def analyse_chain(analysed, pairs: list[PairAnalysis], policy, options) -> Chain
         combined=combined,
         alone_k=tuple(ClassMeasures.of(a.frame, a.quasi_identifiers, policy, options.null_mode).k for a in analysed),
         pairs_k=tuple(p.combined.k for p in chain_pairs),
-        about_people=any(about_people(a) for a in analysed),
+        about_people=any(a.about_people for a in analysed),
         columns=columns,
     )
 

@@ -1,0 +1,137 @@
+"""Same population or not: can the two releases describe the same people at all?
+
+Coarse quasi-identifiers (race, sex, age group, precinct) agree between any two releases of the
+same kind; they identify someone only if both releases cover the same people. Before such a link
+is believed, the places and times the releases cover are compared: the value sets of their
+geography columns (ZIP codes, cities, places, streets), the extents of their coordinates, the
+ranges of their event dates, and the vocabularies of the linking columns. Precinct 1 of one
+city is not precinct 1 of another, and a stop in 2019 is not a use of force in 2021.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from . import normalise as nz
+from .candidates import SPATIAL, TEMPORAL, name_evidence
+from .vocab import join_vocabulary
+
+_GEOGRAPHY = {"postal_code", "place", "street"}
+_EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class PopulationTest:
+    verdict: str  # same | different | unknown
+    evidence: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"verdict": self.verdict, "evidence": list(self.evidence)}
+
+
+def _jaccard(a: pl.Series, b: pl.Series) -> tuple[float, int, int]:
+    sa, sb = a.drop_nulls().unique(), b.drop_nulls().unique()
+    if sa.dtype != sb.dtype:
+        sa, sb = sa.cast(pl.String), sb.cast(pl.String)
+    shared = int(sa.is_in(sb.implode()).sum())
+    union = sa.len() + sb.len() - shared
+    return (shared / union if union else 0.0), sa.len(), sb.len()
+
+
+def _geography(a, b, fa, fb, settings) -> tuple[list[str], list[str]]:
+    same, different = [], []
+    for ca in a.columns:
+        if ca.semantic_type not in _GEOGRAPHY or ca.name not in fa.forms:
+            continue
+        for cb in b.columns:
+            if cb.name not in fb.forms or cb.semantic_type not in _GEOGRAPHY:
+                continue
+            if ca.semantic_type != cb.semantic_type and name_evidence(ca.name, cb.name)[0] < 0.7:
+                continue
+            domain = nz.common_domain(fa.forms[ca.name], fb.forms[cb.name])
+            if domain is None:
+                continue
+            jaccard, na, nb = _jaccard(domain[0], domain[1])
+            if min(na, nb) < settings["min_distinct"]:
+                continue
+            text = f"{ca.name} ~ {cb.name} ({ca.semantic_type}): {jaccard:.0%} of the {na + nb:,} distinct values shared"
+            (different if jaccard <= settings["max_disjoint_jaccard"] else same).append(text)
+    return same, different
+
+
+def _box(radians: np.ndarray) -> np.ndarray | None:
+    points = np.degrees(radians[~np.isnan(radians).any(axis=1)])
+    if len(points) < 2:
+        return None
+    return np.percentile(points, [1, 99], axis=0)  # [[lat_lo, lon_lo], [lat_hi, lon_hi]]
+
+
+def _box_gap_km(box_a: np.ndarray, box_b: np.ndarray) -> float:
+    lat_gap = max(0.0, box_b[0, 0] - box_a[1, 0], box_a[0, 0] - box_b[1, 0])
+    lon_gap = max(0.0, box_b[0, 1] - box_a[1, 1], box_a[0, 1] - box_b[1, 1])
+    mid_lat = np.radians((box_a[0, 0] + box_a[1, 0] + box_b[0, 0] + box_b[1, 0]) / 4)
+    return float(np.hypot(np.radians(lat_gap), np.radians(lon_gap) * np.cos(mid_lat)) * _EARTH_RADIUS_KM)
+
+
+def _coordinates(fa, fb, settings) -> tuple[list[str], list[str]]:
+    same, different = [], []
+    for pa in fa.points:
+        for pb in fb.points:
+            box_a, box_b = _box(pa.radians), _box(pb.radians)
+            if box_a is None or box_b is None:
+                continue
+            gap = _box_gap_km(box_a, box_b)
+            text = f"{pa.name} ~ {pb.name}: the point extents are {gap:,.0f} km apart" if gap else \
+                f"{pa.name} ~ {pb.name}: the point extents overlap"
+            (different if gap >= settings["min_gap_km"] else same).append(text)
+    return same, different
+
+
+def _period(forms) -> tuple[np.ndarray | None, str | None]:
+    epochs, names = [], []
+    for form in forms.values():
+        if form.temporal and form.semantic_type != "birth_date":
+            values = form.values.drop_nulls()
+            if values.len():
+                epochs.append(values.cast(pl.Datetime("us")).dt.epoch("s").to_numpy())
+                names.append(form.name)
+    if not epochs:
+        return None, None
+    return np.percentile(np.concatenate(epochs), [1, 99]), ", ".join(names[:3])
+
+
+def _periods(fa, fb, settings) -> tuple[list[str], list[str]]:
+    (range_a, names_a), (range_b, names_b) = _period(fa.forms), _period(fb.forms)
+    if range_a is None or range_b is None:
+        return [], []
+    gap_days = max(0.0, range_b[0] - range_a[1], range_a[0] - range_b[1]) / 86400
+    if gap_days >= settings["min_gap_days"]:
+        return [], [f"their dates ({names_a} / {names_b}) cover periods {gap_days:,.0f} days apart"]
+    return [f"their dates ({names_a} / {names_b}) cover overlapping periods"], []
+
+
+def _vocabularies(plan, settings) -> list[str]:
+    different = []
+    for component in plan:
+        if component.kind in (TEMPORAL, SPATIAL) or component.a_values is None:
+            continue
+        jaccard, na, nb = _jaccard(component.a_values, component.b_values)
+        if min(na, nb) >= 5 and jaccard <= settings["max_vocabulary_jaccard"]:
+            different.append(f"{component.label}: only {jaccard:.0%} of the {na + nb:,} distinct values are shared")
+    return different
+
+
+def same_population(a, b, fa, fb, plan) -> PopulationTest:
+    """Whether two releases can describe the same people, with the evidence in words."""
+    settings = join_vocabulary()["population"]
+    same_geo, different_geo = _geography(a, b, fa, fb, settings)
+    same_xy, different_xy = _coordinates(fa, fb, settings)
+    same_time, different_time = _periods(fa, fb, settings)
+    different_vocabulary = _vocabularies(plan, settings)
+    place_differs = (different_geo or different_xy) and not (same_geo or same_xy)
+    if place_differs or different_time or different_vocabulary:
+        return PopulationTest("different", tuple(different_geo + different_xy + different_time + different_vocabulary))
+    same = same_geo + same_xy + same_time
+    return PopulationTest("same" if same else "unknown", tuple(same))

@@ -117,18 +117,44 @@ def _vocabularies(plan, settings) -> list[str]:
     for component in plan:
         if component.kind in (TEMPORAL, SPATIAL) or component.a_values is None:
             continue
+        if not (component.a_values.dtype == pl.String and component.b_values.dtype == pl.String):
+            continue
         jaccard, na, nb = _jaccard(component.a_values, component.b_values)
-        if min(na, nb) >= 5 and jaccard <= settings["max_vocabulary_jaccard"]:
-            different.append(f"{component.label}: only {jaccard:.0%} of the {na + nb:,} distinct values are shared")
+        if min(na, nb) < 5 or max(na, nb) > settings["vocabulary_max_distinct"]:
+            continue  # not a categorical vocabulary (birth dates, names)
+        shared = round(jaccard * (na + nb) / (1 + jaccard))
+        contained = shared / min(na, nb)
+        if contained <= settings["max_vocabulary_containment"]:
+            different.append(f"{component.label}: only {shared} of the smaller vocabulary's {min(na, nb)} values "
+                             f"occur in the other release (different coding)")
     return different
 
 
+def coarse(plan, fa, fb, settings) -> bool:
+    """A link on categorical values only (race, sex, age group, precinct, hour): it can single
+    someone out only within one population and one period. ZIP codes, dates and names are not
+    coarse: people keep them across the years."""
+    for component in plan:
+        if component.kind in (TEMPORAL, SPATIAL):
+            continue
+        values = (component.a_values, component.b_values)
+        if any(v is None or v.dtype in (pl.Date, pl.Datetime("us")) for v in values):
+            return False
+        if max(v.drop_nulls().n_unique() for v in values) > settings["vocabulary_max_distinct"]:
+            return False
+        forms = (fa.forms.get(component.candidate.a_column), fb.forms.get(component.candidate.b_column))
+        if any(f is not None and f.form in (nz.POSTAL, nz.NAME) for f in forms):
+            return False
+    return True
+
+
 def same_population(a, b, fa, fb, plan) -> PopulationTest:
-    """Whether two releases can describe the same people, with the evidence in words."""
+    """Whether two releases can describe the same people, with the evidence in words. Places are
+    compared for every quasi-identifier link; periods only for coarse ones (see `coarse`)."""
     settings = join_vocabulary()["population"]
     same_geo, different_geo = _geography(a, b, fa, fb, settings)
     same_xy, different_xy = _coordinates(fa, fb, settings)
-    same_time, different_time = _periods(fa, fb, settings)
+    same_time, different_time = _periods(fa, fb, settings) if coarse(plan, fa, fb, settings) else ([], [])
     different_vocabulary = _vocabularies(plan, settings)
     place_differs = (different_geo or different_xy) and not (same_geo or same_xy)
     if place_differs or different_time or different_vocabulary:

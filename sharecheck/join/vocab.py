@@ -10,7 +10,7 @@ from ..errors import RuleError
 
 _NUMBERS = ("default_overlap", "confident_posterior", "peak_ratio", "peak_margin", "chance_min_distinct",
             "chance_max_density")
-_POPULATION = ("max_disjoint_jaccard", "min_distinct", "min_gap_km", "min_gap_days", "max_vocabulary_jaccard")
+_POPULATION = ("max_disjoint_jaccard", "min_distinct", "min_gap_km", "min_gap_days", "max_vocabulary_containment", "vocabulary_max_distinct")
 _M_FORMS = ("shared_key", "person_name", "postal_code", "sex", "date", "datetime", "year", "text", "spatial")
 
 

@@ -135,6 +135,12 @@ def release_forms(analysed, keep: tuple[str, ...] = ()) -> ReleaseForms:
         if not analysed.has_values(column.name):
             continue  # a large release keeps only the columns that identify or describe people
         form = nz.column_form(frame[column.name], column.semantic_type, column.role)
+        if column.name in keep and (form is None or form.form == nz.TEXT) and frame[column.name].dtype == pl.String:
+            # A forced column is typed like a detected one: timestamps are compared as instants.
+            parsed = nz.temporal_form(frame[column.name])
+            if parsed is not None:
+                values, kind, steps = parsed
+                form = nz._finish(column.name, (column.name,), column.semantic_type, column.role, kind, values, steps)
         if form is None and column.name in keep:
             values, steps = nz.text_form(frame[column.name].cast(pl.String))
             form = nz.ColumnForm(column.name, (column.name,), column.semantic_type, column.role, nz.TEXT, values,

@@ -338,8 +338,9 @@ def _new_identifiers(source, target) -> tuple[str, ...]:
     return tuple(name for name, semantic in _direct_identifier_types(source).items() if semantic not in known)
 
 
-def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms=None) -> PairAnalysis:
-    """`forms`: a callable (analysed, keep) -> ReleaseForms that caches each release's join forms."""
+def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms=None, alone=None) -> PairAnalysis:
+    """`forms` (analysed, keep) -> ReleaseForms and `alone` (analysed) -> ClassMeasures: callables
+    that cache each release's join forms and class sizes across pairs."""
     keep_a = tuple(x for x, _ in forced)
     keep_b = tuple(y for _, y in forced)
     forms = forms or release_forms
@@ -348,8 +349,8 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms
     max_k = settings.max_k if settings.max_k is not None else max(policy.k_min - 1, 1)
     linker = Linker(a.frame.height, b.frame.height, settings.window_minutes, settings.distance_m)
     kind_a, kind_b = side_kind(a), side_kind(b)
-    alone_a = ClassMeasures.of(a.frame, a.quasi_identifiers, policy, options.null_mode)
-    alone_b = ClassMeasures.of(b.frame, b.quasi_identifiers, policy, options.null_mode)
+    alone = alone or (lambda release: ClassMeasures.of(release.frame, release.quasi_identifiers, policy, options.null_mode))
+    alone_a, alone_b = alone(a), alone(b)
     plan = choose_plan(candidates, fa, fb, linker, settings)
     empty = np.zeros(0, dtype=np.int64)
     if not plan:

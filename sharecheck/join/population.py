@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from . import normalise as nz
-from .candidates import SPATIAL, TEMPORAL, name_evidence
+from .candidates import SPATIAL, TEMPORAL, _chance_domain, name_evidence
 from .vocab import join_vocabulary
 
 _GEOGRAPHY = {"postal_code", "place", "street"}
@@ -57,7 +57,10 @@ def _geography(a, b, fa, fb, settings) -> tuple[list[str], list[str]]:
             if min(na, nb) < settings["min_distinct"]:
                 continue
             text = f"{ca.name} ~ {cb.name} ({ca.semantic_type}): {jaccard:.0%} of the {na + nb:,} distinct values shared"
-            (different if jaccard <= settings["max_disjoint_jaccard"] else same).append(text)
+            if jaccard <= settings["max_disjoint_jaccard"]:
+                different.append(text)
+            elif not _chance_domain(domain[0], domain[1], na, nb):
+                same.append(text)  # shared precinct numbers 1..20 say nothing; shared ZIP codes do
     return same, different
 
 
@@ -156,7 +159,8 @@ def same_population(a, b, fa, fb, plan) -> PopulationTest:
     same_xy, different_xy = _coordinates(fa, fb, settings)
     same_time, different_time = _periods(fa, fb, settings) if coarse(plan, fa, fb, settings) else ([], [])
     different_vocabulary = _vocabularies(plan, settings)
-    place_differs = (different_geo or different_xy) and not (same_geo or same_xy)
+    # Coordinates outweigh codes: two cities both number their precincts from 1.
+    place_differs = (different_xy and not same_xy) or (different_geo and not same_geo and not same_xy)
     if place_differs or different_time or different_vocabulary:
         return PopulationTest("different", tuple(different_geo + different_xy + different_time + different_vocabulary))
     same = same_geo + same_xy + same_time

@@ -315,7 +315,9 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
         if not typed and not forced and (shared < _UNTYPED_MIN_SHARED or overlap.containment < _UNTYPED_MIN_CONTAINMENT):
             return None
     containment = max(a_in_b, b_in_a)
-    if containment < settings.min_containment and not forced:
+    # Names shared by dozens of people join two registers even when each holds thousands more.
+    many_names = form == nz.NAME and shared is not None and shared >= _UNTYPED_MIN_SHARED
+    if containment < settings.min_containment and not forced and not many_names:
         return None
     if kind == TEMPORAL and not (same_type or name_score >= 0.7) and not forced:
         # Two clocks of different events are always close somewhere; time alone links only

@@ -274,10 +274,19 @@ def choose_plan(candidates, fa, fb, linker: Linker, settings: JoinSettings) -> t
     forced = [c for c in candidates if c.forced]
     if forced:
         return tuple(make_component(c, fa, fb) for c in forced)
-    pool = [make_component(c, fa, fb) for c in candidates[: settings.plan_pool]]
+    chosen = list(candidates[: settings.plan_pool])
+    chosen += [c for c in candidates[settings.plan_pool:] if c.kind == SHARED_KEY]
+    pool = [make_component(c, fa, fb) for c in chosen]
     plan: tuple[Component, ...] = ()
     current = (0, 0.0, 0)
     best_valid: tuple[Component, ...] = ()
+    # A key (a name, a case number) is the intruder's first choice: it is the identity itself, while
+    # a date or a ZIP code that happens to be unique in both releases is a coincidence.
+    keys = [(c, _score(linker.counts((c,)))) for c in pool if c.kind == SHARED_KEY]
+    keys = [(c, score) for c, score in keys if score[0] > 0]
+    if keys:
+        key, current = max(keys, key=lambda item: item[1][:2])
+        plan = best_valid = (key,)
     for _ in range(settings.plan_steps):
         best_step, best_step_score = None, None
         for component in pool:

@@ -186,3 +186,24 @@ def test_expected_reidentifications_match_the_formula_and_never_exceed_either_si
     assert m["expected_reidentifications_a"] == pytest.approx(expected_a, abs=1e-3)
     assert m["expected_reidentifications_b"] == pytest.approx(expected_b, abs=1e-3)
     assert max(expected_a, expected_b) <= min(a.height, b.height) + 1e-9
+
+
+def test_cli_overlap(tmp_path, health_and_register):
+    import json
+
+    from click.testing import CliRunner
+
+    from sharecheck.cli import cli
+
+    visits, register = health_and_register
+    a, b = tmp_path / "visits.csv", tmp_path / "register.csv"
+    visits.write_csv(a)
+    register.write_csv(b)
+    result = CliRunner().invoke(cli, ["join", str(a), str(b), "--overlap", "0.9", "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["metrics"]["overlap_assumed"] == 0.9
+    # If only a third of the visitors can be in the register, a unique match is right with
+    # probability m/3 < 0.5: no link is more likely right than wrong.
+    doubtful = CliRunner().invoke(cli, ["join", str(a), str(b), "--overlap", "0.33", "--format", "json"])
+    assert doubtful.exit_code == 0 and json.loads(doubtful.output)["metrics"]["reidentified"] == 0
+    assert CliRunner().invoke(cli, ["join", str(a), str(b), "--overlap", "1.5"]).exit_code == 2

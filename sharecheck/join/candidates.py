@@ -316,7 +316,8 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
             return None
     containment = max(a_in_b, b_in_a)
     # Names shared by dozens of people join two registers even when each holds thousands more.
-    many_names = form == nz.NAME and shared is not None and shared >= _UNTYPED_MIN_SHARED
+    many_names = (form == nz.NAME and shared is not None and shared >= _UNTYPED_MIN_SHARED
+                  and containment < settings.min_containment and shared >= _NAMESAKE_FACTOR * namesakes(va, vb))
     if containment < settings.min_containment and not forced and not many_names:
         return None
     if kind == TEMPORAL and not (same_type or name_score >= 0.7) and not forced:
@@ -339,12 +340,42 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
     else:
         evidence.append(f"{a_in_b:.0%} of {a.distinct:,} distinct values of {a.name} occur in {b.name}; "
                         f"{b_in_a:.0%} of {b.distinct:,} the other way ({method})")
+    if many_names:
+        evidence.append(f"{shared:,} names in both, far more than recombined names meet by chance (namesakes)")
     if max(a.distinct_ratio, b.distinct_ratio) >= 0.9:
         evidence.append("values are (nearly) unique per record on at least one side")
     evidence_strength = max(name_score, 1.0 if same_type else 0.0, 0.8 if typed else 0.0)
     score = containment * (0.6 + 0.4 * evidence_strength)
     return JoinCandidate(fa.name, fb.name, a.name, b.name, kind, round(score, 4), containment, a_in_b, b_in_a,
                          method, tuple(evidence), forced, clock)
+
+
+_NAMESAKE_FACTOR = 3.0
+
+
+def namesakes(va: pl.Series, vb: pl.Series, seed: int = 11) -> float:
+    """How many of A's names would occur in B by chance if the two lists were of different people:
+    A's name tokens recombined across records (the first token of one name with the rest of
+    another's) keep the frequencies of first and last names, so JOHN SMITH still collides as often
+    as namesakes do, while the people are no longer the same. Two registers of one city share
+    many more names than their recombinations; two cities' payrolls share about as many."""
+    names = va.drop_nulls().unique()
+    tokens = names.str.split(" ")
+    usable = tokens.list.len() >= 2
+    tokens = tokens.filter(usable)
+    if tokens.len() < 2:
+        return 0.0
+    known = vb.drop_nulls().unique().implode()
+    heads = tokens.list.first()
+    rests = tokens.list.slice(1)
+    counts = []
+    rng = np.random.default_rng(seed)
+    for _ in range(2):
+        order = pl.Series(rng.permutation(tokens.len()))
+        mixed = pl.DataFrame({"h": heads, "r": rests.gather(order)}).select(
+            pl.concat_list(pl.col("h"), pl.col("r")).list.sort().list.join(" ")).to_series()
+        counts.append(int(mixed.is_in(known).sum()))
+    return float(np.mean(counts)) * names.len() / tokens.len()
 
 
 def _identifying_type(semantic_type: str) -> bool:

@@ -7,7 +7,8 @@ from typing import Any
 import polars as pl
 
 from .link import _A, _B
-from .pair import ClassMeasures, PairAnalysis, combined_columns
+from .measures import ClassMeasures
+from .pair import PairAnalysis, combined_columns
 
 
 @dataclass(frozen=True)

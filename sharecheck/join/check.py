@@ -20,7 +20,8 @@ from ..rules import default_rules, select_rules
 from ..waivers import apply_waivers
 from .candidates import release_forms
 from .chain import ChainAnalysis, analyse_chain
-from .pair import ClassMeasures, JoinSettings, PairAnalysis, analyse_pair
+from .measures import ClassMeasures
+from .pair import JoinSettings, PairAnalysis, analyse_pair
 from .report import JoinDataset, JoinReport, PairResult
 
 log = logging.getLogger("sharecheck")

@@ -18,6 +18,9 @@ def _integers(series: pl.Series) -> pl.Series | None:
     if series.dtype.is_integer():
         return series.cast(pl.Int64)
     if series.dtype == pl.String:
+        head = series.head(100)
+        if head.str.strip_chars().cast(pl.Int64, strict=False).null_count() > head.null_count():
+            return None  # cheap refusal: text columns are most of a wide release
         parsed = series.str.strip_chars().cast(pl.Int64, strict=False)
         return parsed if parsed.null_count() == series.null_count() else None
     if series.dtype.is_float():

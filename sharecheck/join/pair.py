@@ -15,11 +15,9 @@ import numpy as np
 import polars as pl
 
 from ..classify import semantic_types
-from ..models import frequency_table
-from ..models.kanon import k_anonymity
-from ..models.risk import reidentification_risk
 from .candidates import QUASI_IDENTIFIER, SHARED_KEY, SPATIAL, TEMPORAL, CandidateSettings, JoinCandidate, find_candidates, release_forms
 from .link import _A, _B, Component, Linker, LinkSummary, make_component, swapped
+from .measures import ClassMeasures, Disclosure, homogeneous_records
 from .population import PopulationTest, same_population
 from .score import Comparison, comparisons, posteriors
 from .vocab import join_vocabulary
@@ -59,48 +57,6 @@ def side_kind(analysed) -> str:
     if not keyed and qi_about <= {"place"}:
         return "areas"
     return "records"
-
-
-@dataclass(frozen=True)
-class ClassMeasures:
-    """k, uniques and risk of one quasi-identifier set over one table."""
-
-    qis: tuple[str, ...]
-    records: int
-    k: int | None
-    classes: int | None
-    sample_uniques: int | None
-    records_below_k: int | None
-    prosecutor_highest: float | None
-    records_at_risk: float | None
-
-    @classmethod
-    def of(cls, frame: pl.DataFrame, qis, policy, null_mode: str) -> "ClassMeasures":
-        qis = tuple(qis)
-        if not qis or frame.height == 0:
-            return cls(qis, frame.height, None, None, None, None, None, None)
-        table = frequency_table(frame, qis, null_mode=null_mode)
-        k_result = k_anonymity(table, policy.k_min)
-        risk = reidentification_risk(table, tau=policy.risk_threshold)
-        return cls(qis, frame.height, k_result.k, k_result.n_classes, risk.sample_uniques, k_result.records_below_threshold,
-                   risk.prosecutor.highest, risk.prosecutor.records_at_risk)
-
-
-def homogeneous_records(frame: pl.DataFrame, qis, attribute: str) -> int:
-    """Records in groups of two or more whose known values of `attribute` are all the same: knowing
-    someone is in the group tells the value without singling them out (the homogeneity attack)."""
-    if not qis or frame.height == 0:
-        return 0
-    groups = frame.group_by(list(qis)).agg(
-        pl.len().alias("size"), pl.col(attribute).drop_nulls().n_unique().alias("values"))
-    return int(groups.filter((pl.col("size") >= 2) & (pl.col("values") == 1))["size"].sum())
-
-
-@dataclass(frozen=True)
-class Disclosure:
-    attribute: str  # qualified: dataset.column
-    homogeneous_alone: int
-    homogeneous_joined: int
 
 
 @dataclass(frozen=True)
@@ -381,7 +337,7 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms
     overlap = settings.overlap if settings.overlap is not None else float(vocabulary["default_overlap"])
     compared = comparisons(plan, fa, fb)
     m = float(np.prod([c.m for c in compared]))
-    scored = posteriors(plan, linker, pairs, counts_a, counts_b, m, overlap)
+    scored = posteriors(plan, linker, pairs, counts_a, counts_b, m, overlap, complete=total_pairs <= settings.pair_limit)
     confident = float(vocabulary["confident_posterior"])
     link_a = LinkSummary.of(counts_a, max_k, scored.a, confident)
     link_b = LinkSummary.of(counts_b, max_k, scored.b, confident)

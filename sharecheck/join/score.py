@@ -68,12 +68,12 @@ def chance_agreement(component: Component) -> float | None:
     """u = Σ_v f_A(v) f_B(v): the chance that two records taken at random agree on the column."""
     if component.kind in (TEMPORAL, SPATIAL) or component.a_values is None:
         return None
-    fa = component.a_values.drop_nulls().value_counts(normalize=True, name="fa")
-    fb = component.b_values.drop_nulls().value_counts(normalize=True, name="fb")
+    # Hashes stand in for the values: a million case numbers are counted as integers.
+    fa = component.a_values.drop_nulls().hash(seed=3).value_counts(normalize=True, name="fa")
+    fb = component.b_values.drop_nulls().hash(seed=3).value_counts(normalize=True, name="fb")
     if fa.height == 0 or fb.height == 0:
         return None
-    name = component.a_values.name
-    joined = fa.join(fb.rename({component.b_values.name: name}), on=name, how="inner")
+    joined = fa.rename({fa.columns[0]: "v"}).join(fb.rename({fb.columns[0]: "v"}), on="v", how="inner")
     return float((joined["fa"] * joined["fb"]).sum())
 
 
@@ -91,10 +91,11 @@ class Posteriors:
 
 
 def posteriors(plan, linker, pairs: pl.DataFrame, counts_a: np.ndarray, counts_b: np.ndarray, m: float,
-               overlap: float) -> Posteriors:
+               overlap: float, complete: bool = True) -> Posteriors:
+    """`complete`: `pairs` holds every linked pair (else only those of records with few candidates)."""
     a_smaller = counts_a.size <= counts_b.size
     prior = min(1.0, overlap * m)
-    if not any(c.kind in (TEMPORAL, SPATIAL) for c in plan):
+    if not complete and not any(c.kind in (TEMPORAL, SPATIAL) for c in plan):
         return _class_posteriors(plan, linker, counts_a.size, counts_b.size, prior, overlap, a_smaller)
     rows_a = pairs[_A].to_numpy()
     rows_b = pairs[_B].to_numpy()

@@ -75,3 +75,22 @@ def test_minhash_containment_close_to_exact(left, right):
     exact = exact_overlap(a, b)
     sketched = sketched_overlap(minhash(a), exact.distinct_a, minhash(b), exact.distinct_b)
     assert abs(sketched.a_in_b - exact.a_in_b) < 0.25
+
+
+def test_namesakes_estimate_chance_collisions_of_names():
+    import numpy as np
+
+    from sharecheck.join.candidates import namesakes
+
+    rng = np.random.default_rng(1)
+
+    def register(n):  # sorted-token names, as name_form writes them
+        return pl.Series([" ".join(sorted((f"F{f}", f"L{l}"))) for f, l in zip(rng.integers(0, 60, n), rng.integers(0, 80, n))])
+
+    a, other_people = register(1500), register(1500)
+    real_other = int(a.unique().is_in(other_people.unique().implode()).sum())
+    assert namesakes(a, other_people) >= real_other / 3  # different people: no more overlap than chance
+    same_people = a.sample(fraction=1.0, shuffle=True, seed=2)
+    real_same = int(a.unique().is_in(same_people.unique().implode()).sum())
+    assert real_same >= 3 * namesakes(a, same_people)  # the same people: far more than chance
+    assert namesakes(a, pl.Series([f"Z{i} Y{i}" for i in range(100)])) == 0.0

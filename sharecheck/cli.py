@@ -178,12 +178,14 @@ def scan(paths, fmt, output, verbose, quiet, debug, **kwargs) -> None:
 @click.option("--window-minutes", type=click.FloatRange(0, min_open=True), help="Timestamps this close link (default 5).")
 @click.option("--distance-m", type=click.FloatRange(0, min_open=True), help="Points this close link (default 100 m).")
 @click.option("--max-k", type=click.IntRange(1), help="'Linked to at most k' counts up to this k (default: policy k - 1).")
+@click.option("--overlap", type=click.FloatRange(0, 1, min_open=True),
+              help="Share of the smaller release's people assumed to be in the larger one (default 1).")
 @_common_options
-def join(paths, on, window_minutes, distance_m, max_k, fmt, output, verbose, quiet, debug, **kwargs) -> None:
+def join(paths, on, window_minutes, distance_m, max_k, overlap, fmt, output, verbose, quiet, debug, **kwargs) -> None:
     """Check whether releases joined together identify people (each pair, and the chain)."""
     _setup_logging(verbose, quiet)
     settings = _settings(kwargs)
-    settings.update(window_minutes=window_minutes, distance_m=distance_m, max_k=max_k)
+    settings.update(window_minutes=window_minutes, distance_m=distance_m, max_k=max_k, overlap=overlap)
     config = kwargs.get("config")
 
     def action() -> int:

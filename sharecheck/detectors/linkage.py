@@ -65,8 +65,9 @@ def _remedy(pair) -> str:
 def _link_metrics(pair) -> dict:
     metrics = pair.metrics()
     keys = ("records_a", "records_b", "linked_any", "linked_exactly_one", "linked_unique_share", "max_k",
-            "linked_at_most_k", "linked_at_most_k_share", "expected_reidentifications", "k_a", "k_b", "k_combined",
-            "sample_uniques_combined")
+            "linked_at_most_k", "linked_at_most_k_share", "expected_reidentifications", "reidentified", "exposed_side",
+            "expected_reidentifications_a", "expected_reidentifications_b", "overlap_assumed", "match_probability",
+            "k_a", "k_b", "k_combined", "sample_uniques_combined")
     return {key: metrics[key] for key in keys}
 
 
@@ -88,9 +89,13 @@ def _what_b_adds(pair, side: str = "b") -> str:
 def _linked_sentence(pair) -> str:
     a_name, b_name = _names(pair)
     m = pair.metrics()
+    exposed = a_name if m["exposed_side"] == "a" else b_name
+    records = m["records_a"] if m["exposed_side"] == "a" else m["records_b"]
     return (f"{m['linked_exactly_one']:,} of {m['records_a']:,} records of {a_name} ({_percent(m['linked_unique_share'])}) "
             f"link to exactly one record of {b_name}, {m['linked_at_most_k']:,} to at most {m['max_k']}; "
-            f"expected correct re-identifications: {m['expected_reidentifications']:,.1f}")
+            f"expected correct re-identifications of {exposed}'s {records:,} records: "
+            f"{m['expected_reidentifications']:,.1f}, {m['reidentified']:,} of them more likely right than wrong "
+            f"({m['overlap_note']})")
 
 
 def _columns_text(pair) -> str:
@@ -103,7 +108,12 @@ def join_overview(context, rule):
     if pair is None or not pair.links:
         return
     a_name, b_name = _names(pair)
-    if pair.about_people:
+    evidence = _evidence(pair)
+    if pair.about_people and pair.different_populations:
+        verdict = ("The releases cannot describe the same people, so these matches are chance agreement of "
+                   "coarse values and identify no one: " + "; ".join(pair.population.evidence))
+        evidence["population"] = pair.population.to_dict()
+    elif pair.about_people:
         verdict = "see the other LK6xx findings for what it reveals"
     else:
         area_side = a_name if pair.kind_a == "areas" else b_name if pair.kind_b == "areas" else None
@@ -112,7 +122,7 @@ def join_overview(context, rule):
     yield context.finding(
         rule,
         f"{a_name} and {b_name} join on {_columns_text(pair)}: {_linked_sentence(pair)}. {verdict[0].upper()}{verdict[1:]}.",
-        columns=pair.plan_columns(), metrics=_link_metrics(pair), evidence=_evidence(pair),
+        columns=pair.plan_columns(), metrics=_link_metrics(pair), evidence=evidence,
     )
 
 
@@ -144,10 +154,10 @@ def _coincidence(pair) -> tuple[str, str] | None:
 def _linkage_finding(context, rule, plan_kind: str, describe):
     """One finding when the chosen join is of `plan_kind` and singles out enough of A's records."""
     pair = context.pair
-    if pair is None or not pair.links or not pair.about_people or pair.plan_kind != plan_kind:
+    if pair is None or not pair.identifies or pair.plan_kind != plan_kind:
         return
     m = pair.metrics()
-    if m["linked_exactly_one"] == 0 or m["linked_unique_share"] < rule.params["min_unique_share"]:
+    if m["reidentified"] == 0 or m["linked_unique_share"] < rule.params["min_unique_share"]:
         return
     a_name, b_name = _names(pair)
     message, severity = describe(pair, a_name, b_name), None
@@ -173,7 +183,7 @@ def quasi_identifier_linkage(context, rule):
 
 def identifiers_on_sensitive(context, rule):
     pair = context.pair
-    if pair is None or not pair.links or not pair.about_people:
+    if pair is None or not pair.identifies:
         return
     for side in ("a", "b"):
         attached = pair.names_attached_a if side == "a" else pair.names_attached_b
@@ -189,8 +199,8 @@ def identifiers_on_sensitive(context, rule):
         yield context.finding(
             rule,
             f"Joining on {_columns_text(pair)} puts {ids} from {source.release.name} next to {sensitive} of "
-            f"{attached:,} of {total:,} records of {target.release.name} ({_percent(attached / total)}), each linked to "
-            f"exactly one record: the sensitive values get a name.{weak[1] if weak else ''}",
+            f"{attached:,} of {total:,} records of {target.release.name} ({_percent(attached / total)}), whose best link is "
+            f"more likely the same person than not: the sensitive values get a name.{weak[1] if weak else ''}",
             severity=weak[0] if weak else None,
             columns=columns,
             metrics={"records_named": attached, "records": total, "share": round(attached / total, 6),
@@ -201,10 +211,10 @@ def identifiers_on_sensitive(context, rule):
 
 def spatiotemporal_linkage(context, rule):
     pair = context.pair
-    if pair is None or not pair.links or not pair.about_people or pair.plan_kind != "spatio_temporal":
+    if pair is None or not pair.identifies or pair.plan_kind != "spatio_temporal":
         return
     m = pair.metrics()
-    if m["linked_exactly_one"] == 0 or m["linked_unique_share"] < rule.params["min_unique_share"]:
+    if m["reidentified"] == 0 or m["linked_unique_share"] < rule.params["min_unique_share"]:
         return
     a_name, b_name = _names(pair)
     bounds = []
@@ -212,6 +222,10 @@ def spatiotemporal_linkage(context, rule):
         bounds.append(f"within {m['window_minutes']:g} minutes")
     if "distance_m" in m:
         bounds.append(f"within {m['distance_m']:g} m")
+    clocks = [c.candidate.clock.describe(c.candidate.a_column, c.candidate.b_column) for c in pair.plan
+              if c.candidate.clock.shifted]
+    if clocks:
+        bounds.append("after reconciling the clocks: " + "; ".join(clocks))
     yield context.finding(
         rule,
         f"Time and place link the releases ({_columns_text(pair)}, {' and '.join(bounds) or 'same place'}): "
@@ -223,8 +237,8 @@ def spatiotemporal_linkage(context, rule):
 
 def join_amplification(context, rule):
     pair = context.pair
-    if pair is None or not pair.links or not pair.about_people or pair.combined is None:
-        return
+    if pair is None or not pair.identifies or pair.combined is None or pair.metrics()["reidentified"] == 0:
+        return  # a joined table of chance matches has no k worth reporting
     k_min = context.policy.k_min
     k_a, k_b, k_c = pair.alone_a.k, pair.alone_b.k, pair.combined.k
     if k_c is None or k_c >= k_min:
@@ -252,7 +266,7 @@ def join_amplification(context, rule):
 
 def attribute_disclosure(context, rule):
     pair = context.pair
-    if pair is None or not pair.links or not pair.about_people:
+    if pair is None or not pair.identifies or pair.metrics()["reidentified"] == 0:
         return
     for disclosure in pair.disclosures:
         gained = disclosure.homogeneous_joined - disclosure.homogeneous_alone

@@ -8,7 +8,7 @@ two columns that share a name but no values are not a join.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 import numpy as np
@@ -16,6 +16,9 @@ import polars as pl
 
 from ..naming import match_column_name, normalise_column_name
 from . import normalise as nz
+from .clock import Clock, best_clock
+from .keys import is_full_range, row_index_columns
+from .vocab import join_vocabulary
 from .sketch import SAMPLE_FROM_DISTINCT, exact_overlap, lsh_ensemble_pairs, minhash, sketched_overlap
 
 SHARED_KEY, QUASI_IDENTIFIER, TEMPORAL, SPATIAL = "shared_key", "quasi_identifier", "temporal", "spatial"
@@ -62,6 +65,7 @@ class JoinCandidate:
     method: str  # exact | minhash | window | radius | forced
     evidence: tuple[str, ...]
     forced: bool = False
+    clock: Clock = Clock()  # temporal candidates: how A's timestamps meet B's clock
 
     def to_dict(self) -> dict:
         return {
@@ -77,6 +81,8 @@ class JoinCandidate:
             "method": self.method,
             "forced": self.forced,
             "evidence": list(self.evidence),
+            **({"clock": {"shift_hours": self.clock.hours, "zone": self.clock.zone, "a_is_utc": self.clock.a_is_utc}}
+               if self.clock.shifted else {}),
         }
 
 
@@ -119,18 +125,28 @@ def release_forms(analysed, keep: tuple[str, ...] = ()) -> ReleaseForms:
     user forced into a join) are kept as text even when they would not qualify on their own."""
     forms: dict[str, nz.ColumnForm] = {}
     frame = analysed.frame
+    row_numbers = row_index_columns(frame)
     for column in analysed.columns:
-        if column.name == analysed.aggregate_count_column and column.name not in keep:
-            continue
+        if column.name not in keep:
+            if column.name == analysed.aggregate_count_column or column.name in row_numbers:
+                continue
+            if column.role == "other" and column.source == "user":
+                continue  # --ignore, --role X=other, a config role: the user's word holds for joins too
         if not analysed.has_values(column.name):
             continue  # a large release keeps only the columns that identify or describe people
         form = nz.column_form(frame[column.name], column.semantic_type, column.role)
+        if column.name in keep and (form is None or form.form == nz.TEXT) and frame[column.name].dtype == pl.String:
+            # A forced column is typed like a detected one: timestamps are compared as instants.
+            parsed = nz.temporal_form(frame[column.name])
+            if parsed is not None:
+                values, kind, steps = parsed
+                form = nz._finish(column.name, (column.name,), column.semantic_type, column.role, kind, values, steps)
         if form is None and column.name in keep:
             values, steps = nz.text_form(frame[column.name].cast(pl.String))
             form = nz.ColumnForm(column.name, (column.name,), column.semantic_type, column.role, nz.TEXT, values,
                                  steps, values.drop_nulls().n_unique(), frame.height)
         if form is not None:
-            forms[column.name] = form
+            forms[column.name] = replace(form, row_range=is_full_range(frame[column.name]))
     firsts = [c for c in analysed.columns if c.semantic_type == "first_name"]
     lasts = [c for c in analysed.columns if c.semantic_type == "last_name"]
     if len(firsts) >= 1 and len(lasts) >= 1:
@@ -272,11 +288,19 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
         domain = (nz.text_form(a.values.cast(pl.String))[0], nz.text_form(b.values.cast(pl.String))[0], nz.TEXT,
                   ("forms differ; compared as text",))
     va, vb, form, domain_steps = domain
+    if a.row_range and b.row_range and not forced:
+        return None  # both 0..n-1 or 1..n: row numbers of two tables, not a key they share
     name_score, name_reason = name_evidence(a.name, b.name)
     same_type = a.semantic_type == b.semantic_type and a.semantic_type not in _UNINFORMATIVE_TYPES
     typed = same_type or name_score >= 0.7 or form in (nz.POSTAL, nz.SEX, nz.NAME, nz.YEAR)
+    if not forced and name_score < 0.7 and not (same_type and _identifying_type(a.semantic_type)) \
+            and form not in (nz.NAME, nz.POSTAL) and not (a.temporal and b.temporal) and _chance_domain(va, vb, a.distinct, b.distinct):
+        return None
     kind = _kind(a, b)
+    clock = Clock()
     if kind == TEMPORAL:
+        clock, _ = best_clock(va, vb, settings.window_minutes)
+        va = clock.apply(va)
         a_in_b, b_in_a = _window_overlap(va, vb, settings.window_minutes)
         method, shared = "window", None
     else:
@@ -291,7 +315,10 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
         if not typed and not forced and (shared < _UNTYPED_MIN_SHARED or overlap.containment < _UNTYPED_MIN_CONTAINMENT):
             return None
     containment = max(a_in_b, b_in_a)
-    if containment < settings.min_containment and not forced:
+    # Names shared by dozens of people join two registers even when each holds thousands more.
+    many_names = (form == nz.NAME and shared is not None and shared >= _UNTYPED_MIN_SHARED
+                  and containment < settings.min_containment and shared >= _NAMESAKE_FACTOR * namesakes(va, vb))
+    if containment < settings.min_containment and not forced and not many_names:
         return None
     if kind == TEMPORAL and not (same_type or name_score >= 0.7) and not forced:
         # Two clocks of different events are always close somewhere; time alone links only
@@ -306,17 +333,73 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
     if same_type:
         evidence.append(f"both classified as {a.semantic_type}")
     evidence.extend(dict.fromkeys(a.steps + b.steps + domain_steps))
+    if clock.shifted:
+        evidence.append(f"clocks reconciled: {clock.describe(a.name, b.name)}")
     if kind == TEMPORAL:
         evidence.append(f"{a_in_b:.0%} of {a.name}'s instants have one of {b.name}'s within {settings.window_minutes:g} min")
     else:
         evidence.append(f"{a_in_b:.0%} of {a.distinct:,} distinct values of {a.name} occur in {b.name}; "
                         f"{b_in_a:.0%} of {b.distinct:,} the other way ({method})")
+    if many_names:
+        evidence.append(f"{shared:,} names in both, far more than recombined names meet by chance (namesakes)")
     if max(a.distinct_ratio, b.distinct_ratio) >= 0.9:
         evidence.append("values are (nearly) unique per record on at least one side")
     evidence_strength = max(name_score, 1.0 if same_type else 0.0, 0.8 if typed else 0.0)
     score = containment * (0.6 + 0.4 * evidence_strength)
     return JoinCandidate(fa.name, fb.name, a.name, b.name, kind, round(score, 4), containment, a_in_b, b_in_a,
-                         method, tuple(evidence), forced)
+                         method, tuple(evidence), forced, clock)
+
+
+_NAMESAKE_FACTOR = 3.0
+
+
+def namesakes(va: pl.Series, vb: pl.Series, seed: int = 11) -> float:
+    """How many of A's names would occur in B by chance if the two lists were of different people:
+    A's name tokens recombined across records (the first token of one name with the rest of
+    another's) keep the frequencies of first and last names, so JOHN SMITH still collides as often
+    as namesakes do, while the people are no longer the same. Two registers of one city share
+    many more names than their recombinations; two cities' payrolls share about as many."""
+    names = va.drop_nulls().unique()
+    tokens = names.str.split(" ")
+    usable = tokens.list.len() >= 2
+    tokens = tokens.filter(usable)
+    if tokens.len() < 2:
+        return 0.0
+    known = vb.drop_nulls().unique().implode()
+    heads = tokens.list.first()
+    rests = tokens.list.slice(1)
+    counts = []
+    rng = np.random.default_rng(seed)
+    for _ in range(2):
+        order = pl.Series(rng.permutation(tokens.len()))
+        mixed = pl.DataFrame({"h": heads, "r": rests.gather(order)}).select(
+            pl.concat_list(pl.col("h"), pl.col("r")).list.sort().list.join(" ")).to_series()
+        counts.append(int(mixed.is_in(known).sum()))
+    return float(np.mean(counts)) * names.len() / tokens.len()
+
+
+def _identifying_type(semantic_type: str) -> bool:
+    """Both columns classified as a fact that identifies (sex, race, ZIP, birth date ...): agreement
+    of small domains means something. Two outcome flags or two codes agree by chance."""
+    from ..classify import semantic_types
+
+    return semantic_types().get(semantic_type, {}).get("role") in ("quasi_identifier", "direct_identifier", "pseudonym")
+
+
+def _chance_domain(va: pl.Series, vb: pl.Series, distinct_a: int, distinct_b: int) -> bool:
+    """Containment means nothing: few distinct values, or small integers filling most of [0, max]
+    (hours 0..23 sit inside precinct numbers 1..123)."""
+    vocabulary = join_vocabulary()
+    if min(distinct_a, distinct_b) < vocabulary["chance_min_distinct"]:
+        return True
+    highs = []
+    for values in (va, vb):
+        numbers = values if values.dtype.is_integer() else values.cast(pl.Int64, strict=False)
+        if numbers.null_count() > values.null_count():
+            return False  # not all integers: a text domain is large
+        highs.append(numbers.max())
+    high = max(int(h) for h in highs)
+    return high <= 0 or max(distinct_a, distinct_b) / (high + 1) >= vocabulary["chance_max_density"]
 
 
 def _spatial_candidates(fa: ReleaseForms, fb: ReleaseForms, settings) -> list[JoinCandidate]:

@@ -10,6 +10,7 @@ from typing import Any, Sequence
 
 import polars as pl
 
+from ..analysis import AnalysedRelease
 from ..config import Options, resolve_options
 from ..errors import UsageError
 from ..findings import Finding
@@ -17,8 +18,10 @@ from ..readers import read_releases
 from ..release import Release, release_from_frame
 from ..rules import default_rules, select_rules
 from ..waivers import apply_waivers
-from .link import _A, _B
-from .pair import ClassMeasures, JoinSettings, PairAnalysis, about_people, analyse_pair, combined_columns
+from .candidates import release_forms
+from .chain import ChainAnalysis, analyse_chain
+from .measures import ClassMeasures
+from .pair import JoinSettings, PairAnalysis, analyse_pair
 from .report import JoinDataset, JoinReport, PairResult
 
 log = logging.getLogger("sharecheck")
@@ -30,6 +33,7 @@ JOIN_SETTINGS = {
     "exact_distinct_max": "columns with more distinct values are compared through MinHash sketches",
     "min_containment": "smallest value containment for a candidate join column",
     "pair_limit": "most linked pairs materialised for the combined release",
+    "overlap": "share of the smaller release's people assumed to be in the larger one (default 1)",
 }
 _LIST_SETTINGS = ("qi", "sensitive", "ignore", "select", "ignore_rules")
 
@@ -41,7 +45,7 @@ class JoinContext:
     options: Options
     policy: Any  # sharecheck.models.ModelPolicy
     pair: PairAnalysis | None = None
-    chain: "ChainAnalysis | None" = None
+    chain: Any = None  # sharecheck.join.chain.ChainAnalysis
 
     @property
     def dataset(self) -> str:
@@ -51,39 +55,6 @@ class JoinContext:
         from ..detectors._base import make_finding
 
         return make_finding(rule, self.dataset, message, columns, metrics, evidence, severity)
-
-
-@dataclass(frozen=True)
-class ChainAnalysis:
-    releases: tuple[str, ...]
-    hops: tuple[tuple[str, ...], ...]  # join columns of each consecutive pair
-    records_first: int
-    linked_any: int
-    linked_exactly_one: int
-    combined: ClassMeasures
-    alone_k: tuple[int | None, ...]
-    pairs_k: tuple[int | None, ...]
-    about_people: bool
-    columns: tuple[str, ...]
-
-    @property
-    def name(self) -> str:
-        return " x ".join(self.releases)
-
-    def metrics(self) -> dict[str, Any]:
-        return {
-            "releases": list(self.releases),
-            "join_columns": [list(h) for h in self.hops],
-            "records_first": self.records_first,
-            "linked_any": self.linked_any,
-            "linked_exactly_one": self.linked_exactly_one,
-            "linked_unique_share": round(self.linked_exactly_one / self.records_first, 6) if self.records_first else 0.0,
-            "k_alone": list(self.alone_k),
-            "k_pairs": list(self.pairs_k),
-            "k_combined": self.combined.k,
-            "sample_uniques_combined": self.combined.sample_uniques,
-            "quasi_identifiers_combined": list(self.combined.qis),
-        }
 
 
 def _positive(name: str, value: Any, integer: bool = False) -> Any:
@@ -106,8 +77,8 @@ def join_settings(values: dict[str, Any]) -> JoinSettings:
             continue
         integer = key in ("max_k", "exact_distinct_max", "pair_limit")
         number = _positive(key, value, integer)
-        if key == "min_containment" and number > 1:
-            raise UsageError("min-containment must be at most 1")
+        if key in ("min_containment", "overlap") and number > 1:
+            raise UsageError(f"{key.replace('_', '-')} must be at most 1")
         changes[key] = number
     return replace(settings, **changes)
 
@@ -136,24 +107,27 @@ def _parse_on(on, n_sources: int) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def _releases(sources: Sequence[Any], options: Options) -> list[Release]:
-    releases: list[Release] = []
+def _releases(sources: Sequence[Any], options: Options) -> list:
+    releases: list = []
     for index, source in enumerate(sources, start=1):
-        if isinstance(source, Release):
+        if isinstance(source, (Release, AnalysedRelease)):
             releases.append(source)
         elif isinstance(source, (pl.DataFrame, pl.LazyFrame)):
             releases.append(release_from_frame(source, f"frame_{index}"))
         elif isinstance(source, (str, os.PathLike)):
             releases.extend(read_releases(source, sheet=options.sheet))
         else:
-            raise UsageError(f"cannot check {type(source).__name__!s} as a release: give a path, a polars frame or a Release")
+            raise UsageError(f"cannot check {type(source).__name__!s} as a release: give a path, a polars frame, "
+                             "a Release or an AnalysedRelease")
     seen: dict[str, int] = {}
     unique = []
-    for release in releases:
+    for item in releases:
         # Two files called data.csv in different folders must stay apart in the report.
+        release = item.release if isinstance(item, AnalysedRelease) else item
         count = seen.get(release.name, 0)
         seen[release.name] = count + 1
-        unique.append(release if count == 0 else replace(release, name=f"{release.name}_{count + 1}"))
+        renamed = release if count == 0 else replace(release, name=f"{release.name}_{count + 1}")
+        unique.append(replace(item, release=renamed) if isinstance(item, AnalysedRelease) else renamed)
     return unique
 
 
@@ -190,13 +164,11 @@ def check_join(*sources: Any, on: Sequence = (), config: str | None = None, opti
                **settings: Any) -> JoinReport:
     """Check what joining the releases reveals about people.
 
-    `sources`: paths, polars frames or Releases (two or more). `on`: (a_column, b_column) pairs
+    `sources`: paths, polars frames, Releases or AnalysedReleases (two or more). `on`: (a_column, b_column) pairs
     (or "A=B" strings) forcing the join of two releases. Settings: those of
     `sharecheck.config.Options`, plus window_minutes, distance_m, max_k, exact_distinct_max,
     min_containment and pair_limit.
     """
-    from ..analysis import analyse
-
     join_values = {key: settings.pop(key) for key in list(settings) if key in JOIN_SETTINGS}
     settings = {key.replace("-", "_"): value for key, value in settings.items()}
     join_values.update({key: settings.pop(key) for key in list(settings) if key in JOIN_SETTINGS})
@@ -210,13 +182,48 @@ def check_join(*sources: Any, on: Sequence = (), config: str | None = None, opti
     join = join_settings(join_values)
     if len(sources) == 1 and isinstance(sources[0], (list, tuple)):
         sources = tuple(sources[0])
-    releases = _releases(sources, options)
-    if len(releases) < 2:
-        raise UsageError(f"a join check needs at least two releases; {len(releases)} given")
-    forced = _parse_on(on, len(releases))
-    _check_named_columns(options, releases, forced)
+    items = _releases(sources, options)  # Releases to analyse, and releases already analysed
+    if len(items) < 2:
+        raise UsageError(f"a join check needs at least two releases; {len(items)} given")
+    forced = _parse_on(on, len(items))
+    _check_named_columns(options, [i.release if isinstance(i, AnalysedRelease) else i for i in items], forced)
+    fresh = iter(analyse_releases([i for i in items if isinstance(i, Release)], options))
+    analysed = [i if isinstance(i, AnalysedRelease) else next(fresh) for i in items]  # the order given: the chain's
+    return check_analysed(analysed, options, on=forced, join=join)
+
+
+def analyse_releases(releases: Sequence[Release], options: Options) -> list[AnalysedRelease]:
+    """Each release analysed once (roles, semantic types), taking the column settings it has."""
+    from .. import analysis
+
+    return [analysis.analyse(release, _options_for(options, release.columns)) for release in releases]
+
+
+def check_analysed(analysed: Sequence[AnalysedRelease], options: Options, on: Sequence = (),
+                   join: JoinSettings | None = None) -> JoinReport:
+    """The join check on releases already analysed (sharecheck.analysis.analyse): every pair, and
+    the chain through all of them in the order given. Nothing is read or classified again; each
+    release's join forms and class sizes are computed once and shared by its pairs and the chain.
+    The catalogue calls this with the releases it has analysed."""
+    analysed = list(analysed)
+    if len(analysed) < 2:
+        raise UsageError(f"a join check needs at least two releases; {len(analysed)} given")
+    join = join or JoinSettings()
+    forced = _parse_on(on, len(analysed))
     policy = options.model_policy()
-    analysed = [analyse(release, _options_for(options, release.columns)) for release in releases]
+    forms_cache: dict = {}
+    alone_cache: dict = {}
+
+    def forms(release, keep=()):
+        key = (id(release), tuple(keep))
+        if key not in forms_cache:
+            forms_cache[key] = release_forms(release, tuple(keep))
+        return forms_cache[key]
+
+    def alone(release):
+        if id(release) not in alone_cache:
+            alone_cache[id(release)] = ClassMeasures.of(release.frame, release.quasi_identifiers, policy, options.null_mode)
+        return alone_cache[id(release)]
 
     rules = select_rules(default_rules(), options.select, options.ignore_rules, options.preview, scope="join")
     from ..detectors import REGISTRY
@@ -225,7 +232,8 @@ def check_join(*sources: Any, on: Sequence = (), config: str | None = None, opti
     pair_results: list[PairResult] = []
     findings: list[Finding] = []
     for i, j in combinations(range(len(analysed)), 2):
-        pair = analyse_pair(analysed[i], analysed[j], options, policy, join, forced if len(analysed) == 2 else ())
+        pair = analyse_pair(analysed[i], analysed[j], options, policy, join, forced if len(analysed) == 2 else (),
+                            forms=forms, alone=alone)
         log.info("%s: %d candidate columns, plan %s", pair.name, len(pair.candidates), pair.join_columns())
         context = JoinContext(options, policy, pair=pair)
         pair_findings = [f for rule in rules for f in REGISTRY[rule.detector].run(context, rule)]
@@ -235,7 +243,7 @@ def check_join(*sources: Any, on: Sequence = (), config: str | None = None, opti
                                        tuple(sorted({f.code for f in pair_findings}))))
     chain = None
     if len(analysed) >= 3:
-        chain = analyse_chain(analysed, pair_analyses, policy, options)
+        chain = analyse_chain(analysed, pair_analyses, policy, options, alone=alone)
         if chain is not None:
             context = JoinContext(options, policy, chain=chain)
             findings.extend(f for rule in rules for f in REGISTRY[rule.detector].run(context, rule))
@@ -243,7 +251,7 @@ def check_join(*sources: Any, on: Sequence = (), config: str | None = None, opti
     findings, suppressed = apply_waivers(findings, options.parsed_waivers(), options.baseline_fingerprints())
     datasets = tuple(
         JoinDataset(a.release.name, a.release.location, a.release.format, a.frame.height,
-                    tuple((c.name, c.role, c.semantic_type) for c in a.columns), about_people(a))
+                    tuple((c.name, c.role, c.semantic_type) for c in a.columns), a.about_people)
         for a in analysed
     )
     candidates = tuple(c for pair in pair_analyses for c in pair.candidates)
@@ -253,7 +261,7 @@ def check_join(*sources: Any, on: Sequence = (), config: str | None = None, opti
                       policy=options.policy_name, show_values=options.show_values, suppressed=tuple(suppressed))
 
 
-def _summary_metrics(pairs: list[PairResult], chain: ChainAnalysis | None) -> dict[str, Any]:
+def _summary_metrics(pairs: list[PairResult], chain) -> dict[str, Any]:
     linking = [p for p in pairs if p.metrics["linked_any"]]
     ks = [p.metrics["k_combined"] for p in linking if p.metrics["k_combined"] is not None]
     return {
@@ -266,49 +274,3 @@ def _summary_metrics(pairs: list[PairResult], chain: ChainAnalysis | None) -> di
         "k_combined_min": min(ks) if ks else None,
         "chain": chain.metrics() if chain else None,
     }
-
-
-def analyse_chain(analysed, pairs: list[PairAnalysis], policy, options) -> ChainAnalysis | None:
-    """A⋈B⋈C...: follow each release's links to the next, in the order given."""
-    by_names = {(p.a.release.name, p.b.release.name): p for p in pairs}
-    path = None
-    hops = []
-    for left, right in zip(analysed, analysed[1:]):
-        pair = by_names.get((left.release.name, right.release.name))
-        if pair is None or not pair.links or pair.pairs is None:
-            return None
-        step = pair.pairs.rename({_A: f"_sc_{len(hops)}", _B: f"_sc_{len(hops) + 1}"})
-        path = step if path is None else path.join(step, on=f"_sc_{len(hops)}", how="inner")
-        hops.append(tuple(pair.join_columns()))
-        if path.height == 0:
-            return None
-    last = f"_sc_{len(hops)}"
-    per_first = path.group_by("_sc_0").agg(pl.col(last).n_unique().alias("m"))
-    frames, qis = [], []
-    for position, release in enumerate(analysed):
-        own_qis = list(release.quasi_identifiers)
-        if position > 0:
-            _, own_qis, _, _ = combined_columns(analysed[position - 1], release, pairs_plan(by_names, analysed, position))
-        rows = path[f"_sc_{position}"].to_numpy()
-        part = release.frame.select(own_qis)[rows].rename({q: f"{release.release.name}.{q}" for q in own_qis})
-        frames.append(part)
-        qis.extend(f"{release.release.name}.{q}" for q in own_qis)
-    combined = ClassMeasures.of(pl.concat(frames, how="horizontal"), qis, policy, options.null_mode)
-    chain_pairs = [by_names[(l.release.name, r.release.name)] for l, r in zip(analysed, analysed[1:])]
-    columns = tuple(dict.fromkeys(c for p in chain_pairs for c in p.plan_columns()))
-    return ChainAnalysis(
-        releases=tuple(a.release.name for a in analysed),
-        hops=tuple(hops),
-        records_first=analysed[0].frame.height,
-        linked_any=per_first.height,
-        linked_exactly_one=int((per_first["m"] == 1).sum()),
-        combined=combined,
-        alone_k=tuple(ClassMeasures.of(a.frame, a.quasi_identifiers, policy, options.null_mode).k for a in analysed),
-        pairs_k=tuple(p.combined.k for p in chain_pairs),
-        about_people=any(about_people(a) for a in analysed),
-        columns=columns,
-    )
-
-
-def pairs_plan(by_names, analysed, position: int):
-    return by_names[(analysed[position - 1].release.name, analysed[position].release.name)].plan

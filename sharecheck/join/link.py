@@ -49,6 +49,8 @@ def make_component(candidate: JoinCandidate, fa: ReleaseForms, fb: ReleaseForms)
         a_values, b_values = nz.text_form(a.values.cast(pl.String))[0], nz.text_form(b.values.cast(pl.String))[0]
     else:
         a_values, b_values = domain[0], domain[1]
+    if candidate.kind == TEMPORAL:
+        a_values = candidate.clock.apply(a_values)
     if a_values.dtype != b_values.dtype and candidate.kind != TEMPORAL:
         a_values, b_values = a_values.cast(pl.String), b_values.cast(pl.String)
     return Component(candidate, a_values=a_values, b_values=b_values)
@@ -187,23 +189,32 @@ def swapped(plan: tuple[Component, ...]) -> tuple[Component, ...]:
 
 @dataclass(frozen=True)
 class LinkSummary:
+    """One side's view of the link: how many records have candidates, how many exactly one, and
+    what an intruder gains in people (sharecheck.join.score): the sum of posteriors, and the records
+    whose best link is more likely right than wrong."""
+
     records: int
     linked_any: int
     linked_exactly_one: int
     linked_at_most_k: int
     expected_reidentifications: float
     max_k: int
+    reidentified: int = 0
 
     @classmethod
-    def of(cls, counts: np.ndarray, max_k: int) -> "LinkSummary":
+    def of(cls, counts: np.ndarray, max_k: int, posterior: np.ndarray | None = None,
+           confident: float = 0.5) -> "LinkSummary":
         linked = counts[counts > 0]
+        if posterior is None:
+            posterior = np.where(counts > 0, 1.0 / np.maximum(counts, 1), 0.0)
         return cls(
             records=int(counts.size),
             linked_any=int(linked.size),
             linked_exactly_one=int((linked == 1).sum()),
             linked_at_most_k=int((linked <= max_k).sum()),
-            expected_reidentifications=float((1.0 / linked).sum()) if linked.size else 0.0,
+            expected_reidentifications=float(posterior.sum()),
             max_k=max_k,
+            reidentified=int((posterior >= confident).sum()),
         )
 
     def share(self, count: int | float) -> float:

@@ -46,6 +46,7 @@ class ColumnForm:
     steps: tuple[str, ...]  # what was done to the values, in words, for the evidence
     distinct: int
     rows: int
+    row_range: bool = False  # values are 0..n-1 or 1..n, each once: shaped like a row number
 
     @property
     def distinct_ratio(self) -> float:

@@ -15,11 +15,12 @@ import numpy as np
 import polars as pl
 
 from ..classify import semantic_types
-from ..models import frequency_table
-from ..models.kanon import k_anonymity
-from ..models.risk import reidentification_risk
 from .candidates import QUASI_IDENTIFIER, SHARED_KEY, SPATIAL, TEMPORAL, CandidateSettings, JoinCandidate, find_candidates, release_forms
 from .link import _A, _B, Component, Linker, LinkSummary, make_component, swapped
+from .measures import ClassMeasures, Disclosure, homogeneous_records
+from .population import PopulationTest, same_population
+from .score import Comparison, comparisons, posteriors
+from .vocab import join_vocabulary
 
 SPATIO_TEMPORAL = "spatio_temporal"
 
@@ -34,6 +35,7 @@ class JoinSettings:
     pair_limit: int = 5_000_000
     plan_pool: int = 6
     plan_steps: int = 4
+    overlap: float | None = None  # share of the smaller release's people in the larger; None: rules/join.yaml
 
     def candidate_settings(self) -> CandidateSettings:
         return CandidateSettings(self.window_minutes, self.distance_m, self.exact_distinct_max, self.min_containment)
@@ -47,7 +49,7 @@ def side_kind(analysed) -> str:
         return "people"  # a count table never names anyone; a misread count column must not hide names
     if analysed.aggregate_count_column is not None:
         return "areas"
-    if about_people(analysed):
+    if analysed.about_people:
         return "people"
     types = semantic_types()
     keyed = any(c.role in ("pseudonym", "direct_identifier") for c in analysed.columns)
@@ -55,60 +57,6 @@ def side_kind(analysed) -> str:
     if not keyed and qi_about <= {"place"}:
         return "areas"
     return "records"
-
-
-def about_people(analysed) -> bool:
-    """Records of this release describe people: it is not a count table and some column that
-    matters (identifier, quasi-identifier, sensitive) is a fact about a person."""
-    if analysed.aggregate_count_column is not None:
-        return False
-    types = semantic_types()
-    return any(
-        column.role != "other" and types.get(column.semantic_type, {}).get("about") == "person"
-        for column in analysed.columns
-    )
-
-
-@dataclass(frozen=True)
-class ClassMeasures:
-    """k, uniques and risk of one quasi-identifier set over one table."""
-
-    qis: tuple[str, ...]
-    records: int
-    k: int | None
-    classes: int | None
-    sample_uniques: int | None
-    records_below_k: int | None
-    prosecutor_highest: float | None
-    records_at_risk: float | None
-
-    @classmethod
-    def of(cls, frame: pl.DataFrame, qis, policy, null_mode: str) -> "ClassMeasures":
-        qis = tuple(qis)
-        if not qis or frame.height == 0:
-            return cls(qis, frame.height, None, None, None, None, None, None)
-        table = frequency_table(frame, qis, null_mode=null_mode)
-        k_result = k_anonymity(table, policy.k_min)
-        risk = reidentification_risk(table, tau=policy.risk_threshold)
-        return cls(qis, frame.height, k_result.k, k_result.n_classes, risk.sample_uniques, k_result.records_below_threshold,
-                   risk.prosecutor.highest, risk.prosecutor.records_at_risk)
-
-
-def homogeneous_records(frame: pl.DataFrame, qis, attribute: str) -> int:
-    """Records in groups of two or more whose known values of `attribute` are all the same: knowing
-    someone is in the group tells the value without singling them out (the homogeneity attack)."""
-    if not qis or frame.height == 0:
-        return 0
-    groups = frame.group_by(list(qis)).agg(
-        pl.len().alias("size"), pl.col(attribute).drop_nulls().n_unique().alias("values"))
-    return int(groups.filter((pl.col("size") >= 2) & (pl.col("values") == 1))["size"].sum())
-
-
-@dataclass(frozen=True)
-class Disclosure:
-    attribute: str  # qualified: dataset.column
-    homogeneous_alone: int
-    homogeneous_joined: int
 
 
 @dataclass(frozen=True)
@@ -137,6 +85,12 @@ class PairAnalysis:
     pairs: pl.DataFrame | None = field(default=None, repr=False)
     # Unique links left when one join column is dropped: which column the fix should target.
     without: tuple[tuple[str, int], ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
+    match_probability: float = 1.0  # m of the whole comparison: product of the columns' m
+    overlap: float = 1.0
+    population: PopulationTest = PopulationTest("unknown")
+    posterior_a: np.ndarray | None = field(default=None, repr=False)
+    posterior_b: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -147,6 +101,25 @@ class PairAnalysis:
         """The join can identify someone: both sides are unit records and one describes people.
         A person linked to the facts of their ZIP code is not identified by it."""
         return "areas" not in (self.kind_a, self.kind_b) and "people" in (self.kind_a, self.kind_b)
+
+    @property
+    def different_populations(self) -> bool:
+        """The releases cannot describe the same people (other places or periods): their coarse
+        quasi-identifiers agree by chance."""
+        return self.population.verdict == "different"
+
+    @property
+    def identifies(self) -> bool:
+        """The link can identify someone: a release about people, the same population."""
+        return self.links and self.about_people and not self.different_populations
+
+    @property
+    def exposed(self) -> str:
+        """The side whose people the link exposes most (a for A's records, b for B's)."""
+        if self.link_a is None or self.link_b is None:
+            return "a"
+        sides = [side for side, kind in (("a", self.kind_a), ("b", self.kind_b)) if kind == "people"] or ["a", "b"]
+        return max(sides, key=lambda side: (self.link_a if side == "a" else self.link_b).expected_reidentifications)
 
     @property
     def links(self) -> bool:
@@ -165,6 +138,7 @@ class PairAnalysis:
 
     def metrics(self) -> dict[str, Any]:
         link, settings = self.link_a, self.settings
+        exposed = (self.link_a if self.exposed == "a" else self.link_b) if link else None
         metrics: dict[str, Any] = {
             "records_a": self.a.frame.height,
             "records_b": self.b.frame.height,
@@ -181,8 +155,19 @@ class PairAnalysis:
             "linked_at_most_k_share": link.share(link.linked_at_most_k) if link else 0.0,
             "linked_several": (link.linked_any - link.linked_exactly_one) if link else 0,
             "unlinked": (link.records - link.linked_any) if link else self.a.frame.height,
-            "expected_reidentifications": round(link.expected_reidentifications, 4) if link else 0.0,
-            "expected_reidentification_share": link.share(link.expected_reidentifications) if link else 0.0,
+            "expected_reidentifications": round(exposed.expected_reidentifications, 4) if exposed else 0.0,
+            "expected_reidentification_share": exposed.share(exposed.expected_reidentifications) if exposed else 0.0,
+            "reidentified": exposed.reidentified if exposed else 0,
+            "exposed_side": self.exposed if link else None,
+            "expected_reidentifications_a": round(link.expected_reidentifications, 4) if link else 0.0,
+            "expected_reidentifications_b": round(self.link_b.expected_reidentifications, 4) if self.link_b else 0.0,
+            "reidentified_a": link.reidentified if link else 0,
+            "reidentified_b": self.link_b.reidentified if self.link_b else 0,
+            "overlap_assumed": self.overlap,
+            "overlap_note": (f"assumes {self.overlap:.0%} of the smaller release's people are in the larger one"),
+            "match_probability": round(self.match_probability, 6),
+            "comparisons": [c.to_dict() for c in self.comparisons],
+            "population": self.population.to_dict(),
             "b_linked_exactly_one": self.link_b.linked_exactly_one if self.link_b else 0,
             "k_a": self.alone_a.k,
             "k_b": self.alone_b.k,
@@ -245,10 +230,19 @@ def choose_plan(candidates, fa, fb, linker: Linker, settings: JoinSettings) -> t
     forced = [c for c in candidates if c.forced]
     if forced:
         return tuple(make_component(c, fa, fb) for c in forced)
-    pool = [make_component(c, fa, fb) for c in candidates[: settings.plan_pool]]
+    chosen = list(candidates[: settings.plan_pool])
+    chosen += [c for c in candidates[settings.plan_pool:] if c.kind == SHARED_KEY]
+    pool = [make_component(c, fa, fb) for c in chosen]
     plan: tuple[Component, ...] = ()
     current = (0, 0.0, 0)
     best_valid: tuple[Component, ...] = ()
+    # A key (a name, a case number) is the intruder's first choice: it is the identity itself, while
+    # a date or a ZIP code that happens to be unique in both releases is a coincidence.
+    keys = [(c, _score(linker.counts((c,)))) for c in pool if c.kind == SHARED_KEY]
+    keys = [(c, score) for c, score in keys if score[0] > 0]
+    if keys:
+        key, current = max(keys, key=lambda item: item[1][:2])
+        plan = best_valid = (key,)
     for _ in range(settings.plan_steps):
         best_step, best_step_score = None, None
         for component in pool:
@@ -309,16 +303,19 @@ def _new_identifiers(source, target) -> tuple[str, ...]:
     return tuple(name for name, semantic in _direct_identifier_types(source).items() if semantic not in known)
 
 
-def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=()) -> PairAnalysis:
+def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms=None, alone=None) -> PairAnalysis:
+    """`forms` (analysed, keep) -> ReleaseForms and `alone` (analysed) -> ClassMeasures: callables
+    that cache each release's join forms and class sizes across pairs."""
     keep_a = tuple(x for x, _ in forced)
     keep_b = tuple(y for _, y in forced)
-    fa, fb = release_forms(a, keep_a), release_forms(b, keep_b)
+    forms = forms or release_forms
+    fa, fb = forms(a, keep_a), forms(b, keep_b)
     candidates = tuple(find_candidates(fa, fb, settings.candidate_settings(), tuple(forced)))
     max_k = settings.max_k if settings.max_k is not None else max(policy.k_min - 1, 1)
     linker = Linker(a.frame.height, b.frame.height, settings.window_minutes, settings.distance_m)
     kind_a, kind_b = side_kind(a), side_kind(b)
-    alone_a = ClassMeasures.of(a.frame, a.quasi_identifiers, policy, options.null_mode)
-    alone_b = ClassMeasures.of(b.frame, b.quasi_identifiers, policy, options.null_mode)
+    alone = alone or (lambda release: ClassMeasures.of(release.frame, release.quasi_identifiers, policy, options.null_mode))
+    alone_a, alone_b = alone(a), alone(b)
     plan = choose_plan(candidates, fa, fb, linker, settings)
     empty = np.zeros(0, dtype=np.int64)
     if not plan:
@@ -327,7 +324,6 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=()) -> Pa
     counts_a = linker.counts(plan)
     reverse = Linker(b.frame.height, a.frame.height, settings.window_minutes, settings.distance_m)
     counts_b = reverse.counts(swapped(plan))
-    link_a, link_b = LinkSummary.of(counts_a, max_k), LinkSummary.of(counts_b, max_k)
 
     total_pairs = int(counts_a.sum())
     if total_pairs <= settings.pair_limit:
@@ -337,17 +333,31 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=()) -> Pa
         # measured on the records that are, so memory stays bounded.
         rows = np.flatnonzero((counts_a > 0) & (counts_a <= max_k))
         pairs, scope = linker.pairs(plan, rows), f"linked pairs of records with at most {max_k} matches"
+    vocabulary = join_vocabulary()
+    overlap = settings.overlap if settings.overlap is not None else float(vocabulary["default_overlap"])
+    compared = comparisons(plan, fa, fb)
+    m = float(np.prod([c.m for c in compared]))
+    scored = posteriors(plan, linker, pairs, counts_a, counts_b, m, overlap, complete=total_pairs <= settings.pair_limit)
+    confident = float(vocabulary["confident_posterior"])
+    link_a = LinkSummary.of(counts_a, max_k, scored.a, confident)
+    link_b = LinkSummary.of(counts_b, max_k, scored.b, confident)
+    kind = plan_kind(plan)
+    coarse = kind in (QUASI_IDENTIFIER, SPATIO_TEMPORAL) and not any(
+        c.kind == SHARED_KEY for c in plan)
+    population = same_population(a, b, fa, fb, plan) if coarse else PopulationTest("unknown")
 
     without = tuple(
         (component.label, int((linker.counts(tuple(c for c in plan if c is not component)) == 1).sum()))
         for component in plan) if len(plan) > 1 else ((plan[0].label, 0),)
     combined, disclosures = _combined(a, b, plan, pairs, policy, options)
     new_for_a, new_for_b = _new_identifiers(b, a), _new_identifiers(a, b)
-    attached_a = int((counts_a == 1).sum()) if new_for_a and a.sensitive else 0
-    attached_b = int((counts_b == 1).sum()) if new_for_b and b.sensitive else 0
-    return PairAnalysis(a, b, candidates, plan, plan_kind(plan), counts_a, counts_b, link_a, link_b, alone_a, alone_b,
+    # A name reaches a sensitive record only through a link more likely right than wrong: 512
+    # records matched to the one person of their group in a small release get no name.
+    attached_a = link_a.reidentified if new_for_a and a.sensitive else 0
+    attached_b = link_b.reidentified if new_for_b and b.sensitive else 0
+    return PairAnalysis(a, b, candidates, plan, kind, counts_a, counts_b, link_a, link_b, alone_a, alone_b,
                         combined, scope, tuple(disclosures), new_for_a, new_for_b, attached_a, attached_b,
-                        kind_a, kind_b, settings, pairs, without)
+                        kind_a, kind_b, settings, pairs, without, compared, m, overlap, population, scored.a, scored.b)
 
 
 def combined_columns(a, b, plan) -> tuple[list[str], list[str], list[str], list[str]]:

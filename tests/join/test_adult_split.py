@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 
 from sharecheck import check_join
+from sharecheck.join.vocab import join_vocabulary
 
 ADULT = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "adult" / "adult_arx.csv"
 QI_A = ["sex", "age", "race", "education"]
@@ -51,4 +52,10 @@ def test_link_on_shared_quasi_identifiers(adult):
     m = report.metrics
     assert m["linked_exactly_one"] == int((matches == 1).sum())
     assert m["linked_at_most_k"] == int((matches <= m["max_k"]).sum())
-    assert m["expected_reidentifications"] == pytest.approx(float((1 / matches).sum()), rel=1e-6)
+    # Same people on both sides (overlap 1): a class of n records on each side holds n true pairs,
+    # each record's best link is right with probability m/n, m the product of the columns' m.
+    probabilities = join_vocabulary()["m_probability"]
+    m_all = probabilities["sex"] * probabilities["text"] * probabilities["text"]  # sex; age and race as text
+    assert m["match_probability"] == pytest.approx(m_all)
+    assert m["expected_reidentifications"] == pytest.approx(float((m_all / matches).sum()), rel=1e-6)
+    assert m["expected_reidentifications"] <= adult.height

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from sharecheck import check_join
+from sharecheck.join.vocab import join_vocabulary
 from sharecheck.errors import InputError, UsageError
 
 # The classifier calls a two-valued quarter column a category; the publisher declares it, and each
@@ -43,7 +44,15 @@ def test_health_release_against_named_register(health_and_register):
     assert m["records_a"] == 10 and m["records_b"] == 12
     assert m["linked_exactly_one"] == 6 and m["linked_unique_share"] == 0.6
     assert m["linked_at_most_k"] == 8 and m["linked_any"] == 8
-    assert m["expected_reidentifications"] == pytest.approx(7.0)
+    # By hand, m = m(ZIP) m(date) m(sex) from rules/join.yaml. Visits: 6 with one candidate (m each),
+    # 2 with two twins (m/2 each) -> 7m. Register: 6 one-to-one (m) and 4 twins, each the visit's
+    # person with probability m/2 -> 8m: from the register's side each twin class holds one true link.
+    probabilities = join_vocabulary()["m_probability"]
+    m_all = probabilities["postal_code"] * probabilities["date"] * probabilities["sex"]
+    assert m["expected_reidentifications_a"] == pytest.approx(7.0 * m_all, abs=1e-3)
+    assert m["expected_reidentifications_b"] == pytest.approx(8.0 * m_all, abs=1e-3)
+    assert m["expected_reidentifications"] == pytest.approx(8.0 * m_all, abs=1e-3) and m["exposed_side"] == "b"
+    assert m["reidentified_a"] == 6  # the twins' links are right with probability m/2 < 0.5
     assert m["names_attached_a"] == 6
     assert {"LK602", "LK603"} <= report.codes("error")
     named = next(f for f in report.findings if f.code == "LK603")

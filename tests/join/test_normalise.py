@@ -93,3 +93,21 @@ def test_counted_containment_equals_exact(left, right):
     counted = sampled_overlap(ha, 0, ha.size, hb, 0, hb.size)
     exact = exact_overlap(a, b)
     assert counted.shared == exact.shared and counted.a_in_b == exact.a_in_b and counted.b_in_a == exact.b_in_a
+
+def test_namesakes_estimate_chance_collisions_of_names():
+    import numpy as np
+
+    from sharecheck.join.candidates import namesakes
+
+    rng = np.random.default_rng(1)
+
+    def register(n):  # sorted-token names, as name_form writes them
+        return pl.Series([" ".join(sorted((f"F{f}", f"L{l}"))) for f, l in zip(rng.integers(0, 60, n), rng.integers(0, 80, n))])
+
+    a, other_people = register(1500), register(1500)
+    real_other = int(a.unique().is_in(other_people.unique().implode()).sum())
+    assert namesakes(a, other_people) >= real_other / 3  # different people: no more overlap than chance
+    same_people = a.sample(fraction=1.0, shuffle=True, seed=2)
+    real_same = int(a.unique().is_in(same_people.unique().implode()).sum())
+    assert real_same >= 3 * namesakes(a, same_people)  # the same people: far more than chance
+    assert namesakes(a, pl.Series([f"Z{i} Y{i}" for i in range(100)])) == 0.0

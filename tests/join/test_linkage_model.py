@@ -1,0 +1,209 @@
+"""The intruder's linkage counted per person: row numbers are no keys, many-to-one agreement is no
+identification, other cities are other people, and each release is analysed once."""
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import sharecheck.analysis
+from sharecheck import check_join
+from sharecheck.analysis import analyse
+from sharecheck.config import resolve_options
+from sharecheck.join import check_analysed
+from sharecheck.join.vocab import join_vocabulary
+from sharecheck.release import release_from_frame
+
+M = join_vocabulary()["m_probability"]
+
+
+def _unrelated_with_row_numbers(n_a=300, n_b=300, seed=1):
+    rng = np.random.default_rng(seed)
+    a = pl.DataFrame({"rownames": np.arange(1, n_a + 1), "neighbourhood": rng.choice([f"N{i}" for i in range(40)], n_a),
+                      "age": rng.integers(18, 90, n_a), "sex": rng.choice(["M", "F"], n_a)})
+    b = pl.DataFrame({"Unnamed: 0": np.arange(0, n_b), "district": rng.choice([f"N{i}" for i in range(40)], n_b),
+                      "complaint": rng.choice(["noise", "parking", "litter"], n_b)})
+    return a, b
+
+
+def test_row_numbers_in_both_releases_are_not_a_key():
+    a, b = _unrelated_with_row_numbers()
+    report = check_join(a, b)
+    assert not [c for c in report.candidates if {c.a_column, c.b_column} & {"rownames", "Unnamed: 0"}]
+    assert "LK601" not in report.codes()
+
+
+def test_same_one_to_n_range_under_any_name_is_not_a_key():
+    a, b = _unrelated_with_row_numbers()
+    shuffled = b.rename({"Unnamed: 0": "record_no"}).sample(fraction=1.0, shuffle=True, seed=3)
+    a = a.rename({"rownames": "case_no"}).sample(fraction=1.0, shuffle=True, seed=4)
+    report = check_join(a, shuffled)
+    assert not [c for c in report.candidates if c.a_column == "case_no" and c.b_column == "record_no"]
+    assert "LK601" not in report.codes()
+
+
+def test_a_real_key_subset_is_still_a_key(renamed_key_pair):
+    dispatch, outcomes = renamed_key_pair
+    report = check_join(dispatch.with_row_index("rownames", offset=1), outcomes.head(40))
+    assert report.metrics["join_columns"] == ["case_id=incident_ref"]
+
+
+@pytest.mark.parametrize("setting", [{"ignore": ["case_id"]}, {"roles": {"case_id": "other"}}])
+def test_ignore_and_role_other_hold_for_joins(renamed_key_pair, setting):
+    dispatch, outcomes = renamed_key_pair
+    report = check_join(dispatch, outcomes, **setting)
+    assert "case_id=incident_ref" not in report.metrics["join_columns"]
+    assert "LK601" not in report.codes()
+
+
+def _officers_and_force(seed=2):
+    """63 named officers; 6,000 use-of-force records with the subject's injury. On race + sex each
+    group of the roster has several officers except one group of one; the 512 force records of that
+    group all 'link to exactly one' officer."""
+    rng = np.random.default_rng(seed)
+    groups = [("White", "M"), ("White", "F"), ("Black", "M"), ("Black", "F"), ("Hispanic", "M"), ("Hispanic", "F"),
+              ("Asian", "M")]
+    roster = [g for g in groups for _ in range(10)][:62] + [("Asian", "F")]
+    officers = pl.DataFrame({"officer_name": [f"Officer{chr(65 + i // 26)}{chr(65 + i % 26)} Lastname{i}" for i in range(63)],
+                             "race": [r for r, _ in roster], "sex": [s for _, s in roster]})
+    sizes = [784] * 7 + [512]
+    pool = groups + [("Asian", "F")]
+    rows = [pool[i] for i, size in enumerate(sizes) for _ in range(size)]
+    force = pl.DataFrame({"incident_no": [f"F{i:05d}" for i in range(len(rows))],
+                          "subject_race": [r for r, _ in rows], "subject_sex": [s for _, s in rows],
+                          "subject_injury": rng.choice(["none", "minor", "hospitalised"], len(rows)).tolist()})
+    return force, officers
+
+
+def test_many_to_one_agreement_on_coarse_qis_is_not_identification():
+    force, officers = _officers_and_force()
+    report = check_join(force, officers, sensitive=["subject_injury"])
+    m = report.metrics
+    assert sorted(m["join_columns"]) == ["subject_race=race", "subject_sex=sex"]
+    assert m["linked_exactly_one"] == 512  # the count the old report called re-identifications
+    # By hand: each of the 8 race x sex groups holds at most one true link per officer class: the
+    # force side's expected correct links are m per group (m = m(race as text) m(sex)), 8 m in all.
+    m_all = M["text"] * M["sex"]
+    assert m["expected_reidentifications_a"] == pytest.approx(8 * m_all, abs=1e-3)
+    assert m["expected_reidentifications"] <= 63
+    assert m["reidentified"] == 0
+    assert not {"LK602", "LK603"} & report.codes()
+
+
+def test_overlap_scales_the_expected_reidentifications(health_and_register):
+    visits, register = health_and_register
+    full = check_join(visits, register).metrics
+    half = check_join(visits, register, overlap=0.5).metrics
+    assert half["expected_reidentifications_a"] == pytest.approx(full["expected_reidentifications_a"] / 2, abs=1e-3)
+    assert half["overlap_assumed"] == 0.5 and "50%" in half["overlap_note"]
+
+
+def _stops(city_lat, city_lon, n, seed, names=False):
+    rng = np.random.default_rng(seed)
+    frame = pl.DataFrame({
+        "precinct": rng.integers(1, 6, n).tolist(),
+        "race": rng.choice(["White", "Black", "Hispanic", "Asian", "Other"], n).tolist(),
+        "sex": rng.choice(["M", "F"], n).tolist(),
+        "latitude": (city_lat + rng.normal(0, 0.03, n)).round(5).tolist(),
+        "longitude": (city_lon + rng.normal(0, 0.03, n)).round(5).tolist(),
+    })
+    if names:
+        frame = frame.with_columns(pl.Series("subject_name", [f"First{i} Last{i}" for i in range(n)]))
+    else:
+        frame = frame.with_columns(pl.Series("arrest_charge", rng.choice(["assault", "theft", "drugs"], n).tolist()))
+    return frame
+
+
+def test_two_cities_on_precinct_race_sex_do_not_link():
+    chicago = _stops(41.88, -87.63, 40, seed=1)
+    same_city = _stops(41.88, -87.63, 40, seed=2, names=True)
+    other_city = _stops(40.71, -74.00, 40, seed=2, names=True)
+    control = check_join(chicago, same_city)
+    assert control.metrics["population"]["verdict"] != "different"
+    assert "LK602" in control.codes()  # small classes, same population: a real link
+    report = check_join(chicago, other_city)
+    assert report.metrics["population"]["verdict"] == "different"
+    assert not {"LK602", "LK603", "LK605"} & report.codes()
+    note = next(f for f in report.findings if f.code == "LK600")
+    assert "km apart" in note.message and note.severity == "info"
+
+
+def test_chance_containment_is_no_candidate():
+    rng = np.random.default_rng(4)
+    n = 2000
+    stops = pl.DataFrame({"precinct": rng.integers(1, 124, n).tolist(),
+                          "is_911_call": rng.choice(["True", "False"], n).tolist(),
+                          "race": rng.choice(["W", "B", "H"], n).tolist()})
+    citations = pl.DataFrame({"HOUR": rng.integers(0, 24, n).tolist(),
+                              "citationIssued": rng.choice(["TRUE", "FALSE"], n).tolist(),
+                              "subject_race": rng.choice(["W", "B", "H"], n).tolist()})
+    pairs = {(c.a_column, c.b_column) for c in check_join(stops, citations).candidates}
+    assert ("precinct", "HOUR") not in pairs and ("is_911_call", "citationIssued") not in pairs
+    assert ("race", "subject_race") in pairs
+
+
+def test_three_releases_are_analysed_three_times(monkeypatch, renamed_key_pair):
+    dispatch, outcomes = renamed_key_pair
+    calls = []
+    real = sharecheck.analysis.analyse
+    monkeypatch.setattr(sharecheck.analysis, "analyse", lambda *args, **kw: calls.append(1) or real(*args, **kw))
+    third = dispatch.select("case_id", "district").rename({"case_id": "ticket_ref"})
+    report = check_join(dispatch, outcomes, third)
+    assert len(calls) == 3 and len(report.pairs) == 3 and report.chain is not None
+
+
+def test_check_analysed_takes_analysed_releases(renamed_key_pair):
+    dispatch, outcomes = renamed_key_pair
+    options = resolve_options(None)
+    analysed = [analyse(release_from_frame(f, name), options) for f, name in ((dispatch, "dispatch"), (outcomes, "outcomes"))]
+    report = check_analysed(analysed, options)
+    assert report.metrics["join_columns"] == ["case_id=incident_ref"] and "LK601" in report.codes()
+    mixed = check_join(analysed[0], outcomes)  # an analysed release and a frame together
+    assert mixed.metrics["linked_exactly_one"] == 60
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("xy")), min_size=2, max_size=30),
+       st.lists(st.tuples(st.sampled_from("abcd"), st.sampled_from("xy")), min_size=2, max_size=30),
+       st.floats(0.1, 1.0))
+def test_expected_reidentifications_match_the_formula_and_never_exceed_either_side(rows_a, rows_b, overlap):
+    a = pl.DataFrame({"zip": [f"0210{z}" for z, _ in rows_a], "sex": [s for _, s in rows_a]})
+    b = pl.DataFrame({"zip": [f"0210{z}" for z, _ in rows_b], "sex": [s for _, s in rows_b]})
+    report = check_join(a, b, on=[("zip", "zip"), ("sex", "sex")], overlap=overlap)
+    m = report.metrics
+    n_a, n_b = a.group_by("zip", "sex").len("n_a"), b.group_by("zip", "sex").len("n_b")
+    classes = n_a.join(n_b, on=["zip", "sex"])
+    prior = overlap * m["match_probability"]  # m: the rules' m of the columns' forms (checked in test_adult_split)
+    # Per class, a pair is the same person with probability min(prior / n_larger_side, 1 / n_smaller_side).
+    if a.height <= b.height:
+        p = np.minimum(prior / classes["n_b"].to_numpy(), 1 / classes["n_a"].to_numpy())
+    else:
+        p = np.minimum(1 / classes["n_b"].to_numpy(), prior / classes["n_a"].to_numpy())
+    expected_a = float((p * classes["n_a"].to_numpy()).sum())
+    expected_b = float((p * classes["n_b"].to_numpy()).sum())
+    assert m["expected_reidentifications_a"] == pytest.approx(expected_a, abs=1e-3)
+    assert m["expected_reidentifications_b"] == pytest.approx(expected_b, abs=1e-3)
+    assert max(expected_a, expected_b) <= min(a.height, b.height) + 1e-9
+
+
+def test_cli_overlap(tmp_path, health_and_register):
+    import json
+
+    from click.testing import CliRunner
+
+    from sharecheck.cli import cli
+
+    visits, register = health_and_register
+    a, b = tmp_path / "visits.csv", tmp_path / "register.csv"
+    visits.write_csv(a)
+    register.write_csv(b)
+    result = CliRunner().invoke(cli, ["join", str(a), str(b), "--overlap", "0.9", "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["metrics"]["overlap_assumed"] == 0.9
+    # If only a third of the visitors can be in the register, a unique match is right with
+    # probability m/3 < 0.5: no link is more likely right than wrong.
+    doubtful = CliRunner().invoke(cli, ["join", str(a), str(b), "--overlap", "0.33", "--format", "json"])
+    assert doubtful.exit_code == 0 and json.loads(doubtful.output)["metrics"]["reidentified"] == 0
+    assert CliRunner().invoke(cli, ["join", str(a), str(b), "--overlap", "1.5"]).exit_code == 2

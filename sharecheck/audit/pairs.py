@@ -88,28 +88,7 @@ def choose(screened: list[Screened], about_people: list[bool], max_partners: int
 
 
 def check_pair(a, b, options, join_values: dict[str, Any]):
-    """The join check of two releases analysed already, as `check_join` runs it for a pair.
+    """The join check of two releases analysed already, as `check_join` runs it for a pair."""
+    from ..join.check import check_analysed, join_settings
 
-    SEAM: the same body as the catalogue's `check_analysed_pair`; on merge, call the join
-    package's entry point for analysed releases instead.
-    """
-    from ..detectors import REGISTRY
-    from ..join.check import JoinContext, join_settings
-    from ..join.pair import about_people, analyse_pair
-    from ..join.report import JoinDataset, JoinReport, PairResult
-    from ..rules import default_rules, select_rules
-    from ..waivers import apply_waivers
-
-    policy = options.model_policy()
-    rules = select_rules(default_rules(), options.select, options.ignore_rules, options.preview, scope="join")
-    pair = analyse_pair(a, b, options, policy, join_settings(join_values))
-    context = JoinContext(options, policy, pair=pair)
-    findings = [f for rule in rules for f in REGISTRY[rule.detector].run(context, rule)]
-    findings, suppressed = apply_waivers(findings, options.parsed_waivers(), options.baseline_fingerprints())
-    result = PairResult(a.release.name, b.release.name, pair.metrics(), tuple(sorted({f.code for f in findings})))
-    datasets = tuple(JoinDataset(r.release.name, r.release.location, r.release.format, r.frame.height,
-                                 tuple((c.name, c.role, c.semantic_type) for c in r.columns), about_people(r))
-                     for r in (a, b))
-    return JoinReport(datasets=datasets, findings=tuple(findings), metrics=dict(result.metrics), candidates=pair.candidates,
-                      pairs=(result,), fail_on=options.fail_on, policy=options.policy_name,
-                      show_values=options.show_values, suppressed=tuple(suppressed))
+    return check_analysed([a, b], options, join=join_settings(join_values))

@@ -82,30 +82,12 @@ def analyse_with_classifications(release, options, classifications):
     return analysis.analyse(release, options, classifications=classifications)
 
 
-def check_analysed_pair(new, partner, options, join_values: dict[str, Any]):
-    """SEAM (until the join check takes analysed releases): the join check of two releases
-    analysed already, exactly as `check_join` runs it for a pair, without analysing them again.
-    On merge, replace the body with the join package's analysed-release entry point."""
-    from ..detectors import REGISTRY
-    from ..join.check import JoinContext, join_settings
-    from ..join.pair import about_people, analyse_pair
-    from ..join.report import JoinDataset, JoinReport, PairResult
-    from ..rules import default_rules, select_rules
-    from ..waivers import apply_waivers
+def check_analysed_pair(new, partner, options, join_values: dict[str, Any], cache: dict | None = None):
+    """The join check of two releases analysed already, exactly as `check_join` runs it for a
+    pair; `cache` (one dict per catalogue check) keeps the new release's join forms for every partner."""
+    from ..join.check import check_analysed, join_settings
 
-    policy = options.model_policy()
-    rules = select_rules(default_rules(), options.select, options.ignore_rules, options.preview, scope="join")
-    pair = analyse_pair(new, partner, options, policy, join_settings(join_values))
-    context = JoinContext(options, policy, pair=pair)
-    findings = [f for rule in rules for f in REGISTRY[rule.detector].run(context, rule)]
-    findings, suppressed = apply_waivers(findings, options.parsed_waivers(), options.baseline_fingerprints())
-    result = PairResult(new.release.name, partner.release.name, pair.metrics(), tuple(sorted({f.code for f in findings})))
-    datasets = tuple(JoinDataset(a.release.name, a.release.location, a.release.format, a.frame.height,
-                                 tuple((c.name, c.role, c.semantic_type) for c in a.columns), about_people(a))
-                     for a in (new, partner))
-    return JoinReport(datasets=datasets, findings=tuple(findings), metrics=dict(result.metrics), candidates=pair.candidates,
-                      pairs=(result,), fail_on=options.fail_on, policy=options.policy_name,
-                      show_values=options.show_values, suppressed=tuple(suppressed))
+    return check_analysed([new, partner], options, join=join_settings(join_values), cache=cache)
 
 
 def check_against_catalogue(source, index: str | os.PathLike | Catalogue, *, max_partners: int = 10,
@@ -138,6 +120,7 @@ def check_against_catalogue(source, index: str | os.PathLike | Catalogue, *, max
         datasets = [{"name": new.name, "location": new.location, "format": new.format,
                      "records": analysed.frame.height,
                      "columns": [{"name": c.name, "role": c.role, "semantic_type": c.semantic_type} for c in analysed.columns]}]
+        join_cache: dict = {}  # the new release's join forms, built once for every partner
         for partner in partners[:max_partners]:
             try:
                 release = _load_partner(partner.release, options)
@@ -151,7 +134,10 @@ def check_against_catalogue(source, index: str | os.PathLike | Catalogue, *, max
                 log.warning("partner skipped: %s", exc)
                 unavailable.append(partner.release.path)
                 continue
-            report = check_analysed_pair(analysed, partner_analysed, options, join_values)
+            report = check_analysed_pair(analysed, partner_analysed, options, join_values, join_cache)
+            for entries in join_cache.values():  # keep the new release's, let the partner go
+                for key in [key for key in entries if entries[key][0] is not analysed]:
+                    del entries[key]
             findings += report.findings
             suppressed += report.suppressed
             checked.append({"release": partner.release.name, "path": partner.release.path, "verdict": report.verdict,

@@ -200,30 +200,34 @@ def analyse_releases(releases: Sequence[Release], options: Options) -> list[Anal
 
 
 def check_analysed(analysed: Sequence[AnalysedRelease], options: Options, on: Sequence = (),
-                   join: JoinSettings | None = None) -> JoinReport:
+                   join: JoinSettings | None = None, cache: dict | None = None) -> JoinReport:
     """The join check on releases already analysed (sharecheck.analysis.analyse): every pair, and
     the chain through all of them in the order given. Nothing is read or classified again; each
     release's join forms and class sizes are computed once and shared by its pairs and the chain.
-    The catalogue calls this with the releases it has analysed."""
+    The catalogue calls this with the releases it has analysed, once per partner, passing one
+    `cache` dict so the new release's join forms and class sizes are built once for all partners."""
     analysed = list(analysed)
     if len(analysed) < 2:
         raise UsageError(f"a join check needs at least two releases; {len(analysed)} given")
     join = join or JoinSettings()
     forced = _parse_on(on, len(analysed))
     policy = options.model_policy()
-    forms_cache: dict = {}
-    alone_cache: dict = {}
+    cache = {} if cache is None else cache
+    forms_cache: dict = cache.setdefault("forms", {})
+    alone_cache: dict = cache.setdefault("alone", {})
 
+    # Entries keep their release alive: an id is unique only while its object lives, and a cache
+    # shared across calls would otherwise hand a freed partner's forms to the next one.
     def forms(release, keep=()):
         key = (id(release), tuple(keep))
         if key not in forms_cache:
-            forms_cache[key] = release_forms(release, tuple(keep))
-        return forms_cache[key]
+            forms_cache[key] = (release, release_forms(release, tuple(keep)))
+        return forms_cache[key][1]
 
     def alone(release):
         if id(release) not in alone_cache:
-            alone_cache[id(release)] = ClassMeasures.of(release.frame, release.quasi_identifiers, policy, options.null_mode)
-        return alone_cache[id(release)]
+            alone_cache[id(release)] = (release, ClassMeasures.of(release.frame, release.quasi_identifiers, policy, options.null_mode))
+        return alone_cache[id(release)][1]
 
     rules = select_rules(default_rules(), options.select, options.ignore_rules, options.preview, scope="join")
     from ..detectors import REGISTRY

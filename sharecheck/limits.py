@@ -25,7 +25,7 @@ class Limits:
     max_cell_bytes: int = 4 * MiB  # one cell after reading
     max_depth: int = 32  # nesting of JSON objects and arrays
     max_columns: int = 20_000
-    max_workbook_bytes: int = 512 * MiB  # an .xlsx once its XML parts are inflated
+    max_workbook_bytes: int = 256 * MiB  # an .xlsx once its XML parts are inflated (calamine needs ~4x in memory)
 
     def __post_init__(self) -> None:
         for item in fields(self):

@@ -54,6 +54,8 @@ def plain_columns(path: Path, lazy: pl.LazyFrame) -> tuple[pl.LazyFrame, list[st
             keep.append(column)  # unnested below, like nested JSON records
         elif isinstance(dtype, (pl.List, pl.Array, pl.Binary, pl.Object, pl.Null)) or str(dtype).startswith("Map"):
             skipped.setdefault(type(dtype).__name__.lower(), []).append(name)
+        elif isinstance(dtype, pl.Decimal) and (dtype.precision or 0) > 38:
+            skipped.setdefault("decimal (over 38 digits)", []).append(name)  # polars cannot read them
         elif isinstance(dtype, pl.Decimal):
             keep.append(column.cast(pl.Float64))
         elif isinstance(dtype, pl.Time):
@@ -144,8 +146,9 @@ def records_frame(path: Path, data) -> pl.DataFrame:
         names.update(dict.fromkeys(row))
     check_columns(path, len(names))
     try:
-        raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
-        return pl.read_json(io.BytesIO(raw), schema={str(name): pl.String for name in names})
+        # polars turns a nested value into its JSON text when reading NDJSON into a text column.
+        raw = "\n".join(json.dumps(row, ensure_ascii=False) for row in data).encode("utf-8")
+        return pl.read_ndjson(io.BytesIO(raw), schema={str(name): pl.String for name in names})
     except (pl.exceptions.PolarsError, TypeError, ValueError, OverflowError) as exc:
         raise InputError(f"{path}: JSON records cannot form a table: {exception_message(exc)}") from None
 

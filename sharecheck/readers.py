@@ -143,20 +143,19 @@ def _utf_encoding(head: bytes) -> str | None:
                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if head.startswith(bom):
             return name
-    sample = head[:4096 - 4096 % 4]
-    if len(sample) < 8:
+    if head.count(0) < len(head[:4096]) // 16:
         return None
-    quarters = [sample[i::4] for i in range(4)]
-    zero = [part.count(0) / len(part) for part in quarters]
-    if zero[1] > 0.95 and zero[2] > 0.95 and zero[3] > 0.95 and zero[0] < 0.5:
-        return "utf-32-le"
-    if zero[0] > 0.95 and zero[1] > 0.95 and zero[2] > 0.95 and zero[3] < 0.5:
-        return "utf-32-be"
-    odd, even = sample[1::2].count(0) / (len(sample) / 2), sample[0::2].count(0) / (len(sample) / 2)
-    if odd > 0.9 and even < 0.5:
-        return "utf-16-le"
-    if even > 0.9 and odd < 0.5:
-        return "utf-16-be"
+    # No mark but many zero bytes: a wide encoding if the head decodes to text with line breaks
+    # and no NULs (random binary decodes to scattered characters, seldom to a newline).
+    sample = head[:4096 - 4096 % 4]
+    for name in ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(name)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(ch.isprintable() or ch in "\t\r\n" for ch in text)
+        if text and "\n" in text and "\x00" not in text and printable >= 0.98 * len(text):
+            return name
     return None
 
 
@@ -310,7 +309,7 @@ def describe_parse_error(exc: BaseException) -> str:
         return "some rows have more fields than the header (ragged rows); check the delimiter and quoting"
     if "could not parse" in message:
         return f"cannot be parsed as delimited text ({message}); is a quote left open?"
-    return f"cannot be parsed as delimited text: {message}"
+    return f"cannot be read: {message}"
 
 
 def iter_paths(paths: Iterable[str | os.PathLike]) -> Iterable[Path]:

@@ -15,6 +15,7 @@ _EMAIL = re.compile(r"^([^@\s]+)@([^@\s]+)$")
 _QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|`[^`\n]*`?")
 _NON_ASCII_RUN = re.compile(r"[^\x20-\x7e]+")
 _NON_WORD_ODD = re.compile(r"[^\w\x20-\x7e]")
+_ADJACENT_MASKS = re.compile(r"'…'[^\s']*'…'")
 _MAX_MESSAGE = 300
 
 
@@ -71,6 +72,9 @@ def mask_message(text: object) -> str:
     line = lines[0] if lines else ""
     # A quoted column name stays (reports name columns anyway); every other quoted span goes.
     line = _QUOTED.sub(lambda m: m.group(0) if _names_column(line, m.start()) else "'…'", line)
+    # Quotes nested inside a quoted value leave pieces between masks: '…'nested'…' is one value.
+    while (joined := _ADJACENT_MASKS.sub("'…'", line)) != line:
+        line = joined
     line = _NON_ASCII_RUN.sub(lambda m: m.group(0) if m.group(0) == "…" else "?", line)
     return line[:_MAX_MESSAGE]
 

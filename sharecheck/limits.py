@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import zipfile
+import zlib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -98,39 +99,52 @@ def check_line_lengths(path: Path, limits: Limits | None = None) -> None:
 
 
 def bracket_depth_bound(raw: bytes) -> int:
-    """An upper bound on JSON nesting: brackets counted as if none were inside a string."""
+    """The nesting of JSON text: brackets outside strings, found with numpy (no parser, no
+    recursion). For malformed text it is still a bound on what a parser would build."""
+    return _depth_scan(raw, (0, False, 0))[0]
+
+
+def _depth_scan(raw: bytes, state: tuple[int, bool, int]) -> tuple[int, tuple[int, bool, int]]:
+    """Deepest nesting in one chunk and the state to carry into the next one:
+    (depth at the end, inside a string at the end, backslashes ending the chunk)."""
     import numpy as np
 
+    depth0, in_string0, trailing0 = state
     data = np.frombuffer(raw, dtype=np.uint8)
-    steps = np.zeros(data.shape, dtype=np.int32)
-    steps[(data == ord("[")) | (data == ord("{"))] = 1
-    steps[(data == ord("]")) | (data == ord("}"))] = -1
-    if not steps.any():
-        return 0
-    depth = np.cumsum(steps)
-    # A stray closing bracket inside a string makes the running total dip; measuring from the
-    # lowest point before each position keeps the bound an upper bound.
-    return int((depth - np.minimum.accumulate(np.minimum(depth, 0))).max())
+    if data.size == 0:
+        return 0, state
+    is_backslash = data == ord("\\")
+    index = np.arange(data.size)
+    # Length of the run of backslashes just before each position (carrying the previous chunk's).
+    last_other = np.maximum.accumulate(np.where(~is_backslash, index, -1))
+    before = np.empty(data.size, dtype=np.int64)
+    before[0] = trailing0
+    run = index[1:] - 1 - last_other[:-1]
+    before[1:] = np.where(last_other[:-1] == -1, run + trailing0, run)
+    quotes = (data == ord('"')) & (before % 2 == 0)  # a quote after an odd run is escaped
+    toggles = np.cumsum(quotes) % 2 == 1
+    inside = toggles ^ in_string0  # inside a string after this byte (quote bytes themselves do not matter)
+    steps = np.zeros(data.size, dtype=np.int32)
+    steps[((data == ord("[")) | (data == ord("{"))) & ~inside] = 1
+    steps[((data == ord("]")) | (data == ord("}"))) & ~inside] = -1
+    depth = np.cumsum(steps) + depth0
+    trailing = int(data.size - 1 - last_other[-1]) if last_other[-1] >= 0 else trailing0 + int(data.size)
+    return max(int(depth.max()), 0), (int(depth[-1]), bool(inside[-1]), trailing)
 
 
-def json_depth(value, limit: int) -> int:
-    """Exact nesting of a loaded JSON value, stopping as soon as it passes `limit`."""
-    deepest = 0
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, depth)
-            if deepest > limit:
-                return deepest
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+def bracket_depth_bound_of_file(path: Path, chunk_size: int = 16 * MiB) -> int:
+    """bracket_depth_bound over a file read in chunks (constant memory)."""
+    deepest, state = 0, (0, False, 0)
+    with open(path, "rb") as handle:
+        while chunk := handle.read(chunk_size):
+            chunk_deepest, state = _depth_scan(chunk, state)
+            deepest = max(deepest, chunk_deepest)
     return deepest
 
 
 def depth_error(path: Path, depth: int, limits: Limits | None = None) -> InputError:
     limit = (limits or current_limits()).max_depth
-    return InputError(f"{path}: JSON nested {depth if depth <= 10 * limit else f'more than {limit}'} levels deep "
+    return InputError(f"{path}: JSON nested {depth:,} levels deep "
                       f"exceeds the limit of {limit} (raise it with --limit depth=N if the file is trusted)")
 
 
@@ -157,7 +171,7 @@ def check_workbook(path: Path, limits: Limits | None = None) -> None:
                         total += len(block)
                         if total > limit:
                             raise _too_big(path, "a workbook inflating to more than", limit, limit, "max_workbook_bytes")
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, zlib.error) as exc:
             raise InputError(f"{path}: not a readable Excel workbook ({type(exc).__name__})") from None
         except RuntimeError:  # an encrypted member
             raise InputError(f"{path}: the workbook is encrypted") from None

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from .errors import InputError
-from .limits import bracket_depth_bound, check_columns, check_line_lengths, check_workbook, current_limits, depth_error, json_depth
+from .limits import bracket_depth_bound_of_file, check_columns, check_line_lengths, check_workbook, current_limits, depth_error
 from .readers import SNIFF_BYTES, _is_binary, detect_encoding
 from .redact import exception_message
 from .release import Release
@@ -93,7 +93,7 @@ def _out_of_range_note(lazy: pl.LazyFrame, raw: pl.LazyFrame) -> list[str]:
 
 def read_parquet(path: Path) -> Release:
     try:
-        raw = pl.scan_parquet(path)
+        raw = pl.scan_parquet(path, glob=False)
         check_columns(path, len(raw.collect_schema()))
         lazy, notes = plain_columns(path, flatten(raw))
         notes += _out_of_range_note(lazy, flatten(raw))
@@ -177,7 +177,9 @@ def load_json(path: Path):
     if _is_binary(raw[:8192]):
         raise InputError(f"{path}: looks like a binary file, not JSON")
     limit = current_limits().max_depth
-    suspicious = bracket_depth_bound(raw) > limit
+    depth = bracket_depth_bound_of_file(path)  # exact for valid JSON, before any parser runs
+    if depth > limit:
+        raise depth_error(path, depth)
     try:
         text = raw.decode(detect_encoding(raw[:SNIFF_BYTES]), errors="strict").lstrip("\ufeff")
         document = json.loads(text)
@@ -187,10 +189,6 @@ def load_json(path: Path):
         # json's message names a position, never the text; decoders name the codec and a byte.
         detail = exc.args[0] if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
         raise InputError(f"{path}: not valid JSON: {exception_message(detail)}") from None
-    if suspicious:
-        depth = json_depth(document, limit)
-        if depth > limit:
-            raise depth_error(path, depth)
     return document
 
 
@@ -202,18 +200,29 @@ def read_ndjson(path: Path) -> Release:
     check_line_lengths(path)
     _check_ndjson_depth(path)
     notes: tuple[str, ...] = ()
+
+    def scan(**options) -> pl.LazyFrame:
+        # scan_ndjson takes a path as a glob pattern: a name with [ ] * ? is read from memory.
+        source = io.BytesIO(path.read_bytes()) if any(ch in str(path) for ch in "[]*?") else path
+        lazy = pl.scan_ndjson(source, **options)
+        lazy.head(1).collect()
+        return lazy
+
     try:
         # The schema from every line: a type that changes after line 10,000 must not stop the scan.
-        frame = pl.read_ndjson(path, infer_schema_length=None)
+        lazy = scan(infer_schema_length=None)
     except pl.exceptions.PolarsError:
         try:
-            frame = pl.read_ndjson(path, schema={name: pl.String for name in _ndjson_keys(path)})
+            lazy = scan(schema={name: pl.String for name in _ndjson_keys(path)})
             notes = ("fields whose type changes read as text",)
         except pl.exceptions.PolarsError as exc:
             raise InputError(f"{path}: not valid newline-delimited JSON: {exception_message(exc)}") from None
-    if frame.height == 0 or frame.width == 0:
+    if not lazy.collect_schema() or lazy.head(1).collect().height == 0:
         raise InputError(f"{path}: holds no records")
-    return _finish_json(path, frame, "ndjson", notes)
+    lazy, more = plain_columns(path, flatten(lazy))
+    check_cell_sizes(path, lazy)
+    return Release(name=path.stem, frame=refine_types(lazy), format="ndjson", path=path,
+                   size_bytes=path.stat().st_size, notes=notes + tuple(more))
 
 
 def _ndjson_keys(path: Path) -> list[str]:
@@ -237,21 +246,9 @@ def _ndjson_keys(path: Path) -> list[str]:
 
 
 def _check_ndjson_depth(path: Path) -> None:
-    limit = current_limits().max_depth
-    with open(path, "rb") as handle:
-        raw = handle.read()
-    if bracket_depth_bound(raw) <= limit:
-        return
-    for line in raw.splitlines():
-        if bracket_depth_bound(line) > limit:
-            try:
-                depth = json_depth(json.loads(line), limit)
-            except RecursionError:
-                raise depth_error(path, 10 * limit + 1) from None
-            except ValueError:
-                continue  # polars reports the malformed line
-            if depth > limit:
-                raise depth_error(path, depth)
+    depth = bracket_depth_bound_of_file(path)
+    if depth > current_limits().max_depth:
+        raise depth_error(path, depth)
 
 
 # --------------------------------------------------------------------------- workbooks and GeoJSON

@@ -92,6 +92,8 @@ def read_releases(path: str | os.PathLike, *, sheet: str | None = None) -> list[
         raise InputError(f"{path}: too large to read in the memory available") from None
     except _LIBRARY_ERRORS as exc:
         raise InputError(f"{path}: cannot be read ({type(exc).__name__}: {exception_message(exc)})") from None
+    except Exception as exc:  # noqa: BLE001 - the file is untrusted: whatever it provokes is an input error
+        raise InputError(f"{path}: cannot be read ({type(exc).__name__}: {exception_message(exc)})") from exc
 
 
 def _read(path: Path, sheet: str | None) -> list[Release]:
@@ -258,7 +260,9 @@ def _read_delimited(path: Path) -> Release:
     decimal_comma = uses_decimal_comma(text, delimiter)
     # Lossy UTF-8: one stray byte deep in a large file must not stop the scan (the sniffed head
     # was valid UTF-8); it becomes U+FFFD in that one cell.
-    lazy = pl.scan_csv(source, separator=delimiter, infer_schema=False, null_values=NULL_TOKENS, encoding="utf8-lossy")
+    # glob=False: a file called `data[1].csv` is that file, not a pattern matching nothing.
+    lazy = pl.scan_csv(source, separator=delimiter, infer_schema=False, null_values=NULL_TOKENS, encoding="utf8-lossy",
+                       glob=False)
     try:
         header = lazy.collect_schema().names()
         check_columns(path, len(header))

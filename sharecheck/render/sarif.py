@@ -3,7 +3,6 @@ dataset's file, or for a join or catalogue finding the files of every release in
 first is the primary location), since GitHub rejects results without one."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from .json import _clean, render_json

@@ -237,3 +237,23 @@ def test_api_raises_only_the_documented_family(call):
         call(sharecheck)
     assert type(raised.value) in (sharecheck.InputError, sharecheck.UsageError, sharecheck.InternalError)
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+def test_transcoded_copy_is_removed_on_a_signal(tmp_path, signame):
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "latin.csv"
+    path.write_bytes("name,city\nJosé,Zürich\nAnn,Genève\n".encode("cp1252"))
+    script = ("import sys, time\nfrom sharecheck import readers\nreaders.read_release(sys.argv[1]).frame.collect()\n"
+              "print(readers._TEMP_DIRS[-1], flush=True)\ntime.sleep(60)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen([sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE, env=env, text=True)
+    folder = Path(proc.stdout.readline().strip())
+    assert folder.is_dir() and any(folder.iterdir())
+    proc.send_signal(getattr(signal, signame))
+    proc.wait(timeout=30)
+    proc.stdout.close()
+    assert not folder.exists()

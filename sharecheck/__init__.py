@@ -23,7 +23,11 @@ _EXPORTS = {
     "SharecheckError": ("sharecheck.errors", "SharecheckError"),
     "InputError": ("sharecheck.errors", "InputError"),
     "UsageError": ("sharecheck.errors", "UsageError"),
+    "RuleError": ("sharecheck.errors", "RuleError"),
+    "InternalError": ("sharecheck.errors", "InternalError"),
 }
+# Callables that raise only the SharecheckError family (sharecheck.errors.api_boundary).
+_GUARDED = {"scan", "read_release", "read_releases", "check_join", "check_against_catalogue"}
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
@@ -34,6 +38,10 @@ def __getattr__(name: str):
 
         module_name, attribute = _EXPORTS[name]
         value = getattr(importlib.import_module(module_name), attribute)
+        if name in _GUARDED:
+            from .errors import api_boundary
+
+            value = api_boundary(value)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'sharecheck' has no attribute {name!r}")

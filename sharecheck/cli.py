@@ -1,6 +1,7 @@
 """The command line: parse, call the library, render, exit. Nothing else lives here.
 
 Exit codes: 0 pass, 1 findings at or above --fail-on, 2 usage, input or internal error.
+Every error, a click usage error or a Rust panic inside polars included, is one line on stderr.
 """
 from __future__ import annotations
 
@@ -75,6 +76,8 @@ def _common_options(function=None, *, formats=FORMATS):
                      help="What a row is about, overriding detection (the report shows the evidence either way)."),
         click.option("--baseline", type=click.Path(dir_okay=False), help="An earlier JSON report: its findings are listed as accepted, not failed."),
         click.option("--show-values", is_flag=True, help="Show raw example values in the report (off by default)."),
+        click.option("--limit", "limits", multiple=True, metavar="NAME=N",
+                     help="Raise or lower a reading limit: line_bytes, cell_bytes, depth, columns, workbook_bytes."),
         click.option("-v", "--verbose", is_flag=True, help="List every column and log progress."),
         click.option("-q", "--quiet", is_flag=True, help="No progress on stderr."),
         click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks."),
@@ -100,6 +103,7 @@ def _settings(kwargs) -> dict:
         nlp_model=kwargs.pop("nlp_model"), sheet=kwargs.pop("sheet"),
         show_values=True if kwargs.pop("show_values") else None, baseline=kwargs.pop("baseline"),
         about=kwargs.pop("about"),
+        limits=_pairs(kwargs.pop("limits"), "--limit"),
     )
 
 
@@ -108,13 +112,34 @@ def _setup_logging(verbose: bool, quiet: bool) -> None:
     logging.basicConfig(level=level, format="sharecheck: %(message)s", stream=sys.stderr, force=True)
 
 
-def _emit(report, fmt: str, output: str | None, verbose: bool) -> int:
+def _check_output(output: str | None, inputs) -> None:
+    """-o must never name an input (a release, a file inside a given folder, the index)."""
+    if not output:
+        return
+    from .errors import UsageError
+
+    target = Path(output).resolve()
+    for item in inputs:
+        if item is None:
+            continue
+        source = Path(item).resolve()
+        if target == source or source in target.parents:
+            raise UsageError(f"-o {output}: would overwrite an input; choose another file")
+        try:
+            if target.exists() and os.path.samefile(target, source):
+                raise UsageError(f"-o {output}: would overwrite an input; choose another file")
+        except OSError:
+            pass
+
+
+def _emit(report, fmt: str, output: str | None, verbose: bool, config: str | None = None) -> int:
+    from .config import config_source
     from .render import render
 
     to_terminal = output is None and sys.stdout.isatty()
     width = min(max(os.get_terminal_size().columns if to_terminal else 80, 60), 120) if to_terminal else 80
     text = render(report, fmt, color=to_terminal and fmt == "text" and "NO_COLOR" not in os.environ,
-                  width=width, verbose=verbose)
+                  width=width, verbose=verbose, config_file=config_source(config))
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
@@ -122,13 +147,22 @@ def _emit(report, fmt: str, output: str | None, verbose: bool) -> int:
     return EXIT_FINDINGS if report.verdict == "fail" else EXIT_PASS
 
 
-def _run(action, debug: bool) -> int:
+def _run(action, debug: bool, config: str | None = None, limits=None) -> int:
+    from ._stderr import native_stderr_filtered
     from .errors import SharecheckError
+    from .redact import exception_message
 
     try:
-        return action()
+        with native_stderr_filtered(enabled=not debug):
+            if limits is None:
+                return action()
+            from .config import resolve_options
+            from .limits import reading_limits
+
+            with reading_limits(resolve_options(config, limits=limits).reading_limits()):
+                return action()
     except SharecheckError as exc:
-        click.echo(f"sharecheck: error: {exc}", err=True)
+        click.echo(f"sharecheck: error: {_one_line(str(exc))}", err=True)
         return EXIT_ERROR
     except KeyboardInterrupt:
         click.echo("sharecheck: interrupted", err=True)
@@ -136,15 +170,44 @@ def _run(action, debug: bool) -> int:
     except MemoryError:
         click.echo("sharecheck: error: out of memory; try a smaller file or fewer columns", err=True)
         return EXIT_ERROR
-    except Exception as exc:  # a bug must still end with one line and exit 2, not a traceback
+    except SystemExit:
+        raise
+    except BaseException as exc:  # a bug, or a Rust panic (a BaseException), ends in one line and exit 2
         if debug:
             raise
-        click.echo(f"sharecheck: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+        # Library messages quote the cell that failed: masked, like every value in a report.
+        click.echo(f"sharecheck: internal error: {type(exc).__name__}: {exception_message(exc)} "
                    "(rerun with --debug for the traceback)", err=True)
         return EXIT_ERROR
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _one_line(text: str) -> str:
+    # Our messages are one line; a path or column name holding a newline or ESC must not break it.
+    return "".join(ch if ch.isprintable() else "?" for ch in " ".join(text.split("\n")))[:2000]
+
+
+class _OneLineGroup(click.Group):
+    """Usage errors in one line ('sharecheck: error: ...'), exit 2, instead of click's four."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            value = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "sharecheck"
+            click.echo(f"sharecheck: error: {_one_line(exc.format_message())} (see {command} --help)", err=True)
+            sys.exit(EXIT_ERROR)
+        except click.exceptions.Abort:
+            click.echo("sharecheck: interrupted", err=True)
+            sys.exit(EXIT_ERROR)
+        except click.exceptions.ClickException as exc:
+            click.echo(f"sharecheck: error: {_one_line(exc.format_message())}", err=True)
+            sys.exit(EXIT_ERROR)
+        sys.exit(value if isinstance(value, int) else 0)
+
+
+@click.group(cls=_OneLineGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="sharecheck")
 def cli() -> None:
     """Can a person be identified from this release, alone or joined with what is already out there?"""
@@ -162,14 +225,15 @@ def scan(paths, fmt, output, verbose, quiet, debug, **kwargs) -> None:
         from .config import resolve_options
         from .pipeline import scan_paths
 
+        _check_output(output, paths)
         from .progress import activity
 
         options = resolve_options(kwargs.get("config"), **settings)
         with activity("scanning", quiet=quiet, verbose=verbose):
             report = scan_paths(paths, options)
-        return _emit(report, fmt, output, verbose)
+        return _emit(report, fmt, output, verbose, kwargs.get("config"))
 
-    sys.exit(_run(action, debug))
+    sys.exit(_run(action, debug, kwargs.get("config"), settings["limits"]))
 
 
 @cli.command()
@@ -197,13 +261,14 @@ def join(paths, on, window_minutes, distance_m, max_k, overlap, fmt, output, ver
         pairs = tuple(_pairs(on, "--on").items())
         if pairs and len(paths) != 2:
             raise UsageError("--on applies to exactly two releases")
+        _check_output(output, paths)
         from .progress import activity
 
         with activity("joining", quiet=quiet, verbose=verbose):
             report = check_join(*paths, on=pairs, config=config, **{k: v for k, v in settings.items() if v not in (None, (), {})})
-        return _emit(report, fmt, output, verbose)
+        return _emit(report, fmt, output, verbose, config)
 
-    sys.exit(_run(action, debug))
+    sys.exit(_run(action, debug, config, settings["limits"]))
 
 
 @cli.group()
@@ -299,12 +364,13 @@ def catalogue_check(path, index_path, max_partners, fmt, output, verbose, quiet,
         from .catalogue import check_against_catalogue
         from .progress import activity
 
+        _check_output(output, (path, index_path))
         with activity("checking", quiet=quiet, verbose=verbose):
             report = check_against_catalogue(path, index_path, max_partners=max_partners, config=config,
                                              **{k: v for k, v in settings.items() if v not in (None, (), {})})
-        return _emit(report, fmt, output, verbose)
+        return _emit(report, fmt, output, verbose, config)
 
-    sys.exit(_run(action, debug))
+    sys.exit(_run(action, debug, config, settings["limits"]))
 
 
 @cli.command()
@@ -329,6 +395,7 @@ def audit(paths, out_dir, release_format, jobs, pool_kind, max_partners, fmt, ou
     config = kwargs.get("config")
 
     def action() -> int:
+        _check_output(output, paths)
         from .audit import audit as run_audit
         from .audit.summary import render_audit, write_release_reports
         from .progress import stages
@@ -349,7 +416,7 @@ def audit(paths, out_dir, release_format, jobs, pool_kind, max_partners, fmt, ou
             return EXIT_FINDINGS
         return EXIT_ERROR if report.unreadable else EXIT_PASS
 
-    sys.exit(_run(action, debug))
+    sys.exit(_run(action, debug, config, settings["limits"]))
 
 
 @cli.command()

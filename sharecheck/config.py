@@ -1,7 +1,15 @@
 """Options for a run, resolved from: explicit arguments > --config FILE > sharecheck.toml >
-[tool.sharecheck] in the nearest pyproject.toml > rules/policy.yaml defaults."""
+[tool.sharecheck] in the nearest pyproject.toml > rules/policy.yaml defaults.
+
+Discovery looks in the working folder and its parents up to the project root (the nearest
+folder holding `.git` or `pyproject.toml`) and never reads from, or climbs through, a folder
+anyone may write to (/tmp): a file planted there must not steer an unattended run. Two settings
+weaken a run and so are command-line (or explicit API) only: `show_values` and `fail_on = "never"`
+in a config file are errors. Every report names the config file it used (`config` in JSON).
+"""
 from __future__ import annotations
 
+import stat
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -41,6 +49,8 @@ class Options:
     waivers: tuple[Mapping[str, Any], ...] = ()  # accepted findings, each with a reason (sharecheck.waivers)
     baseline: str | None = None  # an earlier JSON report: its findings do not fail this run
     about: str | None = None  # what a row is about, overriding detection (sharecheck.subject.SUBJECTS)
+    limits: Mapping[str, int] = field(default_factory=dict)  # sharecheck.limits.Limits changes, e.g. {"depth": 64}
+    config_file: str | None = None  # the config file these options came from, named in every report
 
     def __post_init__(self) -> None:
         if self.fail_on not in SEVERITIES + ("never",):
@@ -61,6 +71,14 @@ class Options:
         if self.about is not None and self.about not in SUBJECTS:
             raise UsageError(f"about must be one of {', '.join(SUBJECTS)}, not {self.about!r}")
         self.parsed_waivers()  # a malformed waiver is refused before any work is done
+        self.reading_limits()
+
+    def reading_limits(self):
+        from .limits import limits_from_mapping
+
+        if not isinstance(self.limits, Mapping):
+            raise UsageError("limits must be a table of NAME = NUMBER")
+        return limits_from_mapping(self.limits)
 
     def parsed_waivers(self):
         from .waivers import parse_waivers
@@ -92,19 +110,27 @@ class Options:
 
 
 _LIST_KEYS = {"qi", "sensitive", "ignore", "select", "ignore_rules", "waivers"}
+_MAPPING_KEYS = {"thresholds", "roles", "hierarchies", "limits"}
+# Settings that weaken a run: a config file (which an uploader or a shared folder may supply)
+# cannot set them; only the person running the command can.
+COMMAND_LINE_ONLY = {"show_values": "--show-values", "config_file": "--config"}
 
 
 def options_from_mapping(values: Mapping[str, Any], source: str = "options") -> Options:
     known = {item.name for item in fields(Options)}
     cleaned: dict[str, Any] = {}
     for key, value in values.items():
-        key = key.replace("-", "_")
+        key = str(key).replace("-", "_")
         if key not in known:
             raise UsageError(f"{source}: unknown setting {key!r}")
         if key in _LIST_KEYS:
             value = (value,) if isinstance(value, str) else tuple(value or ())
         cleaned[key] = value
-    return Options(**cleaned)
+    try:
+        return Options(**cleaned)
+    except (TypeError, ValueError, AttributeError) as exc:
+        # A config value of the wrong type (a list where a number goes ...): one usage line.
+        raise UsageError(f"{source}: a setting has the wrong type ({type(exc).__name__})") from None
 
 
 def _read_toml(path: Path) -> dict:
@@ -112,24 +138,69 @@ def _read_toml(path: Path) -> dict:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: invalid TOML: {exc}") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read config: {exc.strerror}") from None
+        raise UsageError(f"{path}: invalid TOML: {str(exc).splitlines()[0] if str(exc) else 'syntax error'}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read config: {getattr(exc, 'strerror', None) or type(exc).__name__}") from None
+
+
+def _world_writable(folder: Path) -> bool:
+    try:
+        return bool(folder.stat().st_mode & stat.S_IWOTH)
+    except OSError:
+        return True  # a folder we cannot inspect is not one to trust
+
+
+def _is_project_root(folder: Path) -> bool:
+    return (folder / ".git").exists() or (folder / "pyproject.toml").is_file()
+
+
+def config_folders(start: Path | None = None) -> list[Path]:
+    """The folders discovery reads, nearest first: up to the project root, none world-writable."""
+    directory = (start or Path.cwd()).resolve()
+    folders = []
+    for folder in (directory, *directory.parents):
+        if _world_writable(folder):
+            break
+        folders.append(folder)
+        if _is_project_root(folder):
+            break
+    return folders
 
 
 def find_config(start: Path | None = None) -> tuple[Path | None, dict]:
-    """sharecheck.toml in the working directory or above, else [tool.sharecheck] in pyproject.toml."""
-    directory = (start or Path.cwd()).resolve()
-    for folder in (directory, *directory.parents):
+    """sharecheck.toml in the working directory or above (to the project root), else
+    [tool.sharecheck] in the project's pyproject.toml."""
+    for folder in config_folders(start):
         candidate = folder / "sharecheck.toml"
         if candidate.is_file():
             return candidate, _read_toml(candidate)
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            section = _read_toml(pyproject).get("tool", {}).get("sharecheck")
+            document = _read_toml(pyproject)
+            tool = document.get("tool") if isinstance(document.get("tool"), dict) else {}
+            section = tool.get("sharecheck")
             if section is not None:
+                if not isinstance(section, dict):
+                    raise UsageError(f"{pyproject}: [tool.sharecheck] must be a table")
                 return pyproject, section
     return None, {}
+
+
+def _check_file_settings(settings: Mapping[str, Any], source: str) -> None:
+    for key, value in settings.items():
+        key = str(key).replace("-", "_")
+        if key in COMMAND_LINE_ONLY:
+            raise UsageError(f"{source}: {key} cannot be set in a config file; use {COMMAND_LINE_ONLY[key]} on the command line")
+        if key == "fail_on" and value == "never":
+            raise UsageError(f"{source}: fail_on = \"never\" cannot be set in a config file; use --fail-on never on the command line")
+
+
+def config_source(config: str | Path | None = None) -> str | None:
+    """The config file a run with this --config value reads (None: defaults only)."""
+    if config is not None:
+        return str(config)
+    found, _ = find_config()
+    return str(found) if found else None
 
 
 def resolve_options(config: str | Path | None = None, **explicit: Any) -> Options:
@@ -138,6 +209,8 @@ def resolve_options(config: str | Path | None = None, **explicit: Any) -> Option
     `thresholds` and `roles` merge key by key, so `--k 10` keeps the config file's other thresholds.
     """
     if config is not None:
+        if not isinstance(config, (str, Path)):
+            raise UsageError(f"config must be a path to a TOML file, not {type(config).__name__}")
         path = Path(config)
         if not path.is_file():
             raise UsageError(f"{path}: config file not found")
@@ -147,16 +220,24 @@ def resolve_options(config: str | Path | None = None, **explicit: Any) -> Option
     else:
         found, settings = find_config()
         source = str(found) if found else "options"
+    if not isinstance(settings, Mapping):
+        raise UsageError(f"{source}: [tool.sharecheck] must be a table")
+    _check_file_settings(settings, source)
     merged = {key.replace("-", "_"): value for key, value in settings.items()}
+    for key, value in merged.items():
+        if key in _MAPPING_KEYS and not isinstance(value, Mapping):
+            raise UsageError(f"{source}: {key} must be a table of NAME = VALUE")
     for key, value in explicit.items():
         if value is None or value == () or value == [] or value == {}:
             continue
-        if key in ("thresholds", "roles", "hierarchies"):
+        if key in _MAPPING_KEYS:
             merged[key] = {**merged.get(key, {}), **value}
         elif key == "waivers":
             merged[key] = [*merged.get(key, ()), *value]
         else:
             merged[key] = value
+    if source != "options":
+        merged["config_file"] = source
     return options_from_mapping(merged, source)
 
 

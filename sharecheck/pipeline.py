@@ -215,18 +215,23 @@ def scan(source: str | os.PathLike | pl.DataFrame | pl.LazyFrame | Release, *, c
     else:
         return scan_paths([source], options)
     datasets = tuple(scan_release(release, options) for release in releases)
-    return Report(datasets=datasets, fail_on=options.fail_on, policy=options.policy_name, show_values=options.show_values)
+    return Report(datasets=datasets, fail_on=options.fail_on, policy=options.policy_name, show_values=options.show_values,
+                  config_file=options.config_file)
 
 
 def scan_paths(paths, options: Options) -> Report:
     """Scan several files into one report (one section per table), as the CLI does."""
-    releases = [release for path in paths for release in read_releases(path, sheet=options.sheet)]
+    from .limits import reading_limits
+
+    with reading_limits(options.reading_limits()):
+        releases = [release for path in paths for release in read_releases(path, sheet=options.sheet)]
     names = [release.name for release in releases]
     if len(set(names)) != len(names):
         # Two files called data.csv in different folders must stay apart in the report.
         releases = [_renamed(release, index) for index, release in enumerate(releases)]
     datasets = tuple(scan_release(release, options) for release in releases)
-    return Report(datasets=datasets, fail_on=options.fail_on, policy=options.policy_name, show_values=options.show_values)
+    return Report(datasets=datasets, fail_on=options.fail_on, policy=options.policy_name, show_values=options.show_values,
+                  config_file=options.config_file)
 
 
 def _renamed(release: Release, index: int) -> Release:

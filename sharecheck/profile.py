@@ -1,8 +1,10 @@
 """Column profiles: the facts every later step reads, computed in one pass plus a bounded sample."""
 from __future__ import annotations
 
+import functools
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -78,11 +80,28 @@ class ColumnProfile:
 
 
 def value_shape(text: str) -> str:
-    shape = re.sub(r"[0-9]", "9", text)
-    shape = re.sub(r"[A-Z]", "A", shape)
-    shape = re.sub(r"[a-z]", "a", shape)
+    """Every character by its Unicode class: 9 digit, A upper-case, a lower-case, L a letter of a
+    script without case (CJK, Arabic ...), ? anything else outside printable ASCII; combining marks
+    are dropped. ASCII punctuation and space stay: they are the format."""
+    shape = "".join(_shape_char(ch) for ch in text[:200])
     # Long runs say little beyond "text": collapse them so shapes can be compared.
-    return re.sub(r"([Aa9])\1{6,}", r"\1+", shape)[:40]
+    return re.sub(r"([AaL9])\1{6,}", r"\1+", shape)[:40]
+
+
+@functools.lru_cache(maxsize=4096)
+def _shape_char(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if category == "Nd" or category == "No" or category == "Nl":
+        return "9"
+    if category in ("Lu", "Lt"):
+        return "A"
+    if category == "Ll":
+        return "a"
+    if category in ("Lo", "Lm"):
+        return "L"
+    if category.startswith("M"):
+        return ""
+    return ch if " " <= ch <= "~" else "?"
 
 
 def _decimals(values: list[float]) -> int | None:

@@ -116,6 +116,7 @@ class FindingsSummary:
             "verdict": self.verdict,
             "fail_on": self.fail_on,
             "policy": self.policy,
+            "config": getattr(self, "config_file", None),  # the config file the run obeyed, if any
             "counts": self.counts(),
             "metrics": dict(self.metrics),
             "findings": [f.to_dict() for f in self.findings],
@@ -132,6 +133,7 @@ class Report(FindingsSummary):
     policy: str = "open-data"
     show_values: bool = False
     kind: str = "scan"
+    config_file: str | None = None
 
     @property
     def findings(self) -> tuple[Finding, ...]:

@@ -262,7 +262,8 @@ def check_analysed(analysed: Sequence[AnalysedRelease], options: Options, on: Se
     metrics = pair_results[0].metrics if len(pair_results) == 1 else _summary_metrics(pair_results, chain)
     return JoinReport(datasets=datasets, findings=tuple(findings), metrics=dict(metrics), candidates=candidates,
                       pairs=tuple(pair_results), chain=chain.metrics() if chain else None, fail_on=options.fail_on,
-                      policy=options.policy_name, show_values=options.show_values, suppressed=tuple(suppressed))
+                      policy=options.policy_name, show_values=options.show_values, suppressed=tuple(suppressed),
+                      config_file=options.config_file)
 
 
 def _summary_metrics(pairs: list[PairResult], chain) -> dict[str, Any]:

@@ -52,6 +52,7 @@ class JoinReport(FindingsSummary):
     policy: str = "open-data"
     show_values: bool = False
     suppressed: tuple = ()  # sharecheck.waivers.Suppressed
+    config_file: str | None = None
     kind: str = field(default="join", init=False)
 
     def __post_init__(self) -> None:

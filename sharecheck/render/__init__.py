@@ -9,8 +9,11 @@ from typing import Any
 FORMATS = ("text", "json", "sarif", "markdown", "junit", "html", "record", "record-html")
 
 
-def render(report, fmt: str, *, color: bool = False, width: int = 80, verbose: bool = False) -> str:
+def render(report, fmt: str, *, color: bool = False, width: int = 80, verbose: bool = False,
+           config_file: str | None = None) -> str:
     document: dict[str, Any] = report.to_dict()
+    if document.get("config") is None:
+        document["config"] = config_file  # every report names the config file it used
     if fmt == "json":
         from .json import render_json
 

@@ -12,6 +12,10 @@ from ..findings import severity_at_least
 
 def render_junit(document: dict) -> str:
     from ..rules import default_rules
+    from .escape import clean_document, plain, xml_safe
+
+    # ElementTree escapes <, > and &, but writes characters XML forbids as they are.
+    document = clean_document(document, lambda text: xml_safe(plain(text)))
 
     scope = "scan" if document["kind"] == "scan" else "join"
     rules = [rule for rule in default_rules().values() if rule.scope == scope]
@@ -23,6 +27,8 @@ def render_junit(document: dict) -> str:
     for dataset in datasets:
         findings = by_dataset.get(dataset, [])
         suite = ET.SubElement(suites, "testsuite", name=dataset)
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="config", value=document.get("config") or "none")
         failures = 0
         for rule in rules:
             case = ET.SubElement(suite, "testcase", classname=f"sharecheck.{dataset}", name=f"{rule.code} {rule.name}")

@@ -11,6 +11,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from .escape import clean_document, plain
+
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _ROLE_ORDER = {"direct_identifier": 0, "pseudonym": 1, "quasi_identifier": 2, "sensitive": 3, "other": 4}
 _ROLE_LABEL = {"direct_identifier": "direct id", "pseudonym": "pseudonym", "quasi_identifier": "quasi-id",
@@ -18,9 +20,11 @@ _ROLE_LABEL = {"direct_identifier": "direct id", "pseudonym": "pseudonym", "quas
 
 
 def render_text(document: dict, *, color: bool = False, width: int = 80, verbose: bool = False) -> str:
+    # Names come from the release: no markup, emoji codes, control characters or formulas.
+    document = clean_document(document, plain)
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
-                      no_color=not color, highlight=False, soft_wrap=False)
+                      no_color=not color, highlight=False, soft_wrap=False, markup=False, emoji=False)
     verdict = document["verdict"]
     counts = document["counts"]
     head = Text()
@@ -28,6 +32,7 @@ def render_text(document: dict, *, color: bool = False, width: int = 80, verbose
     head.append("FAIL" if verdict == "fail" else "PASS", style="bold red" if verdict == "fail" else "bold green")
     head.append(f"  {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"
                 f" (fails on {document['fail_on']})")
+    head.append(f"\nconfig: {document.get('config') or 'none (defaults and command line)'}")
     console.print(head)
     if document["kind"] == "join":
         _join_overview(console, document)

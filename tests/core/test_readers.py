@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -136,3 +137,128 @@ def test_type_proposed_from_first_rows_is_confirmed_on_every_row(tmp_path):
     assert frame.schema["zip"] == pl.String
     assert frame.schema["amount"] == pl.Float64
     assert frame["code"][-1] == "A17" and frame["zip"][-1] == "01234"
+
+
+# --------------------------------------------------------------------------- hostile-input hardening
+
+def test_every_sheet_is_a_table_of_its_own(tmp_path, people):
+    import xlsxwriter
+
+    path = tmp_path / "book.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        readme = book.add_worksheet("README")
+        readme.write(0, 0, "about")
+        readme.write(1, 0, "Licences issued in 2024.")
+        data = book.add_worksheet("Data")
+        for col, name in enumerate(people.columns):
+            data.write(0, col, name)
+            for row, value in enumerate(people[name].to_list(), 1):
+                data.write(row, col, value)
+    releases = read_releases(path)
+    assert [release.name for release in releases] == ["book[README]", "book[Data]"]
+    assert releases[1].frame.collect().height == 12
+    assert [r.name for r in read_releases(path, sheet="Data")] == ["book"]
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-32-le", b"\xff\xfe\x00\x00"), ("utf-32-be", b"\x00\x00\xfe\xff"),
+                                           ("utf-32-le", b""), ("utf-16-le", b""), ("utf-16-be", b"")])
+def test_wide_encodings_are_detected_with_or_without_a_mark(tmp_path, encoding, bom):
+    path = tmp_path / "wide.csv"
+    path.write_bytes(bom + "name,city\nЖёлудев,Київ\nAnn,Łódź\n".encode(encoding))
+    frame = read_release(path).frame.collect()
+    assert frame.columns == ["name", "city"]
+    assert frame["city"].to_list() == ["Київ", "Łódź"]
+
+
+def test_parquet_types_are_read_or_named_and_skipped(tmp_path):
+    import datetime as dt
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "types.parquet"
+    pq.write_table(pa.table({
+        "d": pa.array([2**31 - 1, 0], type=pa.date32()),  # the date that made polars panic
+        "m": pa.array([[("k", 1)], []], type=pa.map_(pa.string(), pa.int32())),
+        "dur": pa.array([90, 30], type=pa.duration("s")),
+        "t": pa.array([dt.time(1, 2), dt.time(3, 4)]),
+        "dec": pa.array([decimal.Decimal("1.50"), decimal.Decimal("2.25")], type=pa.decimal128(10, 2)),
+        "bin": pa.array([b"x", b"y"]),
+        "s": pa.array([{"a": 1}, {"a": 2}]),
+    }), path)
+    release = read_release(path)
+    frame = release.frame.collect()
+    assert frame.columns == ["d", "dur", "t", "dec", "s.a"]
+    assert frame["d"].to_list() == [None, dt.date(1970, 1, 1)]
+    assert frame["dur"].to_list() == [90, 30]
+    assert frame["dec"].to_list() == [1.5, 2.25]
+    assert frame["t"].to_list() == ["01:02:00", "03:04:00"]
+    assert any("map columns m" in note and "binary columns bin" in note for note in release.notes)
+    assert "1 dates outside years 1-9999 read as missing" in release.notes
+
+
+def test_ndjson_type_change_after_line_10000_is_read(tmp_path):
+    path = tmp_path / "late.ndjson"
+    lines = [json.dumps({"a": i}) for i in range(10_005)] + [json.dumps({"a": "text"})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame = read_release(path).frame.collect()
+    assert frame.height == 10_006
+    assert frame["a"].cast(pl.String).to_list()[-1] == "text"
+
+
+@pytest.mark.parametrize("resource_path", ["../outside.csv", "sub/../../outside.csv", "/etc/passwd", "C:\\x.csv",
+                                           "file:///etc/passwd", "~/x.csv", "link.csv"])
+def test_datapackage_paths_stay_inside_the_package(tmp_path, resource_path):
+    (tmp_path / "outside.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "link.csv").symlink_to(tmp_path / "outside.csv")
+    (package / "datapackage.json").write_text(json.dumps({"resources": [{"name": "r", "path": resource_path}]}), encoding="utf-8")
+    with pytest.raises(InputError):
+        read_releases(package)
+
+
+def test_datapackage_schema_path_stays_inside_and_a_good_one_reads(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "data.csv").write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
+    (tmp_path / "schema.json").write_text('{"fields": [{"name": "a"}]}', encoding="utf-8")
+    descriptor = {"resources": [{"name": "r", "path": "data.csv", "schema": "../schema.json"}]}
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(InputError, match="package folder"):
+        read_releases(package)
+    (package / "schema.json").write_text('{"fields": [{"name": "a", "role": "other"}]}', encoding="utf-8")
+    descriptor["resources"][0]["schema"] = "schema.json"
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert read_releases(package)[0].fields["a"].role == "other"
+
+
+def test_limits_are_checked_and_can_be_raised(tmp_path):
+    from sharecheck.limits import reading_limits
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" + '{"a": ' * 40 + "1" + "}" * 40 + "]", encoding="utf-8")
+    with pytest.raises(InputError, match="41 levels deep"):
+        read_release(deep)
+    with reading_limits({"depth": 64}):
+        assert read_release(deep).frame.collect().height == 1
+    long_line = tmp_path / "long.csv"
+    long_line.write_text("a,b\n1," + "x" * 5000 + "\n", encoding="utf-8")
+    with reading_limits({"line_bytes": 1000}), pytest.raises(InputError, match="a line of 5,002 bytes"):
+        read_release(long_line)
+    with reading_limits({"cell_bytes": 100}), pytest.raises(InputError, match="a cell of 5,000 bytes"):
+        read_release(long_line)
+    assert read_release(long_line).frame.collect().height == 1  # near miss: under the defaults
+
+
+def test_transcoded_copy_lives_in_a_private_folder(tmp_path):
+    from sharecheck import readers
+
+    path = tmp_path / "latin.csv"
+    path.write_bytes("name,city\nJosé,Zürich\nAnn,Genève\n".encode("cp1252"))
+    read_release(path).frame.collect()
+    folder = Path(readers._TEMP_DIRS[-1])
+    assert folder.stat().st_mode & 0o777 == 0o700
+    readers._remove_temp_dirs()
+    assert not folder.exists()

@@ -137,28 +137,42 @@ class FrequencyTable:
 
 
 def frequency_table(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame,
     qis: Sequence[str],
     sensitive: Sequence[str] = (),
     *,
     null_mode: str = "value",
 ) -> FrequencyTable:
-    """GROUP BY the QIs and sensitive attributes and count, in one pass over the records."""
+    """GROUP BY the QIs and sensitive attributes and count, in one pass over the records.
+
+    ``frame`` is a polars DataFrame or LazyFrame, a DuckDB relation or a Spark DataFrame
+    (sharecheck.engines); only the counts come back from an engine.
+    """
     if null_mode not in NULL_MODES:
         raise ValueError(f"null_mode must be one of {NULL_MODES}, got {null_mode!r}")
     qis = tuple(dict.fromkeys(qis))
     sensitive = tuple(s for s in dict.fromkeys(sensitive) if s not in qis)
-    lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
-    names = lazy.collect_schema().names()
-    missing = [c for c in (*qis, *sensitive) if c not in names]
-    if missing:
-        raise KeyError(f"columns not in the frame: {missing}")
+    if not isinstance(frame, pl.DataFrame):
+        # A lazy scan, a DuckDB relation or a Spark DataFrame: counted in its own engine.
+        from ..engines.frame import columns, frequency_cells
+
+        _require(columns(frame), (*qis, *sensitive))
+        cells, _ = frequency_cells(frame, qis, sensitive)
+        return FrequencyTable(qis, sensitive, cells, null_mode)
+    _require(frame.columns, (*qis, *sensitive))
+    lazy = frame.lazy()
     keys = [*qis, *sensitive]
     if not qis:
         lazy = lazy.with_columns(pl.lit(True).alias(_ALL))
         keys = [_ALL, *sensitive]
     cells = lazy.group_by(keys).agg(pl.len().cast(pl.Int64).alias(COUNT)).collect()
     return FrequencyTable(qis, sensitive, cells, null_mode)
+
+
+def _require(names: Sequence[str], wanted: Sequence[str]) -> None:
+    missing = [c for c in wanted if c not in names]
+    if missing:
+        raise KeyError(f"columns not in the frame: {missing}")
 
 
 def merge_tables(tables: Iterable[FrequencyTable]) -> FrequencyTable:

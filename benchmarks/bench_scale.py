@@ -197,6 +197,12 @@ def main() -> None:
     job.add_argument("path")
     job.add_argument("memory")
     sub.add_parser("clean")
+    ad = sub.add_parser("adult")
+    ad.add_argument("--repeats", type=int, default=5)
+    rel = sub.add_parser("releases")
+    rel.add_argument("--variants", default="gate,current")
+    for command in (ad, rel):
+        command.add_argument("--out", required=True)
     args = parser.parse_args()
     if args.command == "generate":
         print(generate(args.rows))
@@ -208,8 +214,102 @@ def main() -> None:
                     handle.write(json.dumps(record) + "\n")
     elif args.command == "job":
         print(json.dumps(JOBS[args.name](args.path, args.memory)))
+    elif args.command in ("adult", "releases"):
+        records = adult(args.repeats) if args.command == "adult" else releases(args.variants.split(","))
+        with open(args.out, "w", encoding="utf-8") as handle:
+            json.dump(records, handle)
     else:
         shutil.rmtree(WORK, ignore_errors=True)
+
+
+
+# --- fresh-process scans (Adult against pyCANON; every real release) ---------------------------
+
+_SCAN_RUNNER = """
+import json, sys, time
+gate = sys.argv[2] == "gate"
+if gate:
+    sys.path.insert(0, sys.argv[3])
+    import _presidio_gate; _presidio_gate.install()
+from sharecheck.cli import main
+sys.argv = ["sharecheck", "scan", sys.argv[1], "--format", "json", "-o", sys.argv[4], *sys.argv[5:]]
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps({"cpu_s": time.process_time(), "presidio": "presidio_analyzer" in sys.modules,
+                  "sklearn": "sklearn" in sys.modules, "scipy": "scipy" in sys.modules}))
+"""
+
+_PYCANON_RUNNER = """
+import json, sys, time
+import pandas as pd
+import pycanon.anonymity as pc
+data = pd.read_csv(sys.argv[1], sep=";")
+qis = ["sex", "age", "race", "marital-status", "education", "native-country", "workclass", "occupation"]
+k = pc.k_anonymity(data, qis)
+l = pc.l_diversity(data, qis, ["salary-class"])
+t = pc.t_closeness(data, qis, ["salary-class"])
+print(json.dumps({"cpu_s": time.process_time(), "k": int(k), "l": int(l), "t": float(t)}))
+"""
+
+ADULT_ARGS = ["--qi", "workclass", "--sensitive", "salary-class"]
+
+
+def fresh_scan(path: Path, variant: str, extra: list[str]) -> dict:
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        record = measure([sys.executable, "-c", _SCAN_RUNNER, str(path), variant, str(HERE), str(out), *extra])
+        if out.exists():
+            dataset = json.loads(out.read_text())["datasets"][0]
+            metrics = dataset["metrics"]
+            assessment = dataset.get("assessment") or {}
+            record["figures"] = {"k": metrics.get("k_anonymity"), "classes": metrics.get("classes"),
+                                 "uniques": metrics.get("sample_uniques"),
+                                 "l": [r["distinct_l"] for r in assessment.get("l_diversity", [])],
+                                 "t": [r["t"] for r in assessment.get("t_closeness", [])],
+                                 "roles": {c["name"]: (c["role"], c["semantic_type"]) for c in dataset["columns"]},
+                                 "codes": sorted(f["code"] for f in dataset["findings"])}
+    return record
+
+
+def adult(repeats: int) -> list[dict]:
+    from _results import SHARED_DATASETS
+
+    path = SHARED_DATASETS / "adult" / "adult_arx.csv"
+    out = []
+    for variant, extra in (("current", ADULT_ARGS), ("gate", ADULT_ARGS), ("gate", [*ADULT_ARGS, "--no-inference"]),
+                           ("current", [*ADULT_ARGS, "--no-inference"])):
+        runs = sorted((fresh_scan(path, variant, extra) for _ in range(repeats)), key=lambda r: r["result"]["cpu_s"])
+        record = {"case": f"sharecheck {variant} {' '.join(extra)}", "walls": [r["wall_s"] for r in runs],
+                  "cpus": [r["result"]["cpu_s"] for r in runs], **runs[len(runs) // 2]}
+        print(json.dumps(record), flush=True)
+        out.append(record)
+    runs = sorted((measure([sys.executable, "-c", _PYCANON_RUNNER, str(path)]) for _ in range(repeats)),
+                  key=lambda r: r["result"]["cpu_s"])
+    record = {"case": "pycanon k, l, t", "walls": [r["wall_s"] for r in runs], "cpus": [r["result"]["cpu_s"] for r in runs],
+              **runs[len(runs) // 2]}
+    print(json.dumps(record), flush=True)
+    out.append(record)
+    return out
+
+
+def releases(variants: list[str]) -> list[dict]:
+    from _results import SHARED_DATASETS
+
+    paths = sorted(p for p in SHARED_DATASETS.rglob("*") if p.suffix.lower() in (".csv", ".parquet", ".json", ".geojson")
+                   and "adult" not in p.parts)
+    out = []
+    for variant in variants:
+        for path in paths:
+            record = fresh_scan(path, variant, [])
+            record.update({"variant": variant, "path": str(path.relative_to(SHARED_DATASETS))})
+            print(json.dumps({k: v for k, v in record.items() if k != "figures"} | {"codes": record.get("figures", {}).get("codes")}), flush=True)
+            out.append(record)
+    return out
 
 
 if __name__ == "__main__":

@@ -216,13 +216,19 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_common_options
-def scan(paths, fmt, output, verbose, quiet, debug, **kwargs) -> None:
+@click.option("--engine", type=click.Choice(["polars", "duckdb", "spark"]), default="polars", show_default=True,
+              help="Where the records are counted: polars (streaming), DuckDB (larger than memory) or Spark "
+                   "(the session getOrCreate finds; PATHS may be table names).")
+@click.option("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 4GB; beyond it DuckDB spills to --temp-dir.")
+@click.option("--temp-dir", type=click.Path(file_okay=False), help="Where DuckDB spills when over --memory-limit.")
+def scan(paths, fmt, output, verbose, quiet, debug, engine, memory_limit, temp_dir, **kwargs) -> None:
     """Scan releases (CSV, TSV, Parquet, JSON, NDJSON, Excel, GeoJSON, datapackage.json)."""
     _setup_logging(verbose, quiet)
     settings = _settings(kwargs)
 
     def action() -> int:
         from .config import resolve_options
+        from .errors import UsageError
         from .pipeline import scan_paths
 
         _check_output(output, paths)
@@ -230,7 +236,14 @@ def scan(paths, fmt, output, verbose, quiet, debug, **kwargs) -> None:
 
         options = resolve_options(kwargs.get("config"), **settings)
         with activity("scanning", quiet=quiet, verbose=verbose):
-            report = scan_paths(paths, options)
+            if engine == "polars":
+                if memory_limit or temp_dir:
+                    raise UsageError("--memory-limit and --temp-dir apply to --engine duckdb")
+                report = scan_paths(paths, options)
+            else:
+                from .engines.models import scan_on_engine
+
+                report = scan_on_engine(paths, options, engine, memory_limit=memory_limit, temp_dir=temp_dir)
         return _emit(report, fmt, output, verbose, kwargs.get("config"))
 
     sys.exit(_run(action, debug, kwargs.get("config"), settings["limits"]))

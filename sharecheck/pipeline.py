@@ -88,7 +88,7 @@ def _hierarchies(options: Options, sensitive: list[str]) -> dict[str, list[list[
     return loaded
 
 
-def _assess(analysed: AnalysedRelease, options: Options, policy, aliases: dict[str, list[str]]):
+def _assess(analysed: AnalysedRelease, options: Options, policy, aliases: dict[str, list[str]], table=None):
     from .models import assess
 
     if analysed.is_aggregate:
@@ -100,7 +100,7 @@ def _assess(analysed: AnalysedRelease, options: Options, policy, aliases: dict[s
         population=_population_table(options, qis), hierarchies=_hierarchies(options, analysed.sensitive),
         entity_id=options.entity_id, population_size=options.population_size,
         sampling_fraction=options.sampling_fraction, null_mode=options.null_mode,
-        max_msu_size=options.max_msu_size, inference=options.inference, seed=options.seed,
+        max_msu_size=options.max_msu_size, inference=options.inference, seed=options.seed, table=table,
     )
 
 
@@ -108,21 +108,38 @@ def scan_release(release: Release, options: Options, analysed: AnalysedRelease |
     # `analysed`: a caller that analysed the release already (the audit) does not pay twice.
     analysed = analysed if analysed is not None else analyse(release, options)
     policy = options.model_policy()
-    aliases = {} if analysed.is_aggregate else equivalent_columns(analysed.frame, analysed.quasi_identifiers)
+    # An engine-backed release (sharecheck.engines): analysed.frame is its bounded sample.
+    source, screen = getattr(release, "source", None), None
     log.info("%s: privacy models over %d quasi-identifiers", release.name, len(analysed.quasi_identifiers))
-    assessment = _assess(analysed, options, policy, aliases)
+    if source is not None:
+        from .engines.models import engine_models
+
+        assessment, aliases, screen = engine_models(analysed, options, policy, _assess)
+    else:
+        aliases = {} if analysed.is_aggregate else equivalent_columns(analysed.frame, analysed.quasi_identifiers)
+        assessment = _assess(analysed, options, policy, aliases)
     context = ScanContext(analysed=analysed, assessment=assessment, policy=policy, options=options)
     findings: list[Finding] = []
-    for rule in select_rules(default_rules(), options.select, options.ignore_rules, options.preview, scope="scan"):
+    rules = select_rules(default_rules(), options.select, options.ignore_rules, options.preview, scope="scan")
+    for rule in rules:
         from .detectors import REGISTRY
 
         findings.extend(REGISTRY[rule.detector].run(context, rule))
+    if screen is not None:
+        from .engines.models import screen_findings
+
+        findings.extend(screen_findings(context, rules, screen))
     if not analysed.about_people:
         findings = [_as_note(finding, analysed.subject) for finding in findings]
     findings, suppressed = apply_waivers(findings, options.parsed_waivers(), options.baseline_fingerprints())
+    records = source.n_rows if source is not None else analysed.frame.height
     metrics = _headline_metrics(analysed, assessment, aliases)
+    if source is not None:
+        from .engines.models import screen_metrics
+
+        metrics.update({"records": records, "engine": source.engine, **screen_metrics(screen)})
     return DatasetReport(
-        name=release.name, location=release.location, format=release.format, records=analysed.frame.height,
+        name=release.name, location=release.location, format=release.format, records=records,
         columns=analysed.columns, findings=tuple(findings), metrics=metrics,
         kind="aggregate" if analysed.is_aggregate else "records",
         about_people=analysed.about_people,
@@ -196,7 +213,7 @@ def _summary_lines(analysed: AnalysedRelease, assessment) -> list[str]:
 
 def scan(source: str | os.PathLike | pl.DataFrame | pl.LazyFrame | Release, *, config: str | None = None,
          name: str | None = None, options: Options | None = None, **settings: Any) -> Report:
-    """Scan one release (a path, a polars frame or a Release) and return its Report.
+    """Scan one release (a path, a polars frame, a DuckDB relation, a Spark DataFrame or a Release).
 
     Settings are those of `sharecheck.config.Options` (qi=[...], sensitive=[...], entity_id=...,
     fail_on="warning", thresholds={"k_min": 10} ...); unset ones come from the config file.
@@ -212,6 +229,11 @@ def scan(source: str | os.PathLike | pl.DataFrame | pl.LazyFrame | Release, *, c
         releases = [source]
     elif isinstance(source, (pl.DataFrame, pl.LazyFrame)):
         releases = [release_from_frame(source, name or "frame")]
+    elif type(source).__module__.split(".")[0] in ("duckdb", "pyspark"):
+        # A DuckDB relation or Spark DataFrame: records stay in the engine (sharecheck.engines).
+        from .engines import engine_release
+
+        releases = [engine_release(source, name or "frame", seed=options.seed)]
     else:
         return scan_paths([source], options)
     datasets = tuple(scan_release(release, options) for release in releases)

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from ._resources import rules_dir
+from ._resources import SAFE_LOADER, rules_dir
 from .errors import RuleError
 from .findings import SEVERITIES
 
@@ -92,7 +92,7 @@ def load_rules(directory: Path | None = None, registry=None) -> dict[str, Rule]:
     for path in sorted(directory.glob("*.yaml")):
         try:
             with open(path, encoding="utf-8") as handle:
-                document = yaml.safe_load(handle) or {}
+                document = yaml.load(handle, Loader=SAFE_LOADER) or {}
         except yaml.YAMLError as exc:
             raise RuleError(f"{path.name}: not valid YAML: {exc}") from None
         for raw in document.get("rules", []):

@@ -137,22 +137,30 @@ class FrequencyTable:
 
 
 def frequency_table(
-    frame: pl.DataFrame | pl.LazyFrame,
+    frame,
     qis: Sequence[str],
     sensitive: Sequence[str] = (),
     *,
     null_mode: str = "value",
 ) -> FrequencyTable:
-    """GROUP BY the QIs and sensitive attributes and count, in one pass over the records."""
+    """GROUP BY the QIs and sensitive attributes and count, in one pass over the records.
+
+    ``frame`` is a polars DataFrame or LazyFrame, a DuckDB relation or a Spark DataFrame
+    (sharecheck.engines); only the counts come back from an engine.
+    """
     if null_mode not in NULL_MODES:
         raise ValueError(f"null_mode must be one of {NULL_MODES}, got {null_mode!r}")
     qis = tuple(dict.fromkeys(qis))
     sensitive = tuple(s for s in dict.fromkeys(sensitive) if s not in qis)
-    lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
-    names = lazy.collect_schema().names()
-    missing = [c for c in (*qis, *sensitive) if c not in names]
-    if missing:
-        raise KeyError(f"columns not in the frame: {missing}")
+    if not isinstance(frame, pl.DataFrame):
+        # A lazy scan, a DuckDB relation or a Spark DataFrame: counted in its own engine.
+        from ..engines.frame import columns, frequency_cells
+
+        _require(columns(frame), (*qis, *sensitive))
+        cells, _ = frequency_cells(frame, qis, sensitive)
+        return FrequencyTable(qis, sensitive, cells, null_mode)
+    _require(frame.columns, (*qis, *sensitive))
+    lazy = frame.lazy()
     keys = [*qis, *sensitive]
     lazy = trimmed_codes(lazy, keys)
     if not qis:
@@ -170,6 +178,10 @@ def trimmed_codes(lazy: pl.LazyFrame, columns: Sequence[str]) -> pl.LazyFrame:
     if not text:
         return lazy
     return lazy.with_columns(pl.col(c).cast(pl.String).str.strip_chars() for c in text)
+def _require(names: Sequence[str], wanted: Sequence[str]) -> None:
+    missing = [c for c in wanted if c not in names]
+    if missing:
+        raise KeyError(f"columns not in the frame: {missing}")
 
 
 def merge_tables(tables: Iterable[FrequencyTable]) -> FrequencyTable:

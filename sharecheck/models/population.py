@@ -18,7 +18,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special, stats
 
 from ._util import as_dict
 
@@ -47,6 +46,8 @@ def size_histogram(class_sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def zayatz_uniques(sizes: np.ndarray, counts: np.ndarray, n: int, population: float) -> float:
+    from scipy import stats  # scipy only when a population model is asked for
+
     fraction = n / population
     u = counts.sum()
     c1 = counts[sizes == 1].sum()
@@ -62,6 +63,8 @@ def zayatz_uniques(sizes: np.ndarray, counts: np.ndarray, n: int, population: fl
 
 
 def pitman_uniques(sizes: np.ndarray, counts: np.ndarray, n: int, population: float) -> float:
+    from scipy import optimize, special
+
     u = counts.sum()
     c1 = counts[sizes == 1].sum()
     c2 = counts[sizes == 2].sum() or 1.0  # ARX: overestimate when there are no pairs
@@ -116,6 +119,8 @@ def _shlosser_classes(sizes: np.ndarray, counts: np.ndarray, u: float, c1: float
 
 
 def snb_uniques(sizes: np.ndarray, counts: np.ndarray, n: int, population: float) -> float:
+    from scipy import optimize
+
     f = n / population
     u = counts.sum()
     c1 = counts[sizes == 1].sum()

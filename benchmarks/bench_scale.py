@@ -1,0 +1,316 @@
+"""Scale benchmark: the frequency table and models on polars (streaming), DuckDB (2 GB memory
+limit) and Spark local, against a bare DuckDB GROUP BY floor; writes the "scale" section of
+RESULTS.md when asked (``--write``).
+
+    python benchmarks/bench_scale.py generate --rows 10000000            # -> benchmarks/_work/
+    python benchmarks/bench_scale.py run --rows 10000000 --engines floor,polars,duckdb,spark
+    python benchmarks/bench_scale.py clean
+
+Every measurement runs in a fresh child process; peak memory is the largest resident set of the
+child's whole process tree (Spark's JVM included), polled every 50 ms with psutil; CPU time is
+user + system of the tree. The data are 8 small-integer QIs (a generalised census: age band,
+sex, race, marital status, education, region, work class, household size) and one sensitive
+attribute, drawn from skewed (Zipf-like) distributions with a fixed seed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "_work"
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+CARDINALITIES = {"age_band": 20, "sex": 2, "race": 5, "marital": 7, "education": 16, "region": 10,
+                 "workclass": 4, "household": 3}
+QIS = list(CARDINALITIES)
+SENSITIVE = "diagnosis"  # 12 values
+CHUNK = 5_000_000
+
+
+def data_path(rows: int) -> Path:
+    return WORK / f"census_{rows // 1_000_000}m.parquet"
+
+
+def generate(rows: int) -> Path:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = data_path(rows)
+    if path.exists():
+        return path
+    WORK.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(20261201)
+    weights = {name: 1.0 / np.arange(1, card + 1) ** 0.7 for name, card in {**CARDINALITIES, SENSITIVE: 12}.items()}
+    weights = {name: w / w.sum() for name, w in weights.items()}
+    tmp = path.with_suffix(".tmp")
+    writer = None
+    for start in range(0, rows, CHUNK):
+        size = min(CHUNK, rows - start)
+        columns = {name: pa.array(rng.choice(len(w), size, p=w).astype(np.int8)) for name, w in weights.items()}
+        table = pa.table(columns)
+        writer = writer or pq.ParquetWriter(tmp, table.schema, compression="zstd")
+        writer.write_table(table, row_group_size=1_000_000)
+    writer.close()
+    tmp.rename(path)
+    return path
+
+
+# --- the measured jobs (each runs in a child: `python bench_scale.py job NAME PATH`) -------------
+
+def _job_floor(path: str, memory: str) -> dict:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{memory}'")
+    con.execute(f"SET temp_directory = '{WORK / 'spill'}'")
+    con.execute("SET preserve_insertion_order = false")
+    keys = ", ".join([*QIS, SENSITIVE])
+    result = con.sql(f"SELECT {keys}, COUNT(*) AS n FROM read_parquet('{path}') GROUP BY {keys}").arrow()
+    table = result.read_all() if hasattr(result, "read_all") else result
+    return {"cells": table.num_rows}
+
+
+def _models(native) -> dict:
+    from sharecheck.models import assess, frequency_table
+
+    start = time.perf_counter()
+    table = frequency_table(native, QIS, [SENSITIVE])
+    counted = time.perf_counter() - start
+    result = assess(None, QIS, [SENSITIVE], table=table, inference=False, max_msu_size=0, subset_limit=0)
+    return {"cells": table.cells.height, "classes": result.k_anonymity.n_classes, "k": result.k_anonymity.k,
+            "uniques": result.risk.sample_uniques, "l": result.l_diversity[0].distinct_l,
+            "t": round(result.t_closeness[0].t, 6), "risk_avg": round(result.risk.prosecutor.average, 6),
+            "count_s": round(counted, 2)}
+
+
+def _job_polars(path: str, memory: str) -> dict:
+    import polars as pl
+
+    return _models(pl.scan_parquet(path))
+
+
+def _job_duckdb(path: str, memory: str) -> dict:
+    from sharecheck.engines import duckdb_connection
+
+    con = duckdb_connection(memory, str(WORK / "spill"))
+    return _models(con.read_parquet(path))
+
+
+def _job_spark(path: str, memory: str) -> dict:
+    from pyspark.sql import SparkSession
+
+    spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false").config("spark.driver.memory", memory)
+             .config("spark.sql.shuffle.partitions", "8").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        return _models(spark.read.parquet(path))
+    finally:
+        spark.stop()
+
+
+def _job_cli(path: str, memory: str, engine: str) -> dict:
+    from click.testing import CliRunner
+
+    from sharecheck.cli import cli
+
+    args = ["scan", path, "--engine", engine, "--format", "json", "--no-inference", "--max-msu-size", "1",
+            *[a for q in QIS for a in ("--qi", q)], "--sensitive", SENSITIVE]
+    if engine == "duckdb":
+        args += ["--memory-limit", memory, "--temp-dir", str(WORK / "spill")]
+    result = CliRunner().invoke(cli, args)
+    metrics = json.loads(result.output)["datasets"][0]["metrics"]
+    return {"exit": result.exit_code, "k": metrics["k_anonymity"], "classes": metrics.get("classes"),
+            "uniques": metrics.get("sample_uniques")}
+
+
+JOBS = {"floor": _job_floor, "polars": _job_polars, "duckdb": _job_duckdb, "spark": _job_spark,
+        "cli-duckdb": lambda p, m: _job_cli(p, m, "duckdb"), "cli-polars": lambda p, m: _job_cli(p, m, "polars")}
+
+
+def measure(argv: list[str], env: dict | None = None) -> dict:
+    """Wall time, CPU time and peak RSS of a child process tree."""
+    import os
+
+    import psutil
+
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                             env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+    proc = psutil.Process(child.pid)
+    peak, cpu = 0, {}
+    while child.poll() is None:
+        try:
+            tree = [proc, *proc.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree))
+            for p in tree:
+                times = p.cpu_times()
+                cpu[p.pid] = times.user + times.system + times.children_user + times.children_system
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    out = child.stdout.read()
+    wall = time.perf_counter() - start
+    line = out.strip().splitlines()[-1] if out.strip() else "{}"
+    return {"wall_s": round(wall, 2), "cpu_s": round(sum(cpu.values()), 2), "peak_rss_mb": round(peak / 2**20),
+            "result": json.loads(line)}
+
+
+def run(rows: int, engines: list[str], memory: str, repeats: int) -> list[dict]:
+    path = data_path(rows)
+    if not path.exists():
+        raise SystemExit(f"{path} missing: run `generate --rows {rows}` first")
+    rows_out = []
+    for engine in engines:
+        runs = [measure([sys.executable, __file__, "job", engine, str(path), memory]) for _ in range(repeats)]
+        runs.sort(key=lambda r: r["wall_s"])
+        median = runs[len(runs) // 2]
+        record = {"rows": rows, "engine": engine, "memory": memory, "runs": len(runs),
+                  "walls": [r["wall_s"] for r in runs], **median}
+        print(json.dumps(record), flush=True)
+        rows_out.append(record)
+    return rows_out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    gen = sub.add_parser("generate")
+    gen.add_argument("--rows", type=int, required=True)
+    go = sub.add_parser("run")
+    go.add_argument("--rows", type=int, required=True)
+    go.add_argument("--engines", default="floor,polars,duckdb")
+    go.add_argument("--memory", default="2GB")
+    go.add_argument("--repeats", type=int, default=3)
+    go.add_argument("--out", help="append JSON lines here")
+    job = sub.add_parser("job")
+    job.add_argument("name")
+    job.add_argument("path")
+    job.add_argument("memory")
+    sub.add_parser("clean")
+    ad = sub.add_parser("adult")
+    ad.add_argument("--repeats", type=int, default=5)
+    rel = sub.add_parser("releases")
+    rel.add_argument("--variants", default="gate,current")
+    for command in (ad, rel):
+        command.add_argument("--out", required=True)
+    args = parser.parse_args()
+    if args.command == "generate":
+        print(generate(args.rows))
+    elif args.command == "run":
+        records = run(args.rows, args.engines.split(","), args.memory, args.repeats)
+        if args.out:
+            with open(args.out, "a", encoding="utf-8") as handle:
+                for record in records:
+                    handle.write(json.dumps(record) + "\n")
+    elif args.command == "job":
+        print(json.dumps(JOBS[args.name](args.path, args.memory)))
+    elif args.command in ("adult", "releases"):
+        records = adult(args.repeats) if args.command == "adult" else releases(args.variants.split(","))
+        with open(args.out, "w", encoding="utf-8") as handle:
+            json.dump(records, handle)
+    else:
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+
+# --- fresh-process scans (Adult against pyCANON; every real release) ---------------------------
+
+_SCAN_RUNNER = """
+import json, sys, time
+gate = sys.argv[2] == "gate"
+if gate:
+    sys.path.insert(0, sys.argv[3])
+    import _presidio_gate; _presidio_gate.install()
+from sharecheck.cli import main
+sys.argv = ["sharecheck", "scan", sys.argv[1], "--format", "json", "-o", sys.argv[4], *sys.argv[5:]]
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps({"cpu_s": time.process_time(), "presidio": "presidio_analyzer" in sys.modules,
+                  "sklearn": "sklearn" in sys.modules, "scipy": "scipy" in sys.modules}))
+"""
+
+_PYCANON_RUNNER = """
+import json, sys, time
+import pandas as pd
+import pycanon.anonymity as pc
+data = pd.read_csv(sys.argv[1], sep=";")
+qis = ["sex", "age", "race", "marital-status", "education", "native-country", "workclass", "occupation"]
+k = pc.k_anonymity(data, qis)
+l = pc.l_diversity(data, qis, ["salary-class"])
+t = pc.t_closeness(data, qis, ["salary-class"])
+print(json.dumps({"cpu_s": time.process_time(), "k": int(k), "l": int(l), "t": float(t)}))
+"""
+
+ADULT_ARGS = ["--qi", "workclass", "--sensitive", "salary-class"]
+
+
+def fresh_scan(path: Path, variant: str, extra: list[str]) -> dict:
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        record = measure([sys.executable, "-c", _SCAN_RUNNER, str(path), variant, str(HERE), str(out), *extra])
+        if out.exists():
+            dataset = json.loads(out.read_text())["datasets"][0]
+            metrics = dataset["metrics"]
+            assessment = dataset.get("assessment") or {}
+            record["figures"] = {"k": metrics.get("k_anonymity"), "classes": metrics.get("classes"),
+                                 "uniques": metrics.get("sample_uniques"),
+                                 "l": [r["distinct_l"] for r in assessment.get("l_diversity", [])],
+                                 "t": [r["t"] for r in assessment.get("t_closeness", [])],
+                                 "roles": {c["name"]: (c["role"], c["semantic_type"]) for c in dataset["columns"]},
+                                 "codes": sorted(f["code"] for f in dataset["findings"])}
+    return record
+
+
+def adult(repeats: int) -> list[dict]:
+    from _results import SHARED_DATASETS
+
+    path = SHARED_DATASETS / "adult" / "adult_arx.csv"
+    out = []
+    for variant, extra in (("current", ADULT_ARGS), ("gate", ADULT_ARGS), ("gate", [*ADULT_ARGS, "--no-inference"]),
+                           ("current", [*ADULT_ARGS, "--no-inference"])):
+        runs = sorted((fresh_scan(path, variant, extra) for _ in range(repeats)), key=lambda r: r["result"]["cpu_s"])
+        record = {"case": f"sharecheck {variant} {' '.join(extra)}", "walls": [r["wall_s"] for r in runs],
+                  "cpus": [r["result"]["cpu_s"] for r in runs], **runs[len(runs) // 2]}
+        print(json.dumps(record), flush=True)
+        out.append(record)
+    runs = sorted((measure([sys.executable, "-c", _PYCANON_RUNNER, str(path)]) for _ in range(repeats)),
+                  key=lambda r: r["result"]["cpu_s"])
+    record = {"case": "pycanon k, l, t", "walls": [r["wall_s"] for r in runs], "cpus": [r["result"]["cpu_s"] for r in runs],
+              **runs[len(runs) // 2]}
+    print(json.dumps(record), flush=True)
+    out.append(record)
+    return out
+
+
+def releases(variants: list[str]) -> list[dict]:
+    from _results import SHARED_DATASETS
+
+    paths = sorted(p for p in SHARED_DATASETS.rglob("*") if p.suffix.lower() in (".csv", ".parquet", ".json", ".geojson")
+                   and "adult" not in p.parts)
+    out = []
+    for variant in variants:
+        for path in paths:
+            record = fresh_scan(path, variant, [])
+            record.update({"variant": variant, "path": str(path.relative_to(SHARED_DATASETS))})
+            print(json.dumps({k: v for k, v in record.items() if k != "figures"} | {"codes": record.get("figures", {}).get("codes")}), flush=True)
+            out.append(record)
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -80,7 +80,7 @@ def test_prefect_task_fails_the_flow(files, tmp_path):
     from prefect.testing.utilities import prefect_test_harness
 
     example = _load("prefect_example.py", "prefect_example")
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=300):  # a shared 2-core machine starts it slowly
         assert Path(example.publish_release(str(files["trees.csv"]), str(tmp_path / "out"))).is_file()
         with pytest.raises(ReleaseBlocked):
             example.publish_release(str(files["residents.csv"]), str(tmp_path / "out2"))

@@ -37,11 +37,11 @@ class SharecheckPlugin(plugins.SingletonPlugin):
     # IResourceController
 
     def before_resource_create(self, context, resource):
-        if settings.mode() == "block":
+        if settings.enabled() and settings.mode() == "block":
             _gate(resource)
 
     def before_resource_update(self, context, current, resource):
-        if settings.mode() == "block":
+        if settings.enabled() and settings.mode() == "block":
             _gate(resource, replacing=current)
 
     def after_resource_create(self, context, resource):
@@ -51,6 +51,8 @@ class SharecheckPlugin(plugins.SingletonPlugin):
         _queue_check(resource)
 
     def before_resource_delete(self, context, resource, resources):
+        if not settings.enabled():
+            return
         for path in files.unlink_release(resource["id"]):
             check.unindex_release(path, settings.catalogue_path())
 
@@ -60,6 +62,8 @@ class SharecheckPlugin(plugins.SingletonPlugin):
         _sync_dataset(pkg_dict)
 
     def after_dataset_delete(self, context, pkg_dict):
+        if not settings.enabled():
+            return
         package = toolkit.get_action("package_show")({"ignore_auth": True}, {"id": pkg_dict["id"]})
         for resource in package.get("resources", []):
             for path in files.unlink_release(resource["id"]):
@@ -100,7 +104,7 @@ def _gate(resource, replacing=None):
 
 
 def _queue_check(resource):
-    if not files.checkable(resource):
+    if not settings.enabled() or not files.checkable(resource):
         return
     previous = reports.get(resource["id"]) or {}
     # Pending until the worker is done: in review mode the file is held back meanwhile.
@@ -110,7 +114,7 @@ def _queue_check(resource):
 
 
 def _sync_dataset(pkg_dict):
-    if not pkg_dict.get("resources"):
+    if not settings.enabled() or not pkg_dict.get("resources"):
         return
     indexed = check.indexed_paths(settings.catalogue_path()) if not pkg_dict.get("private") else set()
     for resource in pkg_dict["resources"]:

@@ -40,6 +40,11 @@ def job_timeout() -> int:
     return int(toolkit.config.get("ckanext.sharecheck.job_timeout") or 1800)
 
 
+def enabled() -> bool:
+    """Without file storage there are no uploads to check (and nowhere to keep the catalogue)."""
+    return bool(toolkit.config.get("ckan.storage_path"))
+
+
 def _home() -> str:
     storage = toolkit.config.get("ckan.storage_path")
     if not storage:

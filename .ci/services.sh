@@ -78,6 +78,13 @@ build_venv() {
   # resolved together with sharecheck's dependencies in one step.
   "$VENV/bin/pip" install -q "ckan[requirements]==$CKAN_VERSION" -e "$ROOT" \
     -r "$EXT/requirements-test.txt"
+  # CKAN 2.11's PyYAML and typing-extensions pins are older than sharecheck's PII engine needs
+  # (see the file); newer compatible releases replace them. pip then warns that ckan pins others.
+  case "$CKAN_VERSION" in
+    2.11.*) "$VENV/bin/pip" install -q -r "$EXT/overrides-ckan-2.11.txt" 2>&1 | grep -v "^WARNING: Location" || true ;;
+  esac
+  "$VENV/bin/python" -c "import presidio_analyzer.predefined_recognizers as r; r.DeTaxIdRecognizer" \
+    || { log "presidio-analyzer in $VENV is too old for sharecheck"; exit 1; }
   # compat mode: a plain path entry, so `ckanext` stays one namespace package with CKAN's own.
   "$VENV/bin/pip" install -q --no-deps -e "$EXT" --config-settings editable_mode=compat
 }

@@ -7,8 +7,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from airflow.decorators import dag, task
-from airflow.exceptions import AirflowFailException
+try:  # Airflow 3
+    from airflow.sdk import dag, task
+    from airflow.sdk.exceptions import AirflowFailException
+except ImportError:  # Airflow 2
+    from airflow.decorators import dag, task
+    from airflow.exceptions import AirflowFailException
 
 from sharecheck_gate import ReleaseBlocked, require_pass
 

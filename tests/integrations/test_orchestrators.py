@@ -87,8 +87,13 @@ def test_prefect_task_fails_the_flow(files, tmp_path):
     assert not (tmp_path / "out2").exists()
 
 
-def test_airflow_dag_loads(files):
+def test_airflow_task_fails_the_run(files):
     pytest.importorskip("airflow")
     example = _load("airflow_example.py", "airflow_example")
     dag = example.publish_release()
     assert {t.task_id for t in dag.tasks} == {"sharecheck_release", "publish"}
+    assert dag.get_task("publish").upstream_task_ids == {"sharecheck_release"}
+    check = dag.get_task("sharecheck_release").python_callable
+    assert check(params={"path": str(files["trees.csv"]), "catalogue": None}) == str(files["trees.csv"])
+    with pytest.raises(example.AirflowFailException, match="ID101"):
+        check(params={"path": str(files["residents.csv"]), "catalogue": None})

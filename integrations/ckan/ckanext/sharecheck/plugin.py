@@ -116,6 +116,9 @@ def _queue_check(resource):
 def _sync_dataset(pkg_dict):
     if not settings.enabled() or not pkg_dict.get("resources"):
         return
+    # The stored dataset, not the update's input (in CKAN 2.12 its new resources have no id yet).
+    pkg_dict = toolkit.get_action("package_show")({"ignore_auth": True, "use_cache": False},
+                                                  {"id": pkg_dict.get("id") or pkg_dict["name"]})
     indexed = check.indexed_paths(settings.catalogue_path()) if not pkg_dict.get("private") else set()
     for resource in pkg_dict["resources"]:
         if not files.checkable(resource):

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-import ckan.lib.search
+import ckan.lib.search.index
 import ckan.lib.search.query
 from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories
@@ -25,7 +25,9 @@ def _empty_search(self, query, permission_labels=None, **kwargs):
 
 @pytest.fixture(autouse=True)
 def _no_solr(monkeypatch):
-    monkeypatch.setattr(ckan.lib.search, "dispatch_by_operation", lambda *args, **kwargs: None)
+    # Where CKAN 2.11 and 2.12 both send datasets to Solr (2.12 no longer via dispatch_by_operation).
+    for method in ("index_package", "delete_package", "commit"):
+        monkeypatch.setattr(ckan.lib.search.index.PackageSearchIndex, method, lambda *args, **kwargs: None)
     monkeypatch.setattr(ckan.lib.search.query.PackageSearchQuery, "run", _empty_search)
 
 

@@ -91,7 +91,9 @@ build_venv() {
 
 run_tests() {
   cd "$EXT"
-  "$VENV/bin/ckan" -c test.ini db init >/dev/null
+  # CKAN logs its failed Solr probe at length; show the log only when the init fails.
+  "$VENV/bin/ckan" -c test.ini db init >/tmp/sharecheck-ckan-db-init.log 2>&1 \
+    || { cat /tmp/sharecheck-ckan-db-init.log; exit 1; }
   "$VENV/bin/python" -m pytest --ckan-ini=test.ini ckanext/sharecheck/tests -q -p no:cacheprovider "$@"
 }
 

@@ -1,0 +1,162 @@
+"""From the model's probabilities to a column's role, semantic type and readable evidence.
+
+The model decides. A few facts overrule it, each because the values prove what no header or
+statistic can outweigh, or because the rest of the pipeline relies on it:
+
+- an empty column identifies no one;
+- a column of digests stands in for what was hashed (and a reversed one reveals it);
+- checksum-valid national IDs, IBANs and card numbers are what they are;
+- a given name beside a surname in the same table spells a person's full name;
+- a house number beside its street spells an address (QI206 reports it);
+- free text is never a quasi-identifier as a whole (every row would be unique): what it
+  reveals is reported by its embedded entities.
+
+Where the model is unsure whether a column is personal at all, a publication gate errs towards
+caution: a missed quasi-identifier is a silent pass, a spare one only a stricter verdict.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..naming import normalise_column_name
+from .evidence import ColumnEvidence
+from .features import header_tokens
+from .model import RoleModel
+from .words import words
+
+
+@dataclass
+class Decision:
+    role: str
+    semantic_type: str
+    confidence: float
+    reasons: list[str]
+    share: float | None = None
+    details: dict = field(default_factory=dict)
+    entities: dict = field(default_factory=dict)
+    examples: tuple[str, ...] = ()
+
+
+def _phrase(feature: str) -> str:
+    """A feature name in words, for the evidence line."""
+    for prefix, text in (("name_buried_", "a word in the column name points to a {}"), ("name_", "the column name points to a {}"),
+                         ("value_weak_", "some values fit the pattern of a {}"), ("value_", "the values are shaped like a {}"),
+                         ("ctx_", "the other columns: {}"), ("tok_", "header word '{}'"), ("grain_", "dates to the {}")):
+        if feature.startswith(prefix):
+            rest = feature[len(prefix):]
+            return text.format(rest.replace("_", " ") if prefix != "tok_" else rest)
+    return feature.replace("_", " ")
+
+
+def choose_type(evidence: ColumnEvidence, kinds: list[str], scores: np.ndarray) -> tuple[str, float]:
+    if not kinds:
+        return "unknown", 0.0
+    total = float(scores.sum()) or 1.0
+    best = int(np.argmax(scores))
+    return kinds[best], float(scores[best]) / total
+
+
+def decide(evidence: ColumnEvidence, kinds: list[str], type_scores: np.ndarray, role_row: np.ndarray, role_proba: np.ndarray,
+           model: RoleModel) -> Decision:
+    from . import default_role
+
+    classes = model.role.classes
+    probability = dict(zip(classes, (float(p) for p in role_proba)))
+    semantic_type, type_confidence = choose_type(evidence, kinds, type_scores)
+    role = max(probability, key=probability.get)
+    if role == "other" and probability["other"] < words().thresholds["other_min_probability"]:
+        role = max((r for r in classes if r != "other"), key=probability.get)
+    reasons: list[str] = []
+    decision = Decision(role, semantic_type, probability[role], reasons)
+    if evidence.facts.get("empty"):
+        decision.role, decision.confidence = "other", 1.0
+        reasons.append("column is empty")
+        return decision
+    digest = evidence.best("hash")
+    checksum = next((item for item in evidence.items if item.validated and item.decides
+                     and item.semantic_type in words().checksum_decisive), None)
+    if digest:
+        decision.semantic_type, decision.role = "hash", "pseudonym"
+        decision.confidence = max(decision.confidence, 0.95)
+    elif checksum:
+        decision.semantic_type, decision.role = checksum.semantic_type, default_role(checksum.semantic_type)
+        decision.confidence = max(decision.confidence, 0.95)
+    elif semantic_type == "free_text" and role == "quasi_identifier":
+        decision.role = "other"
+    _attach(decision, evidence)
+    drivers = model.role.contributions(role_row, classes.index(decision.role)) if decision.role in classes else []
+    described = "; ".join(_phrase(name) for name, _ in drivers[:3])
+    reasons.append(f"model: {decision.role} with probability {probability.get(decision.role, 0.0):.2f}"
+                   + (f" ({described})" if described else "") + f"; type {decision.semantic_type} ({type_confidence:.2f})")
+    return decision
+
+
+def _attach(decision: Decision, evidence: ColumnEvidence) -> None:
+    """The chosen type's own evidence: its reasons, match share and the details detectors read."""
+    hint = next((hint for hint in evidence.hints if hint.semantic_type == decision.semantic_type), None)
+    if hint:
+        decision.reasons.append(f"column name matches '{hint.term}' ({hint.language})")
+    items = sorted((item for item in evidence.items if item.semantic_type == decision.semantic_type), key=lambda item: item.strength)
+    for item in items:  # strongest last, so that its details win
+        decision.reasons.extend(reason for reason in item.reasons if reason not in decision.reasons)
+        decision.details.update(item.details)
+        decision.entities = item.entities or decision.entities
+        decision.examples = item.examples or decision.examples
+    if items:
+        decision.share = items[-1].share
+    if decision.semantic_type == "free_text":
+        free = evidence.best("free_text")
+        if free:
+            decision.entities, decision.examples = dict(free.entities), free.examples
+            decision.details.update(free.details)
+
+
+# --------------------------------------------------------------------------------------------
+# across columns
+
+
+def cross_column(decisions: dict[str, Decision], evidence: dict[str, ColumnEvidence]) -> None:
+    """Facts one column cannot know alone: name parts, address parts, coordinate pairs."""
+    kinds = {name: decision.semantic_type for name, decision in decisions.items()}
+    firsts = [name for name, kind in kinds.items() if kind == "first_name"]
+    lasts = [name for name, kind in kinds.items() if kind == "last_name"]
+    if firsts and lasts:
+        for name in firsts + lasts:
+            decision = decisions[name]
+            partner = lasts[0] if name in firsts else firsts[0]
+            decision.reasons.append(f"with column '{partner}' it spells a full name")
+            decision.role = "direct_identifier"
+            decision.details["name_part_of"] = sorted(firsts + lasts)
+    _split_addresses(decisions, evidence, kinds)
+    coordinates = [name for name, kind in kinds.items() if kind in ("latitude", "longitude", "coordinates")]
+    if len(coordinates) >= 2:
+        for name in coordinates:
+            decisions[name].details.setdefault("paired_with", [other for other in coordinates if other != name][:3])
+
+
+def _split_addresses(decisions: dict[str, Decision], evidence: dict[str, ColumnEvidence], kinds: dict[str, str]) -> None:
+    """A house number in one column and its street in another spell an address together.
+
+    Whose address it is the columns do not say (a home, a shop, a work site), so both stay
+    quasi-identifiers of the street kind, marked as parts of one address: rule QI206 reports it.
+    """
+    vocabulary = words()
+
+    def tokens(name: str) -> set[str]:
+        return set(header_tokens(name)) | set(normalise_column_name(name).split("_"))
+
+    streets = [name for name, kind in kinds.items() if kind == "street"]
+    numbers = [name for name in kinds if (tokens(name) & vocabulary.house_number and tokens(name) & vocabulary.street)
+               or tokens(name) & vocabulary.house_number_alone
+               or (name in streets and evidence[name].profile.is_numeric)]
+    names = [name for name in streets if name not in numbers]
+    if not numbers or not names:
+        return
+    for name in numbers + names:
+        decision = decisions[name]
+        partner = names[0] if name in numbers else numbers[0]
+        decision.reasons.append(f"with column '{partner}' it spells a street address")
+        decision.role, decision.semantic_type = "quasi_identifier", "street"
+        decision.details["address_part_of"] = sorted(numbers + names)

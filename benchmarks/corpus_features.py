@@ -60,7 +60,23 @@ def corpus_tables(verbose: bool = False):
 
 
 def labelled_tables(verbose: bool = False) -> list[tuple[str, str, object, dict]]:
-    """(source, table id, sharecheck.classify.TableFeatures, {column: (role, type)}) per table."""
+    """(source, table id, sharecheck.classify.TableFeatures, {column: (role, type)}) per table.
+
+    $SHARECHECK_FEATURE_CACHE names a pickle that keeps them between runs while developing
+    (delete it whenever evidence or features change)."""
+    import os
+    import pickle
+
+    cache = os.environ.get("SHARECHECK_FEATURE_CACHE")
+    if cache and Path(cache).exists():
+        return pickle.loads(Path(cache).read_bytes())
+    out = _extract(verbose)
+    if cache:
+        Path(cache).write_bytes(pickle.dumps(out))
+    return out
+
+
+def _extract(verbose: bool) -> list[tuple[str, str, object, dict]]:
     out = []
     for source, table, frame, labels in corpus_tables(verbose):
         started = time.perf_counter()

@@ -115,15 +115,20 @@ def classify_columns(
 
 
 def classify_features(table: TableFeatures, model) -> dict[str, ColumnClassification]:
-    from .policy import cross_column, decide
+    from .features import typed_features
+    from .policy import cross_column, decide, type_distribution
 
     names = list(table.columns)
-    matrix, proba = model.predict_roles([table.columns[name] for name in names])
+    types = {}
+    for name in names:
+        candidates = table.candidates[name]
+        types[name] = type_distribution(candidates, model.score_types([features for _, features in candidates]))
+    rows = [{**table.columns[name], **typed_features([kind for kind, _ in table.candidates[name]], types[name])} for name in names]
+    matrix, proba = model.predict_roles(rows)
     decisions = {}
     for i, name in enumerate(names):
         kinds = [kind for kind, _ in table.candidates[name]]
-        scores = model.score_types([features for _, features in table.candidates[name]])
-        decisions[name] = decide(table.evidence[name], kinds, scores, matrix[i], proba[i], model)
+        decisions[name] = decide(table.evidence[name], kinds, types[name], matrix[i], proba[i], model)
     cross_column(decisions, table.evidence)
     out = {}
     for i, name in enumerate(names):

@@ -19,10 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Mapping
 
 import polars as pl
 
+from .._resources import load_yaml
 from ..naming import NameHint, match_column_name, normalise_column_name
 from ..profile import ColumnProfile, precision_metres
 from .words import words
@@ -38,6 +40,7 @@ class TypeEvidence:
     details: dict = field(default_factory=dict)
     decides: bool = False  # the recogniser's own rule says the values alone suffice
     validated: bool = False  # check digits hold on nearly all sampled matches
+    fact: bool = False  # the values prove the type (checksums, a specific shape, digests): policy.py keeps it
     entities: dict = field(default_factory=dict)
     examples: tuple[str, ...] = ()
 
@@ -176,6 +179,8 @@ def _pattern_evidence(text: pl.Series, values: list[str], out: ColumnEvidence, b
                             details={"pattern": pattern.name, "entity": pattern.entity},
                             decides=(share >= pattern.min_share and not needs_name) or (plausible_zip and share >= 0.9),
                             validated=bool(pattern.validator) and validity >= 0.9)
+        # a shape nothing else has (specificity >= 0.85, rules/recognizers.yaml) over nearly every row
+        item.fact = item.decides and share >= 0.9 and (pattern.specificity >= 0.85 or item.validated and pattern.specificity >= 0.7)
         if pattern.semantic_type == "coordinates":
             decimals = _text_decimals(values)
             if decimals is not None:
@@ -242,6 +247,19 @@ def _name_evidence(values: list[str], out: ColumnEvidence, by_type: Mapping[str,
         return
     out.facts.update(names_full=shares.full, names_given=shares.given, names_surname=shares.surname,
                      names_blocked=shares.blocked)
+    person_hinted = bool({"first_name", "last_name", "person_name"} & set(by_type))
+    tokens = set(normalise_column_name(profile.name).split("_"))
+    if tokens & _non_person_name_tokens() and not person_hinted and shares.full < 0.3:
+        # a pet's or a street's name is a given name or a surname often enough to fool the
+        # lists; the column's name settles it unless the values are plainly people's names
+        out.facts["names_of_things"] = 1.0
+        return
+    if person_hinted and shares.blocked >= 0.4 and shares.full < 0.15:
+        # "Name" of a business, a station or a property: the values say what the name does not
+        out.items.append(TypeEvidence("category", "names", shares.blocked,
+                                      [f"{shares.blocked:.0%} of sampled values are business, street or place names"],
+                                      share=shares.blocked, decides=True, fact=True))
+        return
     described = f"{shares.full:.0%} of sampled values are given name + surname (census lists)"
     if shares.full >= 0.02:
         out.items.append(TypeEvidence("person_name", "names", shares.full, [described], share=shares.full,
@@ -252,9 +270,13 @@ def _name_evidence(values: list[str], out: ColumnEvidence, by_type: Mapping[str,
     if shares.surname + shares.given + shares.full >= 0.3:
         out.items.append(TypeEvidence("last_name", "names", shares.surname, [f"{shares.surname:.0%} of sampled values are census surnames"],
                                       share=shares.surname))
-    if shares.blocked >= 0.4:
-        out.items.append(TypeEvidence("category", "names", shares.blocked,
-                                      [f"{shares.blocked:.0%} of sampled values are business, street or place names"], share=shares.blocked))
+
+
+@lru_cache(maxsize=1)
+def _non_person_name_tokens() -> frozenset[str]:
+    """Tokens that, in a column name, say the names in it belong to things (vocabulary.yaml)."""
+    exclude = set(load_yaml("vocabulary.yaml")["types"]["person_name"].get("exclude") or ())
+    return frozenset(exclude - words().name_part_tokens)
 
 
 def _free_text_evidence(text: pl.Series, values: list[str], out: ColumnEvidence, by_type: Mapping[str, NameHint], context: Context) -> bool:
@@ -344,7 +366,7 @@ def _hash_evidence(text: pl.Series, values: list[str], out: ColumnEvidence, cont
     else:
         reasons.append("no hash recovered from the candidate spaces (salted or a large space)")
     out.facts.update(digest=1.0, hash_reversed=reversal.recovered_share)
-    out.items.append(TypeEvidence("hash", "hash", 1.0, reasons, share=1.0, details=details, decides=True))
+    out.items.append(TypeEvidence("hash", "hash", 1.0, reasons, share=1.0, details=details, decides=True, fact=True))
     return True
 
 
@@ -377,17 +399,19 @@ def looks_like_birth(years: list[int], today: date) -> bool:
 
 def _date_evidence(profile: ColumnProfile, by_type: Mapping[str, NameHint], context: Context, years: list[int]) -> list[TypeEvidence]:
     if profile.time_of_day:
-        return [TypeEvidence("time", "date", 1.0, ["time-of-day values"], share=1.0, details={"granularity": "time"}, decides=True)]
+        return [TypeEvidence("time", "date", 1.0, ["time-of-day values"], share=1.0, details={"granularity": "time"}, decides=True, fact=True)]
     grain = profile.granularity
     details = {"granularity": grain}
     birth_kind = "birth_year" if grain == "year" else "birth_date"
-    out = []
     if "birth_date" in by_type or "birth_year" in by_type:
-        out.append(TypeEvidence(birth_kind, "date", 1.0, [f"column name says birth; values are dates to the {grain}"], share=1.0, details=details))
-    elif grain in ("day", "month", "year") and looks_like_birth(years, context.today):
+        return [TypeEvidence(birth_kind, "date", 1.0, [f"column name says birth; values are dates to the {grain}"], share=1.0,
+                             details=details, decides=True)]
+    named_event = {"date", "datetime", "time"} & set(by_type)
+    if not named_event and grain in ("day", "month", "year") and looks_like_birth(years, context.today):
         median, iqr = implied_ages(years, context.today)
-        out.append(TypeEvidence(birth_kind, "date", 0.8, [f"dates imply ages with median {median:.0f} and spread {iqr:.0f} years, as birth dates do"],
-                                share=1.0, details=details))
+        return [TypeEvidence(birth_kind, "date", 1.0, [f"dates imply ages with median {median:.0f} and spread {iqr:.0f} years, as birth dates do"],
+                             share=1.0, details=details, decides=True)]
+    out = []
     event_kind = "datetime" if grain in ("hour", "minute", "second") else "date"
     out.append(TypeEvidence(event_kind, "date", 1.0, [f"calendar values to the {grain}"], share=1.0, details=details, decides=True))
     return out

@@ -163,7 +163,10 @@ def candidate_types(evidence: ColumnEvidence) -> list[str]:
     from . import semantic_types
 
     known = semantic_types()
-    found = [hint.semantic_type for hint in evidence.hints] + [item.semantic_type for item in evidence.items] + list(GENERIC_TYPES)
+    valued = {item.semantic_type for item in evidence.items}
+    # a name the values contradict (an `age` of 4,000) is no candidate unless the values agree
+    named = [hint.semantic_type for hint in evidence.hints if evidence.fits.get(hint.semantic_type, True) or hint.semantic_type in valued]
+    found = named + [item.semantic_type for item in evidence.items] + list(GENERIC_TYPES)
     return [kind for kind in dict.fromkeys(found) if kind in known]
 
 
@@ -180,6 +183,7 @@ def candidate_features(kind: str, evidence: ColumnEvidence, column: dict[str, fl
         "c_value": value,
         "c_decides": max((item.strength for item in items if item.decides), default=0.0),
         "c_validated": float(any(item.validated for item in items)),
+        "c_fact": float(any(item.fact for item in items)),
         "c_value_top": float(bool(items) and value >= max((item.strength for item in evidence.items), default=0.0)),
         f"prior_{kind}": 1.0,
     }
@@ -199,9 +203,20 @@ def _fixed_names() -> frozenset[str]:
     empty = ColumnEvidence("x", profile, (), {}, {})
     row = column_features(pl.Series("x", [], pl.String), empty)
     add_context({"x": row}, {"x": empty})
-    names = set(row) | set(candidate_features("unknown", empty, row))
+    names = set(row) | set(candidate_features("unknown", empty, row)) | set(typed_features([], []))
     names |= {f"g_{kind}_{stat}" for kind in GENERIC_TYPES for stat in GENERIC_STATS}
     return frozenset(name for name in names if not name.startswith("prior_"))
+
+
+def typed_features(kinds: list[str], probabilities) -> dict[str, float]:
+    """The role each candidate type implies, weighted by the type model's probability: how a
+    role model fitted on common types carries over to rare ones (a MAC address is rare, a
+    direct identifier is not)."""
+    roles = _roles_of_types()
+    out = {f"typed_{role}": 0.0 for role in ROLE_NAMES}
+    for kind, probability in zip(kinds, probabilities):
+        out[f"typed_{roles.get(kind, ('other', ''))[0]}"] += float(probability)
+    return out
 
 
 def known_feature(name: str) -> bool:

@@ -9,7 +9,8 @@ statistic can outweigh, or because the rest of the pipeline relies on it:
 - a given name beside a surname in the same table spells a person's full name;
 - a house number beside its street spells an address (QI206 reports it);
 - free text is never a quasi-identifier as a whole (every row would be unique): what it
-  reveals is reported by its embedded entities.
+  reveals is reported by its embedded entities;
+- values that prove their type (type_distribution) keep that type's role, or `other`.
 
 Where the model is unsure whether a column is personal at all, a publication gate errs towards
 caution: a missed quasi-identifier is a silent pass, a spare one only a stricter verdict.
@@ -50,21 +51,28 @@ def _phrase(feature: str) -> str:
     return feature.replace("_", " ")
 
 
-def choose_type(evidence: ColumnEvidence, kinds: list[str], scores: np.ndarray) -> tuple[str, float]:
-    if not kinds:
-        return "unknown", 0.0
-    total = float(scores.sum()) or 1.0
-    best = int(np.argmax(scores))
-    return kinds[best], float(scores[best]) / total
+def type_distribution(candidates: list[tuple[str, dict]], scores: np.ndarray) -> np.ndarray:
+    """Probabilities over the candidate types. Values that prove a type (a checksum, a digest,
+    a shape nothing else has) settle it: no header outweighs what the values are."""
+    if not candidates:
+        return np.zeros(0)
+    facts = np.array([features.get("c_fact", 0.0) * features.get("c_decides", 0.0) for _, features in candidates])
+    if facts.max() > 0:
+        out = np.zeros(len(candidates))
+        out[int(np.argmax(facts))] = 1.0
+        return out
+    total = float(scores.sum())
+    return scores / total if total > 0 else np.full(len(candidates), 1.0 / len(candidates))
 
 
-def decide(evidence: ColumnEvidence, kinds: list[str], type_scores: np.ndarray, role_row: np.ndarray, role_proba: np.ndarray,
+def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, role_row: np.ndarray, role_proba: np.ndarray,
            model: RoleModel) -> Decision:
     from . import default_role
 
     classes = model.role.classes
     probability = dict(zip(classes, (float(p) for p in role_proba)))
-    semantic_type, type_confidence = choose_type(evidence, kinds, type_scores)
+    best = int(np.argmax(type_proba)) if len(kinds) else -1
+    semantic_type, type_confidence = (kinds[best], float(type_proba[best])) if best >= 0 else ("unknown", 0.0)
     role = max(probability, key=probability.get)
     if role == "other" and probability["other"] < words().thresholds["other_min_probability"]:
         role = max((r for r in classes if r != "other"), key=probability.get)
@@ -85,6 +93,10 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_scores: np.ndarray, 
         decision.confidence = max(decision.confidence, 0.95)
     elif semantic_type == "free_text" and role == "quasi_identifier":
         decision.role = "other"
+    elif type_confidence == 1.0 and role not in (default_role(semantic_type), "other"):
+        # values that prove a type (type_distribution) leave the model one question: whether the
+        # column is personal at all (an agency's e-mail is not). A proven MAC address is no pseudonym.
+        decision.role = default_role(semantic_type)
     _attach(decision, evidence)
     drivers = model.role.contributions(role_row, classes.index(decision.role)) if decision.role in classes else []
     described = "; ".join(_phrase(name) for name, _ in drivers[:3])

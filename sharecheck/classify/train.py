@@ -8,7 +8,7 @@ that one source uses is that source's habit, not a property of personal data.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -129,13 +129,42 @@ def fit_type_model(columns: Sequence[LabelledColumn], c: float = TYPE_C) -> Line
     return _fit_linear(matrix, np.array(target), names, c, False)
 
 
+def _with_types(columns: Sequence[LabelledColumn], type_model: LinearModel) -> list[LabelledColumn]:
+    from .features import typed_features
+    from .policy import type_distribution
+
+    out = []
+    for column in columns:
+        candidates = list(column.candidates)
+        scores = type_model.proba(type_model.matrix([features for _, features in candidates])) if candidates else np.zeros(0)
+        typed = typed_features([kind for kind, _ in candidates], type_distribution(candidates, scores))
+        out.append(replace(column, features={**column.features, **typed}))
+    return out
+
+
 def fit(columns: Sequence[LabelledColumn], meta: dict | None = None, role_c: float = ROLE_C, type_c: float = TYPE_C) -> RoleModel:
+    """Type model on every column; role model on the columns' features plus the roles their
+    candidate types imply, those taken from type models fitted without the column's source
+    (stacking on in-sample type scores would teach the role model to trust them too much)."""
     import sklearn
 
     columns = list(columns)
     info = {"sklearn": sklearn.__version__, "columns": len(columns), "tables": len({(c.source, c.table) for c in columns}),
             "sources": sorted({c.source for c in columns}), "role_c": role_c, "type_c": type_c}
-    return RoleModel(fit_role_model(columns, role_c), fit_type_model(columns, type_c), {**info, **(meta or {})})
+    type_model = fit_type_model(columns, type_c)
+    sources = info["sources"]
+    if len(sources) < 3:
+        stacked = _with_types(columns, type_model)
+    else:
+        folds = min(5, len(sources))
+        stacked = list(columns)
+        for fold in range(folds):
+            held = set(sources[fold::folds])
+            part = fit_type_model([c for c in columns if c.source not in held], type_c)
+            positions = [i for i, c in enumerate(columns) if c.source in held]
+            for i, column in zip(positions, _with_types([columns[i] for i in positions], part)):
+                stacked[i] = column
+    return RoleModel(fit_role_model(stacked, role_c), type_model, {**info, **(meta or {})})
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from corpus_features import corpus_present, labelled_columns  # noqa: E402
+from corpus_features import as_columns, corpus_present, labelled_tables  # noqa: E402
 
 from sharecheck.classify.model import shipped_model_path  # noqa: E402
 from sharecheck.classify.train import fit  # noqa: E402
@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE.parent / "rules" / shipped_model_path().name)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
-    columns = labelled_columns(args.verbose)
+    columns = as_columns(labelled_tables(args.verbose))
     model = build(columns)
     model.write(args.out)
     print(f"{args.out}: {model.meta['columns']} columns of {model.meta['tables']} tables from {len(model.meta['sources'])} sources; "

@@ -19,6 +19,7 @@ from .model import LinearModel, RoleModel
 ROLE_C = 0.5
 TYPE_C = 1.0
 MIN_TOKEN_SOURCES = 2
+BALANCED = False  # class weights: off, the corpus proportions are a fair prior for a city portal
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,12 @@ def role_feature_names(columns: Sequence[LabelledColumn]) -> list[str]:
 
 def _fit_linear(matrix: np.ndarray, target: np.ndarray, names: Sequence[str], c: float, balanced: bool, classes=()) -> LinearModel:
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
     mean, scale = _standardise(matrix)
     fitted = LogisticRegression(C=c, max_iter=5000, class_weight="balanced" if balanced else None)
-    fitted.fit((matrix - mean) / scale, target)
+    with threadpool_limits(1):  # BLAS threads on a busy machine cost ten times their worth here
+        fitted.fit((matrix - mean) / scale, target)
     if classes:
         # every role must have a row, also one the training labels lack (its logit stays low)
         coef = np.zeros((len(classes), matrix.shape[1]))
@@ -97,7 +100,7 @@ def fit_role_model(columns: Sequence[LabelledColumn], c: float = ROLE_C) -> Line
     names = role_feature_names(columns)
     matrix = _matrix([column.features for column in columns], names)
     labels = np.array([column.role for column in columns])
-    model = _fit_linear(matrix, labels, names, c, True, ROLES)
+    model = _fit_linear(matrix, labels, names, c, BALANCED, ROLES)
     sources = sorted({column.source for column in columns})
     if len(sources) < 3:
         return model
@@ -109,7 +112,7 @@ def fit_role_model(columns: Sequence[LabelledColumn], c: float = ROLE_C) -> Line
         held = np.isin(groups, sources[fold::folds])
         if held.all() or not held.any():
             continue
-        part = _fit_linear(matrix[~held], labels[~held], names, c, True, ROLES)
+        part = _fit_linear(matrix[~held], labels[~held], names, c, BALANCED, ROLES)
         out_of_fold[held] = part.logits(matrix[held])
     temperature = _temperature(out_of_fold, target)
     return LinearModel.build(model.features, model.mean, model.scale, model.coef, model.intercept, model.classes, temperature)

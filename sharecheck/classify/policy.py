@@ -10,10 +10,11 @@ statistic can outweigh, or because the rest of the pipeline relies on it:
 - a house number beside its street spells an address (QI206 reports it);
 - free text is never a quasi-identifier as a whole (every row would be unique): what it
   reveals is reported by its embedded entities;
-- values that prove their type (type_distribution) keep that type's role, or `other`.
+- values that prove their type (type_distribution) keep that type's role.
 
-Where the model is unsure whether a column is personal at all, a publication gate errs towards
-caution: a missed quasi-identifier is a silent pass, a spare one only a stricter verdict.
+Where the model calls a column `other` but its type, shown by its values or its header's head
+noun, is personal and the model gives that type's role some probability, a publication gate
+errs towards caution: a missed quasi-identifier is a silent pass, a spare one a stricter verdict.
 """
 from __future__ import annotations
 
@@ -74,8 +75,15 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
     best = int(np.argmax(type_proba)) if len(kinds) else -1
     semantic_type, type_confidence = (kinds[best], float(type_proba[best])) if best >= 0 else ("unknown", 0.0)
     role = max(probability, key=probability.get)
-    if role == "other" and probability["other"] < words().thresholds["other_min_probability"]:
-        role = max((r for r in classes if r != "other"), key=probability.get)
+    typed_role = default_role(semantic_type)
+    backed = any(item.decides for item in evidence.items if item.semantic_type == semantic_type) or any(
+        hint.semantic_type == semantic_type and evidence.head.get(semantic_type) for hint in evidence.hints)
+    caution = None
+    if role == "other" and typed_role != "other" and backed and probability.get(typed_role, 0.0) >= words().thresholds["type_role_min_probability"]:
+        # a gate errs towards caution: values or a header that show a personal type are not
+        # dropped on a weak `other` (a missed quasi-identifier is a silent pass)
+        caution = f"type {semantic_type} implies {typed_role}; P(other) = {probability['other']:.2f} is not enough to drop it"
+        role = typed_role
     reasons: list[str] = []
     decision = Decision(role, semantic_type, probability[role], reasons)
     if evidence.facts.get("empty"):
@@ -93,10 +101,12 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         decision.confidence = max(decision.confidence, 0.95)
     elif semantic_type == "free_text" and role == "quasi_identifier":
         decision.role = "other"
-    elif type_confidence == 1.0 and role not in (default_role(semantic_type), "other"):
-        # values that prove a type (type_distribution) leave the model one question: whether the
-        # column is personal at all (an agency's e-mail is not). A proven MAC address is no pseudonym.
+    elif type_confidence == 1.0 and role != default_role(semantic_type):
+        # values that prove a type (type_distribution) carry its role: a proven MAC address is no
+        # pseudonym. Whose it is (an agency's e-mail is not personal) is the subject step's call.
         decision.role = default_role(semantic_type)
+    if caution and decision.role == role:
+        reasons.append(caution)
     _attach(decision, evidence)
     drivers = model.role.contributions(role_row, classes.index(decision.role)) if decision.role in classes else []
     described = "; ".join(_phrase(name) for name, _ in drivers[:3])

@@ -131,7 +131,7 @@ def test_environment_names_another_model_file(tmp_path, monkeypatch):
     path = tmp_path / "other.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     monkeypatch.setenv(model_module.ENVIRONMENT, str(path))
-    assert default_model() == load_model_file(path)
+    assert default_model().to_dict() == load_model_file(path).to_dict()
 
 
 # ---------------------------------------------------------------- fitting

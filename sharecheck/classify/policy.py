@@ -84,6 +84,18 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         # dropped on a weak `other` (a missed quasi-identifier is a silent pass)
         caution = f"type {semantic_type} implies {typed_role}; P(other) = {probability['other']:.2f} is not enough to drop it"
         role = typed_role
+    elif role == "quasi_identifier" and typed_role == "direct_identifier" and any(
+            item.decides for item in evidence.items if item.semantic_type == semantic_type):
+        # values shaped like a direct identifier (an address with a house number) are not
+        # demoted to a quasi-identifier by table statistics
+        caution = f"values are {semantic_type}s: a direct identifier"
+        role = typed_role
+    elif role == "sensitive" and typed_role != "sensitive" and not _sensitive_support(evidence) and \
+            probability["sensitive"] < words().thresholds["sensitive_unsupported_min_probability"]:
+        # nothing in the header or the values names a sensitive attribute: an l-diversity
+        # verdict on a dog licence's fee would fail a release for nothing
+        role = max((r for r in classes if r not in ("sensitive", "quasi_identifier")), key=probability.get)
+        caution = f"no header word or value points to a sensitive attribute; P(sensitive) = {probability['sensitive']:.2f} is too weak alone"
     reasons: list[str] = []
     decision = Decision(role, semantic_type, probability[role], reasons)
     if evidence.facts.get("empty"):
@@ -113,6 +125,13 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
     reasons.append(f"model: {decision.role} with probability {probability.get(decision.role, 0.0):.2f}"
                    + (f" ({described})" if described else "") + f"; type {decision.semantic_type} ({type_confidence:.2f})")
     return decision
+
+
+def _sensitive_support(evidence: ColumnEvidence) -> bool:
+    from . import default_role
+
+    return any(default_role(hint.semantic_type) == "sensitive" for hint in evidence.hints) or any(
+        default_role(item.semantic_type) == "sensitive" for item in evidence.items)
 
 
 def _attach(decision: Decision, evidence: ColumnEvidence) -> None:

@@ -119,6 +119,8 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         decision.role = default_role(semantic_type)
     if caution and decision.role == role:
         reasons.append(caution)
+        # the role follows from the type here, so it is as certain as the type
+        decision.confidence = max(decision.confidence, type_confidence)
     _attach(decision, evidence)
     drivers = model.role.contributions(role_row, classes.index(decision.role)) if decision.role in classes else []
     described = "; ".join(_phrase(name) for name, _ in drivers[:3])

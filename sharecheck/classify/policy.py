@@ -10,7 +10,9 @@ statistic can outweigh, or because the rest of the pipeline relies on it:
 - a house number beside its street spells an address (QI206 reports it);
 - free text is never a quasi-identifier as a whole (every row would be unique): what it
   reveals is reported by its embedded entities;
-- values that prove their type (type_distribution) keep that type's role.
+- values that prove their type (type_distribution) keep that type's role, and a direct-
+  identifier type shown by values or the header's head noun stays a direct identifier: whose
+  it is (a person's or a business's) is the subject step's call, made on the whole table.
 
 Where the model calls a column `other` but its type, shown by its values or its header's head
 noun, is personal and the model gives that type's role some probability, a publication gate
@@ -74,12 +76,25 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
     probability = dict(zip(classes, (float(p) for p in role_proba)))
     best = int(np.argmax(type_proba)) if len(kinds) else -1
     semantic_type, type_confidence = (kinds[best], float(type_proba[best])) if best >= 0 else ("unknown", 0.0)
+    named = next((hint.semantic_type for hint in evidence.hints if hint.exact and hint.semantic_type != semantic_type
+                  and any(item.source == "pattern" and item.share and item.share >= 0.3 for item in evidence.items
+                          if item.semantic_type == hint.semantic_type)), None)
+    if type_confidence == 1.0 and named:
+        # a header naming exactly another type the values also fit (`ssn` over numbers that
+        # could be phones) outweighs a shape both types share
+        semantic_type, type_confidence = named, 0.9
     role = max(probability, key=probability.get)
     typed_role = default_role(semantic_type)
     backed = any(item.decides for item in evidence.items if item.semantic_type == semantic_type) or any(
         hint.semantic_type == semantic_type and evidence.head.get(semantic_type) for hint in evidence.hints)
     caution = None
-    if role == "other" and typed_role != "other" and backed and probability.get(typed_role, 0.0) >= words().thresholds["type_role_min_probability"]:
+    if typed_role == "direct_identifier" and backed and role != "direct_identifier":
+        # an address, a plate, a badge number shown by the values or the header's head noun is
+        # an identifier; whether it is a person's or an organisation's is the subject step's
+        # call (sharecheck/subject.py), which reads the whole table, not this column's model
+        caution = f"{semantic_type} is a direct identifier of whoever it belongs to (P({role}) = {probability[role]:.2f})"
+        role = typed_role
+    elif role == "other" and typed_role != "other" and backed and probability.get(typed_role, 0.0) >= words().thresholds["type_role_min_probability"]:
         # a gate errs towards caution: values or a header that show a personal type are not
         # dropped on a weak `other` (a missed quasi-identifier is a silent pass)
         caution = f"type {semantic_type} implies {typed_role}; P(other) = {probability['other']:.2f} is not enough to drop it"
@@ -117,6 +132,10 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         # values that prove a type (type_distribution) carry its role: a proven MAC address is no
         # pseudonym. Whose it is (an agency's e-mail is not personal) is the subject step's call.
         decision.role = default_role(semantic_type)
+    if (named and decision.semantic_type == named or backed) and decision.role == default_role(decision.semantic_type):
+        # the role is the one its type implies, and the values or the header's head noun show
+        # the type: the role is as certain as the type
+        decision.confidence = max(decision.confidence, type_confidence)
     if caution and decision.role == role:
         reasons.append(caution)
         # the role follows from the type here, so it is as certain as the type

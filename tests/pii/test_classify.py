@@ -72,8 +72,14 @@ def test_numbers_that_are_not_phones(classify):
 def test_street_addresses_are_not_phone_numbers(classify):
     streets = ["Main St", "Oak Avenue", "Elm Street", "Harbor Blvd", "Pine Rd", "Lake Dr"]
     values = [f"{RNG.randrange(1, 9999)} {RNG.choice(streets)}" for _ in range(60)]
-    result = classify(pl.DataFrame({"where": values}))
+    # Whose addresses they are the column alone does not say (a shop's is not personal): beside
+    # people's names and birth dates they are people's.
+    residents = [f"{first} {last}" for first, last in people(60)]
+    births = [f"{RNG.randrange(1940, 2000)}-{RNG.randrange(1, 13):02d}-{RNG.randrange(1, 29):02d}" for _ in range(60)]
+    result = classify(pl.DataFrame({"resident": residents, "date_of_birth": births, "where": values}))
     assert col(result, "where") == ("direct_identifier", "street_address")
+    alone = classify(pl.DataFrame({"where": values}))
+    assert alone["where"].semantic_type == "street_address"
 
 
 def test_block_level_addresses_are_streets_not_doors(classify):

@@ -1,0 +1,130 @@
+"""Column roles and semantic types, leave-one-source-out on the labelled corpus.
+
+    python benchmarks/evaluate_corpus.py [--misses]
+
+For each source, the model is fitted on every other source and predicts that source's
+columns through the whole classifier (evidence, features, model, policy). In-sample figures
+(fitted on everything) are shown for contrast only. Writes the "roles-loso" section of
+benchmarks/RESULTS.md.
+
+For verdict-level evaluation: `loso_models()` returns {source: model fitted without it};
+pass one as `classify_columns(..., model=...)`, or write it with `model.write(path)` and set
+SHARECHECK_ROLE_MODEL=path for a scan.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from _results import machine_line, update_section  # noqa: E402
+from corpus_features import as_columns, corpus_present, labelled_tables  # noqa: E402
+
+from sharecheck.classify import ROLES, classify_features  # noqa: E402
+from sharecheck.classify.train import brier, expected_calibration_error, fit  # noqa: E402
+
+TARGETS = {"direct_identifier": (0.95, 0.97), "quasi_identifier": (None, 0.95), "sensitive": (None, 0.85)}
+FLAGGED_TARGET = 0.05
+
+
+def loso_models(tables=None) -> dict:
+    """source -> model fitted on every other source of the corpus."""
+    tables = tables if tables is not None else labelled_tables()
+    columns = as_columns(tables)
+    return {source: fit([c for c in columns if c.source != source]) for source in sorted({c.source for c in columns})}
+
+
+def predict(tables, model_for) -> list[dict]:
+    rows = []
+    for source, table, features, labels in tables:
+        classified = classify_features(features, model_for(source))
+        for name, (role, kind) in labels.items():
+            result = classified[name]
+            rows.append({"source": source, "table": table, "column": name, "role": role, "type": kind,
+                         "predicted": result.role, "predicted_type": result.semantic_type,
+                         "proba": [result.probabilities.get(r, 0.0) for r in ROLES]})
+    return rows
+
+
+def summarise(rows: list[dict]) -> dict:
+    out = {}
+    for role in ROLES:
+        hits = sum(1 for r in rows if r["role"] == role and r["predicted"] == role)
+        predicted = sum(1 for r in rows if r["predicted"] == role)
+        support = sum(1 for r in rows if r["role"] == role)
+        out[role] = (hits / predicted if predicted else float("nan"), hits / support if support else float("nan"), support, predicted)
+    others = [r for r in rows if r["role"] == "other"]
+    out["flagged"] = sum(1 for r in others if r["predicted"] != "other") / len(others) if others else float("nan")
+    out["type_accuracy"] = sum(1 for r in rows if r["type"] == r["predicted_type"]) / len(rows)
+    proba = np.array([r["proba"] for r in rows])
+    proba = proba / proba.sum(axis=1, keepdims=True)
+    target = [ROLES.index(r["role"]) for r in rows]
+    out["brier"], out["ece"] = brier(proba, target), expected_calibration_error(proba, target)
+    out["model_accuracy"] = float((proba.argmax(axis=1) == np.array(target)).mean())
+    return out
+
+
+def _fmt(value: float) -> str:
+    return "–" if value != value else f"{value:.3f}"
+
+
+def table_lines(loso: dict, insample: dict) -> list[str]:
+    lines = ["| role | LOSO precision | LOSO recall | target | in-sample precision | in-sample recall | labelled |", "|---|---|---|---|---|---|---|"]
+    for role in ROLES:
+        precision, recall, support, _ = loso[role]
+        target = TARGETS.get(role)
+        wanted = "" if not target else " ".join(f"{name}≥{value}" for name, value in zip(("P", "R"), target) if value)
+        lines.append(f"| {role} | {_fmt(precision)} | {_fmt(recall)} | {wanted} | {_fmt(insample[role][0])} | {_fmt(insample[role][1])} | {support} |")
+    lines += ["", f"- non-personal columns flagged (labelled `other`, given another role): LOSO {loso['flagged']:.1%} "
+              f"(target ≤ {FLAGGED_TARGET:.0%}), in-sample {insample['flagged']:.1%}",
+              f"- semantic-type accuracy: LOSO {loso['type_accuracy']:.3f}, in-sample {insample['type_accuracy']:.3f}",
+              f"- calibration of the role probabilities: LOSO Brier {loso['brier']:.3f}, ECE {loso['ece']:.3f} "
+              f"(model argmax accuracy {loso['model_accuracy']:.3f}); in-sample Brier {insample['brier']:.3f}, ECE {insample['ece']:.3f}"]
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--misses", action="store_true", help="print every LOSO miss")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    tables = labelled_tables()
+    extracted = time.perf_counter() - started
+    models = loso_models(tables)
+    loso_rows = predict(tables, models.__getitem__)
+    everything = fit(as_columns(tables))
+    insample_rows = predict(tables, lambda _source: everything)
+    loso, insample = summarise(loso_rows), summarise(insample_rows)
+    sources = Counter(source for source, *_ in tables)
+    per_source = []
+    for source in sorted(sources):
+        part = [r for r in loso_rows if r["source"] == source]
+        correct = sum(1 for r in part if r["role"] == r["predicted"])
+        per_source.append(f"{source} {correct}/{len(part)}")
+    lines = [f"Machine: {machine_line()}. Corpus: {'benchmarks/corpus' if corpus_present() else 'benchmarks/labels.yaml'}, "
+             f"{len(tables)} tables, {len(loso_rows)} labelled columns, {len(sources)} sources; "
+             f"label counts {dict(Counter(r['role'] for r in loso_rows))}.", "",
+             "Command: `PYTHONPATH=$PWD python benchmarks/evaluate_corpus.py`", ""]
+    lines += table_lines(loso, insample)
+    lines += ["", "Correct roles per held-out source: " + ", ".join(per_source) + ".",
+              f"", f"Feature extraction {extracted:.0f} s; {len(models)} LOSO fits."]
+    print("\n".join(lines))
+    if args.misses:
+        for r in loso_rows:
+            if r["role"] != r["predicted"]:
+                print(f"  {r['table']} :: {r['column']}: labelled {r['role']}/{r['type']}, got {r['predicted']}/{r['predicted_type']}")
+    if not args.no_write:
+        update_section("roles-loso", "## Column roles, leave-one-source-out (`benchmarks/evaluate_corpus.py`)\n\n" + "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

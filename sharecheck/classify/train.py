@@ -1,0 +1,196 @@
+"""Fitting the role and type models on labelled columns (scikit-learn, imported here only).
+
+Both are logistic regressions on standardised features; their parameters are copied into a
+model.RoleModel and written as JSON. The role model's confidence is calibrated by temperature
+scaling on out-of-fold logits, folds grouped by source so that no source calibrates itself.
+Header tokens enter the role model only if columns of at least two sources carry them: a word
+that one source uses is that source's habit, not a property of personal data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from . import ROLES, semantic_types
+from .model import LinearModel, RoleModel
+
+ROLE_C = 0.5
+TYPE_C = 1.0
+MIN_TOKEN_SOURCES = 2
+BALANCED = False  # class weights: off, the corpus proportions are a fair prior for a city portal
+
+
+@dataclass(frozen=True)
+class LabelledColumn:
+    source: str
+    table: str
+    column: str
+    role: str
+    semantic_type: str | None
+    features: dict
+    candidates: tuple  # ((type, features), ...)
+
+
+def _standardise(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mean = matrix.mean(axis=0)
+    scale = matrix.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    return mean, scale
+
+
+def _matrix(rows: Sequence[dict], names: Sequence[str]) -> np.ndarray:
+    index = {name: i for i, name in enumerate(names)}
+    out = np.zeros((len(rows), len(names)))
+    for i, row in enumerate(rows):
+        for name, value in row.items():
+            j = index.get(name)
+            if j is not None:
+                out[i, j] = value
+    return out
+
+
+def role_feature_names(columns: Sequence[LabelledColumn]) -> list[str]:
+    sources: dict[str, set[str]] = {}
+    names: set[str] = set()
+    for column in columns:
+        for name in column.features:
+            if name.startswith("tok_"):
+                sources.setdefault(name, set()).add(column.source)
+            else:
+                names.add(name)
+    tokens = {name for name, seen in sources.items() if len(seen) >= MIN_TOKEN_SOURCES}
+    return sorted(names) + sorted(tokens)
+
+
+def _fit_linear(matrix: np.ndarray, target: np.ndarray, names: Sequence[str], c: float, balanced: bool, classes=()) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    mean, scale = _standardise(matrix)
+    fitted = LogisticRegression(C=c, max_iter=5000, class_weight="balanced" if balanced else None)
+    with threadpool_limits(1):  # BLAS threads on a busy machine cost ten times their worth here
+        fitted.fit((matrix - mean) / scale, target)
+    if classes:
+        # every role must have a row, also one the training labels lack (its logit stays low)
+        coef = np.zeros((len(classes), matrix.shape[1]))
+        intercept = np.full(len(classes), -30.0)
+        for row, label in enumerate(fitted.classes_):
+            coef[classes.index(label)] = fitted.coef_[row] if len(fitted.classes_) > 2 else (fitted.coef_[0] if row else -fitted.coef_[0])
+            intercept[classes.index(label)] = fitted.intercept_[row] if len(fitted.classes_) > 2 else (fitted.intercept_[0] if row else -fitted.intercept_[0])
+        return LinearModel.build(names, mean, scale, coef, intercept, classes)
+    return LinearModel.build(names, mean, scale, fitted.coef_, fitted.intercept_)
+
+
+def _temperature(logits: np.ndarray, target: np.ndarray) -> float:
+    """The temperature minimising the negative log-likelihood of out-of-fold logits."""
+    best, best_loss = 1.0, np.inf
+    for temperature in np.exp(np.linspace(np.log(0.25), np.log(8.0), 121)):
+        scores = logits / temperature
+        scores = scores - scores.max(axis=1, keepdims=True)
+        log_proba = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        loss = -float(log_proba[np.arange(len(target)), target].mean())
+        if loss < best_loss:
+            best, best_loss = float(temperature), loss
+    return best
+
+
+def fit_role_model(columns: Sequence[LabelledColumn], c: float = ROLE_C) -> LinearModel:
+    names = role_feature_names(columns)
+    matrix = _matrix([column.features for column in columns], names)
+    labels = np.array([column.role for column in columns])
+    model = _fit_linear(matrix, labels, names, c, BALANCED, ROLES)
+    sources = sorted({column.source for column in columns})
+    if len(sources) < 3:
+        return model
+    target = np.array([ROLES.index(label) for label in labels])
+    out_of_fold = np.zeros((len(columns), len(ROLES)))
+    groups = np.array([column.source for column in columns])
+    folds = min(5, len(sources))
+    for fold in range(folds):
+        held = np.isin(groups, sources[fold::folds])
+        if held.all() or not held.any():
+            continue
+        part = _fit_linear(matrix[~held], labels[~held], names, c, BALANCED, ROLES)
+        out_of_fold[held] = part.logits(matrix[held])
+    temperature = _temperature(out_of_fold, target)
+    return LinearModel.build(model.features, model.mean, model.scale, model.coef, model.intercept, model.classes, temperature)
+
+
+def fit_type_model(columns: Sequence[LabelledColumn], c: float = TYPE_C) -> LinearModel:
+    known = semantic_types()
+    rows, target = [], []
+    for column in columns:
+        if column.semantic_type not in known:
+            continue
+        for kind, features in column.candidates:
+            rows.append(features)
+            target.append(int(kind == column.semantic_type))
+    names = sorted({name for row in rows for name in row})
+    matrix = _matrix(rows, names)
+    return _fit_linear(matrix, np.array(target), names, c, False)
+
+
+def _with_types(columns: Sequence[LabelledColumn], type_model: LinearModel) -> list[LabelledColumn]:
+    from .features import typed_features
+    from .policy import type_distribution
+
+    out = []
+    for column in columns:
+        candidates = list(column.candidates)
+        scores = type_model.proba(type_model.matrix([features for _, features in candidates])) if candidates else np.zeros(0)
+        typed = typed_features([kind for kind, _ in candidates], type_distribution(candidates, scores))
+        out.append(replace(column, features={**column.features, **typed}))
+    return out
+
+
+def fit(columns: Sequence[LabelledColumn], meta: dict | None = None, role_c: float = ROLE_C, type_c: float = TYPE_C) -> RoleModel:
+    """Type model on every column; role model on the columns' features plus the roles their
+    candidate types imply, those taken from type models fitted without the column's source
+    (stacking on in-sample type scores would teach the role model to trust them too much)."""
+    import sklearn
+
+    columns = list(columns)
+    info = {"sklearn": sklearn.__version__, "columns": len(columns), "tables": len({(c.source, c.table) for c in columns}),
+            "sources": sorted({c.source for c in columns}), "role_c": role_c, "type_c": type_c}
+    type_model = fit_type_model(columns, type_c)
+    sources = info["sources"]
+    if len(sources) < 3:
+        stacked = _with_types(columns, type_model)
+    else:
+        folds = min(5, len(sources))
+        stacked = list(columns)
+        for fold in range(folds):
+            held = set(sources[fold::folds])
+            part = fit_type_model([c for c in columns if c.source not in held], type_c)
+            positions = [i for i, c in enumerate(columns) if c.source in held]
+            for i, column in zip(positions, _with_types([columns[i] for i in positions], part)):
+                stacked[i] = column
+    return RoleModel(fit_role_model(stacked, role_c), type_model, {**info, **(meta or {})})
+
+
+# --------------------------------------------------------------------------------------------
+# calibration figures
+
+
+def brier(proba: np.ndarray, target: Iterable[int]) -> float:
+    """Multi-class Brier score: mean over rows of the squared distance to the one-hot truth."""
+    target = np.asarray(list(target))
+    truth = np.zeros_like(proba)
+    truth[np.arange(len(target)), target] = 1.0
+    return float(((proba - truth) ** 2).sum(axis=1).mean())
+
+
+def expected_calibration_error(proba: np.ndarray, target: Iterable[int], bins: int = 10) -> float:
+    """Top-label ECE: |accuracy - confidence| per confidence bin, weighted by the bin's rows."""
+    target = np.asarray(list(target))
+    confidence = proba.max(axis=1)
+    correct = (proba.argmax(axis=1) == target).astype(float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    total = 0.0
+    for low, high in zip(edges[:-1], edges[1:]):
+        inside = (confidence > low) & (confidence <= high) if low > 0 else (confidence >= low) & (confidence <= high)
+        if inside.any():
+            total += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
+    return float(total)

@@ -1,0 +1,192 @@
+"""The classifier's steps on their own: features of hand-built columns, the model file, fitting.
+
+Expected values are worked out by hand from the frames built here, never read off the tool.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from sharecheck.classify import ROLES, classify_columns, extract_features
+from sharecheck.classify.features import header_tokens
+from sharecheck.classify.model import FEATURE_VERSION, LinearModel, RoleModel, default_model, load_model_file, shipped_model_path
+from sharecheck.classify.train import LabelledColumn, brier, expected_calibration_error, fit
+from sharecheck.classify.words import check
+from sharecheck.errors import RuleError
+from sharecheck.profile import profile_frame
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+# ---------------------------------------------------------------- header tokens and features
+
+@pytest.mark.parametrize("header, tokens", [
+    ("nameFirst", ["name", "first"]),
+    ("nameLast", ["name", "last"]),
+    ("address2", ["address", "2"]),
+    ("Zip+4", ["zip", "4"]),
+    ("startStationID", ["start", "station", "id"]),
+    ("Date de naissance", ["date", "de", "naissance"]),
+    ("HTTPStatus_code", ["http", "status", "code"]),
+])
+def test_header_tokens_split_on_case_digits_and_separators(header, tokens):
+    assert header_tokens(header) == tokens
+
+
+def test_value_features_of_a_hand_built_frame():
+    frame = pl.DataFrame({
+        "rank": list(range(1, 101)),  # 100 distinct consecutive integers
+        "flag": ["Y", "N"] * 50,  # two values, half each
+        "note": [None] * 25 + ["x"] * 75,  # a quarter missing
+    })
+    table = extract_features(frame, profile_frame(frame))
+    rank, flag, note = (table.columns[name] for name in ("rank", "flag", "note"))
+    assert rank["dtype_int"] == 1.0 and rank["dtype_text"] == 0.0
+    assert rank["uniqueness"] == 1.0 and rank["sequential"] == 1.0
+    assert rank["entropy_norm"] == pytest.approx(1.0)  # uniform over its distinct values
+    assert rank["entropy_bits"] == pytest.approx(np.log2(100) / 16)
+    assert flag["binary"] == 1.0 and flag["top_share"] == 0.5
+    assert flag["entropy_bits"] == pytest.approx(1 / 16)  # one bit
+    assert note["null_share"] == 0.25 and note["uniqueness"] == pytest.approx(1 / 75)
+    assert rank["tok_rank"] == 1.0 and "tok_flag" not in rank
+    assert rank["ctx_width"] == pytest.approx(np.log10(4) / 2)
+
+
+def test_camel_case_name_parts_are_read_as_names_and_paired():
+    frame = pl.DataFrame({"nameFirst": ["Mary", "John", "Linda", "James"] * 10,
+                          "nameLast": ["Smith", "Jones", "Brown", "Garcia"] * 10})
+    table = extract_features(frame, profile_frame(frame))
+    first = table.columns["nameFirst"]
+    assert first["tok_name"] == 1.0 and first["tok_first"] == 1.0
+    kinds = {kind for kind, _ in table.candidates["nameFirst"]}
+    assert "first_name" in kinds  # the census lists name the values even where the header is camelCase
+
+
+def test_context_sees_a_first_name_beside_a_last_name():
+    frame = pl.DataFrame({"first_name": ["Mary", "John"] * 20, "last_name": ["Smith", "Jones"] * 20, "n": list(range(40))})
+    table = extract_features(frame, profile_frame(frame))
+    assert table.columns["first_name"]["ctx_first_last"] == 1.0
+    assert table.columns["n"]["ctx_first_last"] == 0.0
+    assert table.columns["n"]["ctx_name_beside"] == 1.0
+
+
+# ---------------------------------------------------------------- model file
+
+def test_shipped_model_loads_with_its_versions_and_every_role():
+    document = json.loads(shipped_model_path().read_text(encoding="utf-8"))
+    assert document["format_version"] == 1 and document["feature_version"] == FEATURE_VERSION
+    assert document["meta"]["sklearn"] and document["meta"]["columns"] > 0
+    model = load_model_file(shipped_model_path())
+    assert set(model.role.classes) == set(ROLES)
+    assert model.role.temperature > 0
+
+
+def test_a_model_of_another_feature_version_is_refused(tmp_path):
+    document = json.loads(shipped_model_path().read_text(encoding="utf-8"))
+    document["feature_version"] = FEATURE_VERSION + 1
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(RuleError, match="rebuild"):
+        load_model_file(path)
+
+
+def test_a_model_naming_unknown_features_is_refused(tmp_path):
+    document = json.loads(shipped_model_path().read_text(encoding="utf-8"))
+    document["role"]["features"][0] = "no_such_feature"
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(RuleError, match="no_such_feature"):
+        load_model_file(path)
+
+
+def test_predictions_are_deterministic_and_probabilities_in_unit_interval():
+    frame = pl.DataFrame({"age": [20 + i % 60 for i in range(200)], "sex": ["M", "F"] * 100,
+                          "amount": [i * 1.5 for i in range(200)]})
+    first = classify_columns(frame, profile_frame(frame))
+    second = classify_columns(frame, profile_frame(frame))
+    for name in frame.columns:
+        assert first[name] == second[name]
+        probabilities = list(first[name].probabilities.values())
+        assert all(0.0 <= p <= 1.0 for p in probabilities) and sum(probabilities) == pytest.approx(1.0, abs=1e-3)
+        assert 0.0 <= first[name].confidence <= 1.0
+
+
+def test_softmax_with_temperature_by_hand():
+    model = LinearModel.build(["a"], [0.0], [1.0], [[1.0], [0.0]], [0.0, 0.0], ("x", "y"), temperature=2.0)
+    proba = model.proba(np.array([[2.0]]))[0]
+    assert proba[0] == pytest.approx(np.exp(1) / (np.exp(1) + 1))  # logits 2 and 0, halved
+
+
+def test_environment_names_another_model_file(tmp_path, monkeypatch):
+    from sharecheck.classify import model as model_module
+
+    document = json.loads(shipped_model_path().read_text(encoding="utf-8"))
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    monkeypatch.setenv(model_module.ENVIRONMENT, str(path))
+    assert default_model().to_dict() == load_model_file(path).to_dict()
+
+
+# ---------------------------------------------------------------- fitting
+
+def _column(source, name, role, kind, **features):
+    return LabelledColumn(source, f"{source}/t", name, role, kind, {**features, f"tok_{name}": 1.0},
+                          ((kind, {"c_name": 1.0, f"prior_{kind}": 1.0}), ("category", {"prior_category": 1.0})))
+
+
+def test_a_tiny_training_set_gets_the_obvious_cases_right():
+    columns = []
+    for source in ("a", "b", "c", "d"):
+        columns += [_column(source, "email", "direct_identifier", "email", name_direct_identifier=1.0, value_direct_identifier=1.0),
+                    _column(source, "zip", "quasi_identifier", "postal_code", name_quasi_identifier=1.0),
+                    _column(source, "diagnosis", "sensitive", "health", name_sensitive=1.0),
+                    _column(source, "rowid", "other", "record_id", sequential=1.0, uniqueness=1.0),
+                    _column(source, "score", "other", "measure", dtype_float=1.0)]
+    model = fit(columns)
+    matrix = model.role.matrix([{"name_direct_identifier": 1.0, "value_direct_identifier": 1.0}, {"name_quasi_identifier": 1.0},
+                                {"name_sensitive": 1.0}, {"sequential": 1.0, "uniqueness": 1.0}])
+    predicted = [model.role.classes[i] for i in model.role.proba(matrix).argmax(axis=1)]
+    assert predicted == ["direct_identifier", "quasi_identifier", "sensitive", "other"]
+    scores = model.score_types([{"c_name": 1.0, "prior_email": 1.0}, {"prior_category": 1.0}])
+    assert scores[0] > scores[1]
+
+
+def test_calibration_figures_by_hand():
+    proba = np.array([[0.8, 0.2], [0.6, 0.4]])
+    # squared distances to the truth (first row right, second wrong): 0.04+0.04, 0.36+0.36
+    assert brier(proba, [0, 1]) == pytest.approx((0.08 + 0.72) / 2)
+    # both rows in confidence bins of their own: |1-0.8| and |0-0.6|, each half the rows
+    assert expected_calibration_error(proba, [0, 1]) == pytest.approx(0.5 * 0.2 + 0.5 * 0.6)
+
+
+def test_word_lists_are_checked_strictly():
+    from sharecheck._resources import load_yaml
+
+    document = json.loads(json.dumps(load_yaml("classifier.yaml")))
+    document["words"]["qualifiers"].append(False)  # YAML's `no` unquoted
+    with pytest.raises(RuleError, match="qualifiers"):
+        check(document)
+    document = json.loads(json.dumps(load_yaml("classifier.yaml")))
+    document["words"]["typo"] = ["x"]
+    with pytest.raises(RuleError, match="typo"):
+        check(document)
+
+
+@pytest.mark.skipif(not (REPO / "benchmarks" / "corpus" / "load.py").exists() or not (REPO.parent / "shared" / "datasets").is_dir()
+                    or os.environ.get("SHARECHECK_SKIP_RETRAIN") == "1", reason="labelled corpus or its data absent")
+def test_training_script_reproduces_the_shipped_model(tmp_path):
+    out = tmp_path / "model.json"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "train_roles.py"), "--out", str(out)], check=True,
+                   env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, timeout=1800)
+    rebuilt, shipped = json.loads(out.read_text()), json.loads(shipped_model_path().read_text())
+    assert rebuilt["meta"]["corpus_digest"] == shipped["meta"]["corpus_digest"]
+    assert rebuilt["role"]["features"] == shipped["role"]["features"]
+    assert np.allclose(rebuilt["role"]["coef"], shipped["role"]["coef"], atol=1e-4)
+    assert np.allclose(rebuilt["type"]["coef"], shipped["type"]["coef"], atol=1e-4)

@@ -36,11 +36,50 @@ from corpus.load import SHARED, TableUnavailable, load_labels, read_table  # noq
 NOT_ABOUT_PEOPLE = ("organisations", "places", "things", "counts")
 
 
+ROLES = ("direct_identifier", "quasi_identifier", "sensitive", "pseudonym", "other")
+
+
+def _role_table(rows) -> list[str]:
+    """Column roles as the whole scan gives them (classifier, then the subject's adjustments),
+    against the labels: per role precision and recall, split by whether the source's tables
+    shaped the classifier's vocabularies (the city folders of ../shared) or not (packages)."""
+    lines = ["| role | precision (packages) | recall (packages) | precision (cities) | recall (cities) | labelled |",
+             "|---|---|---|---|---|---|"]
+    pairs = {"packages": [], "cities": []}
+    for r in rows:
+        if not r.get("roles"):
+            continue
+        group = "cities" if r["label"].source.startswith("city:") else "packages"
+        for name, (role, _type) in r["label"].columns.items():
+            if name in r["roles"]:
+                pairs[group].append((role, r["roles"][name]))
+
+    def pr(items, role):
+        hits = sum(1 for truth, got in items if truth == role and got == role)
+        predicted = sum(1 for _, got in items if got == role)
+        support = sum(1 for truth, _ in items if truth == role)
+        return (f"{hits / predicted:.3f}" if predicted else "–"), (f"{hits / support:.3f}" if support else "–"), support
+
+    for role in ROLES:
+        pp, rp, sp = pr(pairs["packages"], role)
+        pc, rc, sc = pr(pairs["cities"], role)
+        lines.append(f"| {role} | {pp} | {rp} | {pc} | {rc} | {sp + sc} |")
+    for group, items in pairs.items():
+        others = [got for truth, got in items if truth == "other"]
+        if others:
+            lines.append("")
+            lines.append(f"Non-personal columns flagged ({group}): {sum(1 for got in others if got != 'other') / len(others):.1%} of {len(others)}.")
+    return lines
+
+
 def _scan(label, options_env: str):
     import sharecheck
     from sharecheck.errors import SharecheckError
 
-    os.environ["SHARECHECK_ROLE_MODEL"] = options_env
+    if options_env:
+        os.environ["SHARECHECK_ROLE_MODEL"] = options_env
+    else:
+        os.environ.pop("SHARECHECK_ROLE_MODEL", None)
     try:
         if label.kind == "shared":
             path = SHARED / label.loc("path")
@@ -61,11 +100,13 @@ def main() -> None:
     parser.add_argument("--list", action="store_true", help="print every table's verdict")
     args = parser.parse_args()
 
-    from evaluate_corpus import loso_models
-
     labels = [label for label in load_labels() if not args.only or label.source == args.only]
     started = time.perf_counter()
-    models = loso_models()
+    try:
+        from evaluate_corpus import loso_models  # a fitted role model: one fit per held-out source
+    except ImportError:
+        loso_models = None
+    models = loso_models() if loso_models else {}
     fitted = time.perf_counter() - started
     rows = []
     with tempfile.TemporaryDirectory() as workdir:
@@ -75,11 +116,11 @@ def main() -> None:
             model.write(path)
             paths[source] = str(path)
         for label in labels:
-            if label.source not in paths:
+            if models and label.source not in paths:
                 continue
             t0 = time.perf_counter()
             try:
-                report, error = _scan(label, paths[label.source])
+                report, error = _scan(label, paths.get(label.source, ""))
             except TableUnavailable:
                 continue
             seconds = time.perf_counter() - t0
@@ -88,9 +129,11 @@ def main() -> None:
                 continue
             subjects = [dataset.subject.get("about") for dataset in report.datasets if dataset.subject]
             codes = sorted(report.codes("error"))
+            roles = {column.name: column.role for column in report.datasets[0].columns} if len(report.datasets) == 1 else {}
             rows.append({"label": label, "verdict": report.verdict, "subject": subjects[0] if subjects else None,
-                         "codes": codes, "error": None, "seconds": seconds})
+                         "codes": codes, "error": None, "seconds": seconds, "roles": roles})
     os.environ.pop("SHARECHECK_ROLE_MODEL", None)
+    role_lines = _role_table(rows)
 
     def involves_people(label) -> bool:
         return label.subject in ("people", "events") or (label.subject == "organisations" and label.risky)
@@ -116,8 +159,11 @@ def main() -> None:
 
     lines = [
         f"Machine: {machine_line()}. {len(rows)} tables scanned of {len(labels)} labelled "
-        f"({len({r['label'].source for r in rows})} sources), each with a role model fitted without its source "
-        f"({len(models)} fits, {fitted:.0f} s); scans {sum(r['seconds'] for r in rows):.0f} s.",
+        f"({len({r['label'].source for r in rows})} sources), "
+        + (f"each with a role model fitted without its source ({len(models)} fits, {fitted:.0f} s)" if models else
+           "with the shipped rule-based classifier: its vocabularies were shaped on the city folders of ../shared, "
+           "so only the package sources are out of sample")
+        + f"; scans {sum(r['seconds'] for r in rows):.0f} s.",
         "",
         "Command: `python -m pip install -e \".[corpus]\" && python benchmarks/evaluate_verdicts.py`",
         "",
@@ -139,6 +185,10 @@ def main() -> None:
         "",
         "Subject confusion (labelled → decided, off-diagonal only): "
         + (", ".join(f"{a}→{b} {n}" for (a, b), n in sorted(confusion.items()) if a != b) or "none") + ".",
+        "",
+        "Column roles as the scan reports them (classifier, then the subject's role adjustments):",
+        "",
+        *role_lines,
     ]
     if errors:
         lines += ["", "Errors: " + "; ".join(f"`{r['label'].id}`: {r['error']}" for r in errors)]

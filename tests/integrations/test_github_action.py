@@ -88,10 +88,16 @@ def test_no_changed_data_file_is_a_pass_with_a_note(data_repo, tmp_path):
 
 def test_fail_on_input_and_the_repository_config_are_honoured(data_repo, tmp_path):
     (data_repo / "residents.csv").write_text(RISKY)
-    (data_repo / "sharecheck.toml").write_text('fail_on = "never"\n')
     git(data_repo, "add", ".")
     git(data_repo, "commit", "-qm", "residents")
     _, outputs, _ = _run(data_repo, tmp_path, "push", {"before": "0" * 40})  # a new branch: every file
-    assert outputs["verdict"] == "pass" and outputs["exit-code"] == "0"
-    _, outputs, _ = _run(data_repo, tmp_path, "push", {"before": "0" * 40}, INPUT_FAIL_ON="error")
     assert outputs["verdict"] == "fail" and outputs["exit-code"] == "1"
+    # `fail-on: never` is the workflow's own decision (command line), never a repository file's.
+    _, outputs, _ = _run(data_repo, tmp_path, "push", {"before": "0" * 40}, INPUT_FAIL_ON="never")
+    assert outputs["exit-code"] == "0"
+    # The repository's config is honoured: it declares both columns harmless.
+    (data_repo / "sharecheck.toml").write_text('[roles]\nname = "other"\nbirth_date = "other"\n')
+    git(data_repo, "add", ".")
+    git(data_repo, "commit", "-qm", "config")
+    _, outputs, _ = _run(data_repo, tmp_path, "push", {"before": "0" * 40})
+    assert outputs["verdict"] == "pass" and outputs["exit-code"] == "0"

@@ -52,6 +52,18 @@ class Options:
     limits: Mapping[str, int] = field(default_factory=dict)  # sharecheck.limits.Limits changes, e.g. {"depth": 64}
     config_file: str | None = None  # the config file these options came from, named in every report
 
+    def for_columns(self, columns) -> "Options":
+        """Column settings name columns of any release (a join, a catalogue, an audit): each
+        release takes the ones it has."""
+        from dataclasses import replace
+
+        present = set(columns)
+        return replace(self, qi=tuple(c for c in self.qi if c in present),
+                       sensitive=tuple(c for c in self.sensitive if c in present),
+                       ignore=tuple(c for c in self.ignore if c in present),
+                       roles={c: r for c, r in self.roles.items() if c in present},
+                       entity_id=self.entity_id if self.entity_id in present else None)
+
     def __post_init__(self) -> None:
         if self.fail_on not in SEVERITIES + ("never",):
             raise UsageError(f"fail-on must be one of {', '.join(SEVERITIES + ('never',))}, not {self.fail_on!r}")

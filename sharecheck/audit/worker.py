@@ -63,15 +63,8 @@ def initialise(config: str | None, settings: dict[str, Any], worker: bool = True
     _OPTIONS = resolve_options(config, **settings)
 
 
-def _options_for(options, columns) -> Any:
-    """Column settings name columns of some releases: each release takes the ones it has."""
-    present = set(columns)
-    return replace(options, qi=tuple(c for c in options.qi if c in present),
-                   sensitive=tuple(c for c in options.sensitive if c in present),
-                   ignore=tuple(c for c in options.ignore if c in present),
-                   roles={c: r for c, r in options.roles.items() if c in present},
-                   entity_id=options.entity_id if options.entity_id in present else None)
-
+def _options_for(options, columns):
+    return options.for_columns(columns)
 
 def column_hashes(analysed) -> tuple[ColumnHashes, ...]:
     from ..join.candidates import release_forms

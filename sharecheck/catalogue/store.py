@@ -165,17 +165,8 @@ def _column_summary(analysed) -> list[dict[str, Any]]:
     return summary
 
 
-def _options_for(options, columns: list[str]):
-    """Column settings name columns of any release: each release takes the ones it has."""
-    from dataclasses import replace
-
-    present = set(columns)
-    return replace(options, qi=tuple(c for c in options.qi if c in present),
-                   sensitive=tuple(c for c in options.sensitive if c in present),
-                   ignore=tuple(c for c in options.ignore if c in present),
-                   roles={c: r for c, r in options.roles.items() if c in present},
-                   entity_id=options.entity_id if options.entity_id in present else None)
-
+def _options_for(options, columns):
+    return options.for_columns(columns)
 
 class Catalogue:
     """An index of published releases in one SQLite file, its key beside it (or in the environment)."""

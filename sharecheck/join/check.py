@@ -131,18 +131,8 @@ def _releases(sources: Sequence[Any], options: Options) -> list:
     return unique
 
 
-def _options_for(options: Options, columns: list[str]) -> Options:
-    """Column settings name columns of any release: each release takes the ones it has."""
-    present = set(columns)
-    return replace(
-        options,
-        qi=tuple(c for c in options.qi if c in present),
-        sensitive=tuple(c for c in options.sensitive if c in present),
-        ignore=tuple(c for c in options.ignore if c in present),
-        roles={c: r for c, r in options.roles.items() if c in present},
-        entity_id=options.entity_id if options.entity_id in present else None,
-    )
-
+def _options_for(options, columns):
+    return options.for_columns(columns)
 
 def _check_named_columns(options: Options, releases: list[Release], forced) -> None:
     all_columns = {c for release in releases for c in release.columns}

@@ -193,7 +193,6 @@ def _person_column(columns: Sequence, profiles: Mapping, entity_id: str | None) 
     """The column naming the person behind several rows, and why."""
     if entity_id:
         return entity_id, f"'{entity_id}' names the person behind each row (set by the user)"
-    words = vocabulary()
     candidates = []
     for column in columns:
         profile = profiles[column.name]

@@ -81,15 +81,11 @@ def column_hashes(analysed) -> tuple[ColumnHashes, ...]:
 
 
 def _sha256(path: Path) -> str | None:
-    import hashlib
-
     if not path.is_file():
         return None
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+    from .._files import file_sha256
+
+    return file_sha256(path)
 
 
 def _describe(path: Path, exc: BaseException) -> str:

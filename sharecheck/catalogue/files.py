@@ -48,11 +48,9 @@ def release_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[
 
 
 def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+    from .._files import file_sha256
+
+    return file_sha256(path)
 
 
 def _package_parts(descriptor: Path) -> list[Path]:

@@ -19,7 +19,7 @@ from ..release import Release, release_from_frame
 from ..rules import default_rules, select_rules
 from ..waivers import apply_waivers
 from .candidates import release_forms
-from .chain import ChainAnalysis, analyse_chain
+from .chain import analyse_chain
 from .measures import ClassMeasures
 from .pair import JoinSettings, PairAnalysis, analyse_pair
 from .report import JoinDataset, JoinReport, PairResult

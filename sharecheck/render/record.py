@@ -19,7 +19,6 @@ import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 from .. import __version__
 
@@ -75,11 +74,9 @@ def _sha256(location: str) -> str:
     path = Path(location)
     if not path.is_file():
         return "(not a file: " + ("a data package" if path.is_dir() else "a frame in memory") + ")"
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+    from .._files import file_sha256
+
+    return file_sha256(path)
 
 
 def rules_version() -> str:

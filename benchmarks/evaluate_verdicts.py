@@ -1,6 +1,6 @@
 """Verdicts and subjects, leave-one-source-out, on the labelled corpus (benchmarks/corpus).
 
-    python benchmarks/evaluate_verdicts.py [--only SOURCE] [--no-write] [--list]
+    python benchmarks/evaluate_verdicts.py [--only SOURCE] [--no-write] [--list] [--models DIR] [--rows FILE]
 
 Each table is scanned on the default open-data policy with a role model fitted WITHOUT the
 table's own source (benchmarks/evaluate_corpus.py `loso_models`, written to a temporary file and
@@ -72,6 +72,10 @@ def _role_table(rows) -> list[str]:
     return lines
 
 
+def _model_file(source: str) -> str:
+    return source.replace(":", "_").replace("/", "_") + ".json"
+
+
 def _scan(label, options_env: str):
     import sharecheck
     from sharecheck.errors import SharecheckError
@@ -98,23 +102,33 @@ def main() -> None:
     parser.add_argument("--only", help="evaluate one source only (debugging)")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--list", action="store_true", help="print every table's verdict")
+    parser.add_argument("--models", type=Path, help="folder keeping the leave-one-source-out role models: fitted "
+                        "and written when absent, read back when present (the fits are most of the run's time)")
+    parser.add_argument("--rows", type=Path, help="write every table's verdict, subject and codes as JSON lines")
     args = parser.parse_args()
 
     labels = [label for label in load_labels() if not args.only or label.source == args.only]
     started = time.perf_counter()
-    try:
-        from evaluate_corpus import loso_models  # a fitted role model: one fit per held-out source
-    except ImportError:
-        loso_models = None
-    models = loso_models() if loso_models else {}
+    sources = sorted({label.source for label in load_labels()})
+    cached = args.models is not None and all((args.models / _model_file(s)).exists() for s in sources)
+    models: dict = {}
+    if not cached:
+        try:
+            from evaluate_corpus import loso_models  # a fitted role model: one fit per held-out source
+        except ImportError:
+            loso_models = None
+        models = loso_models() if loso_models else {}
     fitted = time.perf_counter() - started
     rows = []
     with tempfile.TemporaryDirectory() as workdir:
+        folder = args.models or Path(workdir)
+        folder.mkdir(parents=True, exist_ok=True)
         paths = {}
         for source, model in models.items():
-            path = Path(workdir) / (source.replace(":", "_").replace("/", "_") + ".json")
-            model.write(path)
-            paths[source] = str(path)
+            model.write(folder / _model_file(source))
+        if cached or models:
+            paths = {source: str(folder / _model_file(source)) for source in sources}
+            models = paths if cached else models
         for label in labels:
             if models and label.source not in paths:
                 continue
@@ -134,6 +148,14 @@ def main() -> None:
                          "codes": codes, "error": None, "seconds": seconds, "roles": roles})
     os.environ.pop("SHARECHECK_ROLE_MODEL", None)
     role_lines = _role_table(rows)
+    if args.rows:
+        import json
+
+        with args.rows.open("w", encoding="utf-8") as handle:
+            for r in rows:
+                handle.write(json.dumps({"id": r["label"].id, "source": r["label"].source, "label_subject": r["label"].subject,
+                                         "risky": r["label"].risky, "verdict": r["verdict"], "subject": r["subject"],
+                                         "codes": r["codes"], "roles": r.get("roles", {})}) + "\n")
 
     def involves_people(label) -> bool:
         return label.subject in ("people", "events") or (label.subject == "organisations" and label.risky)
@@ -160,7 +182,8 @@ def main() -> None:
     lines = [
         f"Machine: {machine_line()}. {len(rows)} tables scanned of {len(labels)} labelled "
         f"({len({r['label'].source for r in rows})} sources), "
-        + (f"each with a role model fitted without its source ({len(models)} fits, {fitted:.0f} s)" if models else
+        + (f"each with a role model fitted without its source ({len(models)} fits, "
+           + ("read back from the --models folder" if cached else f"{fitted:.0f} s") + ")" if models else
            "with the shipped rule-based classifier: its vocabularies were shaped on the city folders of ../shared, "
            "so only the package sources are out of sample")
         + f"; scans {sum(r['seconds'] for r in rows):.0f} s.",

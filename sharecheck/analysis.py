@@ -224,7 +224,12 @@ def roles_for_subject(columns: tuple[ColumnReport, ...], subject: Subject) -> tu
     updated = []
     for column in columns:
         if column.source == "detected":
-            if subject.is_aggregate and column.name == subject.count_column:
+            if column.name in subject.natural_persons and column.role == "other":
+                # the classifier saw mostly businesses' names; the rest are natural persons
+                column = replace(column, role="direct_identifier", semantic_type="person_name", confidence=1.0, evidence=(
+                    "owners or applicants: natural persons (sole traders, private landlords) among the businesses, "
+                    "so the names are personal data",) + tuple(column.evidence))
+            elif subject.is_aggregate and column.name == subject.count_column:
                 column = _demote(column, "count column of an aggregate table", "count")
             elif subject.about in ("organisations", "places") and column.name not in subject.natural_persons and column.role != "other":
                 whose = "organisation" if subject.about == "organisations" else "area, building or site"

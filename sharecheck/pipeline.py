@@ -150,10 +150,19 @@ def scan_release(release: Release, options: Options, analysed: AnalysedRelease |
     )
 
 
+# Findings that stay a warning whoever the rows are about: a name or a phone typed into free
+# text is a person's, even in a table of permits or inspections (a real finding to review).
+_PERSONAL_WHATEVER_THE_SUBJECT = ("ID120",)
+
+
 def _as_note(finding: Finding, subject=None) -> Finding:
     from dataclasses import replace
 
     about = f"The rows are about {subject.label()}" if subject is not None else "No column describes a person"
+    if finding.code in _PERSONAL_WHATEVER_THE_SUBJECT:
+        severity = "warning" if finding.severity == "error" else finding.severity
+        return replace(finding, severity=severity, message=finding.message + f" {about} (see 'About'), so the rows "
+                       "themselves are not records about people; the embedded names or contacts still are: review them.")
     return replace(finding, severity="info", message=finding.message + f" {about} (see 'About'), "
                    "so this is a note, not a risk to people.")
 

@@ -11,6 +11,7 @@ override the detection.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping, Sequence
@@ -84,7 +85,9 @@ class Subject:
 
 
 _LIST_KEYS = ("person_attribute_types", "person_name_types", "contact_types", "person_reaching_types", "organisation_words", "place_words",
-              "owner_words", "event_words", "dimension_types", "not_count_types", "event_time_granularities", "area_types")
+              "owner_words", "event_words", "dimension_types", "not_count_types", "event_time_granularities", "area_types",
+              "statistic_words", "home_words")
+_THRESHOLDS = {"categorical_attribute_max_distinct": int, "natural_person_min_share": float}
 
 
 @lru_cache(maxsize=1)
@@ -104,10 +107,23 @@ def vocabulary() -> dict[str, frozenset[str]]:
             if unknown:
                 raise RuleError(f"rules/subject.yaml: '{key}' names unknown semantic types {unknown}")
         out[key] = frozenset(words)
-    unexpected = set(document) - set(_LIST_KEYS) - {"version"}
+    unexpected = set(document) - set(_LIST_KEYS) - {"version", "thresholds"}
     if unexpected:
         raise RuleError(f"rules/subject.yaml: unknown keys {sorted(unexpected)}")
     return out
+
+
+@lru_cache(maxsize=1)
+def thresholds() -> dict[str, float]:
+    """rules/subject.yaml `thresholds`, checked: every one present, of its type, non-negative."""
+    given = load_yaml("subject.yaml").get("thresholds")
+    if not isinstance(given, dict) or set(given) != set(_THRESHOLDS):
+        raise RuleError(f"rules/subject.yaml: 'thresholds' must give exactly {sorted(_THRESHOLDS)}")
+    for key, kind in _THRESHOLDS.items():
+        value = given[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (kind is int and value != int(value)):
+            raise RuleError(f"rules/subject.yaml: thresholds.{key} must be a non-negative {kind.__name__}")
+    return {key: kind(given[key]) for key, kind in _THRESHOLDS.items()}
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +133,18 @@ def _person_count_words() -> frozenset[str]:
 
 def counts_people(column: str) -> bool:
     return bool(_tokens(column) & _person_count_words())
+
+
+def _row_number(column, profile, rows: int) -> bool:
+    return column.role == "other" and column.semantic_type == "record_id" and profile.distinct == rows and profile.nulls == 0
+
+
+def _fractional(series: pl.Series) -> bool:
+    """Numbers with decimals (a measurement, a rate), not whole-number codes or labels."""
+    if not series.dtype.is_float():
+        return False
+    values = series.drop_nulls()
+    return bool(values.len()) and not bool((values == values.round(0)).all())
 
 
 def _tokens(name: str) -> set[str]:
@@ -142,9 +170,17 @@ def _count_table(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, coun
              and profiles[c.name].granularity in words["event_time_granularities"]]
     if timed:
         return None  # rows timed to the minute are events; a count beside them is an attribute
+    from .models.aggregate import _name_looks_like_count
+
+    # an R row name or a pandas index numbers the rows: it labels no cell
+    numbering = {c.name for c in columns if _row_number(c, profiles[c.name], frame.height)}
     if count_column is not None:
-        dimensions = tuple(c for c in frame.columns if c != count_column)
+        dimensions = tuple(c for c in frame.columns if c != count_column and c not in numbering)
         is_count = semantic.get(count_column, "count") in ("count", "measure", "unknown")
+        if numbering and dimensions and frame.select(dimensions).is_duplicated().any():
+            return None  # unique only with the row numbers: records, not cells
+        if not _name_looks_like_count(count_column) and any(_fractional(frame[d]) for d in dimensions):
+            return None  # a measured value with decimals is a record's attribute, not a cell's label
         if is_count and all(semantic.get(d, "unknown") in words["dimension_types"] for d in dimensions):
             return Subject("counts", count_column=count_column, dimensions=dimensions, counts_people=True, evidence=(
                 f"'{count_column}' counts the rows of a cross-tabulation of {', '.join(dimensions[:6])}",
@@ -153,7 +189,7 @@ def _count_table(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, coun
     schema = frame.schema
     measures = [c for c in frame.columns if schema[c].is_numeric() and semantic.get(c) not in words["not_count_types"]
                 and semantic.get(c) not in ("postal_code", "place")]
-    dimensions = [c for c in frame.columns if c not in measures]
+    dimensions = [c for c in frame.columns if c not in measures and c not in numbering]
     if not dimensions or not measures or frame.height < 2:
         return None
     if any(semantic.get(d, "unknown") not in words["dimension_types"] for d in dimensions):
@@ -168,7 +204,10 @@ def _count_table(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, coun
     if not keyed:
         return None
     count = people[0] if people else None
-    about = "places" if any(semantic.get(d) in words["area_types"] for d in dimensions) else "counts"
+    # one row per area (or per area and period) with numbers beside it describes places; an
+    # area among other dimensions (district x age group x sex) labels cells of a cross-tabulation
+    labels = [d for d in dimensions if semantic.get(d) not in ("date", "datetime", "time")]
+    about = "places" if labels and all(semantic.get(d) in words["area_types"] for d in labels) else "counts"
     evidence = [f"one row per {' × '.join(dimensions[:4])} with numbers beside it"]
     evidence.append(f"'{count}' counts people" if count else "no column counts people")
     return Subject(about, count_column=count, dimensions=tuple(dimensions), counts_people=bool(people), evidence=tuple(evidence))
@@ -179,14 +218,72 @@ def _count_table(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, coun
 
 
 def _area_key(frame: pl.DataFrame, profiles: Mapping, columns: Sequence) -> str | None:
-    """An area column holding a different value on every row: the table has one row per area."""
+    """An area column holding a different value on every row (one row per area), or an area
+    and a period unique together (one row per area and year: a panel of areas)."""
     if frame.height < 3:
         return None
-    for column in columns:
-        profile = profiles[column.name]
-        if column.semantic_type in vocabulary()["area_types"] and profile.nulls == 0 and profile.distinct == frame.height:
+    areas = [c for c in columns if c.semantic_type in vocabulary()["area_types"] and profiles[c.name].nulls == 0]
+    for column in areas:
+        if profiles[column.name].distinct == frame.height:
             return column.name
+    periods = [c for c in columns if c.semantic_type == "date" and profiles[c.name].nulls == 0]
+    for column in areas:
+        for period in periods:
+            if profiles[column.name].distinct * profiles[period.name].distinct < frame.height:
+                continue
+            if not frame.select(column.name, period.name).is_duplicated().any():
+                return f"{column.name}' and period '{period.name}"
     return None
+
+
+def _header_types(name: str) -> set[str]:
+    # letters and digits apart too: `age80` (aged 80 or over) names an age
+    split = re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", "_", name)
+    return {hint.semantic_type for hint in match_column_name(name) + match_column_name(split)}
+
+
+_CATEGORICAL_ATTRIBUTES = ("sex", "race", "marital_status", "nationality", "immigration_status", "employment_status",
+                           "religion", "sexual_orientation", "language")
+
+
+def _attributes(columns: Sequence, profiles: Mapping) -> tuple[list[str], list[str]]:
+    """Columns holding a person's attributes, and columns holding statistics of groups of people.
+
+    An attribute is a column the classifier gave a role, whose type or header names something
+    only a person has (age, sex, race, health ...), or that it judged sensitive. It is a statistic
+    of a group instead when its header says so (a median, a share, per capita) or when a
+    categorical attribute (sex, race ...) holds more numbers than a person can have values (the
+    share of men in an area)."""
+    words, limit = vocabulary(), thresholds()["categorical_attribute_max_distinct"]
+    persons, statistics = [], []
+    for column in columns:
+        if column.role == "other":
+            continue
+        kinds = ({column.semantic_type} | _header_types(column.name)) & words["person_attribute_types"]
+        if not kinds and column.role != "sensitive":
+            continue
+        profile = profiles[column.name]
+        share = bool(kinds & set(_CATEGORICAL_ATTRIBUTES)) and profile.is_numeric and profile.distinct > limit
+        if _has_word(column.name, "statistic_words") or share:
+            statistics.append(column.name)
+        else:
+            persons.append(column.name)
+    return persons, statistics
+
+
+def _owners_among_businesses(columns: Sequence, classifications: Mapping) -> list[str]:
+    """Owner or applicant columns whose values the classifier found mostly businesses' names:
+    where a noticeable share are not, natural persons (sole traders, private landlords) are among them."""
+    floor = thresholds()["natural_person_min_share"]
+    out = []
+    for column in columns:
+        if column.role != "other" or column.semantic_type != "category" or not _has_word(column.name, "owner_words"):
+            continue
+        classification = classifications.get(column.name)
+        share = getattr(classification, "match_share", None)
+        if _is_business_names(column, classification, any_role=True) and share is not None and 1.0 - share >= floor:
+            out.append(column.name)
+    return out
 
 
 def _person_column(columns: Sequence, profiles: Mapping, entity_id: str | None) -> tuple[str | None, str | None]:
@@ -214,9 +311,9 @@ def _names_a_person(name: str) -> bool:
     return any(hint.semantic_type in vocabulary()["person_name_types"] for hint in match_column_name(name))
 
 
-def _is_business_names(column, classification) -> bool:
+def _is_business_names(column, classification, any_role: bool = False) -> bool:
     """A column the header calls a name whose values the classifier found to be businesses' or places'."""
-    if column.role != "other" or not _names_a_person(column.name):
+    if (column.role != "other" and not any_role) or not (_names_a_person(column.name) or _has_word(column.name, "owner_words")):
         return False
     evidence = " ".join(getattr(classification, "evidence", ()) or ())
     return "business" in evidence or "place names" in evidence
@@ -243,9 +340,9 @@ def _naming_columns(columns: Sequence, profiles: Mapping, classifications: Mappi
 
 def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifications: Mapping) -> Subject:
     words = vocabulary()
-    active = [c for c in columns if c.role != "other"]
-    attributes = [c.name for c in active if c.semantic_type in words["person_attribute_types"] or c.role == "sensitive"]
-    names = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_name_types"]]
+    attributes, statistics = _attributes(columns, profiles)
+    owners = _owners_among_businesses(columns, classifications)
+    names = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_name_types"]] + owners
     reaching = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_reaching_types"]]
     tracked = [c.name for c in columns if c.role == "pseudonym" and (c.semantic_type == "hash" or profiles[c.name].uniqueness < 0.95)]
     organisations = _naming_columns(columns, profiles, classifications, "organisation_words")
@@ -256,13 +353,26 @@ def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifi
     # an area's statistics are numbers (a rate, a median); a sex or a race on a row is a person's
     categorical = [name for name in attributes if not profiles[name].is_numeric]
     if area and not names and not reaching and not tracked and not categorical:
-        evidence = [f"one row per value of '{area}', an area: the rows describe areas, not people"]
-        if attributes:
-            evidence.append(f"{_list(attributes)} {'is' if len(attributes) == 1 else 'are'} then statistics of each area, "
-                            "not attributes of a person")
+        evidence = [f"one row per area '{area}': the rows describe areas, not people"]
+        if attributes + statistics:
+            evidence.append(f"{_list(attributes + statistics)} {'is' if len(attributes + statistics) == 1 else 'are'} then "
+                            "statistics of each area, not attributes of a person")
         return Subject("places", evidence=tuple(evidence))
     if attributes:
         evidence = [f"{_list(attributes)} describe{'s' if len(attributes) == 1 else ''} a person"]
+        return _people_or_events(evidence, events)
+    if statistics and not names and not reaching and not tracked:
+        kind = "places" if any(c.semantic_type in words["area_types"] for c in columns) else "things"
+        evidence = [f"{_list(statistics)} {'is a statistic' if len(statistics) == 1 else 'are statistics'} of groups of "
+                    "people (a median, a share, a rate), and no column holds one person's attribute: each row describes "
+                    "a unit (an area, a school, a firm), not a person"]
+        return Subject(kind, evidence=tuple(evidence))
+    homes = [c.name for c in columns if _has_word(c.name, "home_words")]
+    addresses = [c.name for c in columns if c.semantic_type in ("street_address", "street")
+                 or (classifications.get(c.name) is not None and (classifications[c.name].details or {}).get("address_part_of"))]
+    if homes and addresses and not organisations:
+        evidence = [f"{_list(homes)} say{'s' if len(homes) == 1 else ''} the address in {_list(addresses[:2])} is a home: "
+                    "a household's address, so the rows are about the people who live there"]
         return _people_or_events(evidence, events)
     # a repeating digest or a holder's ID follows a person, whatever else the table names; a
     # repeating registration number may follow a business, so it waits for the organisation test
@@ -291,18 +401,23 @@ def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifi
         return _people_or_events(evidence, events)
     contacts = [c.name for c in columns if c.semantic_type in words["contact_types"] and c.role == "direct_identifier"]
     personal_contacts = [name for name in contacts if next(c for c in columns if c.name == name).semantic_type != "street_address"]
-    if tracked or free or personal_contacts:
+    if tracked or personal_contacts:
         if tracked:
             why = f"{_list(tracked)} follow{'s' if len(tracked) == 1 else ''} one entity through many rows"
-        elif free:
-            why = f"free text in {_list(free)} names or reaches people"
         else:
             why = f"{_list(personal_contacts)} reach{'es' if len(personal_contacts) == 1 else ''} someone and no organisation is named"
         return _people_or_events([why], events)
-    why = "no column describes, names or tracks a person"
+    if free and events:
+        # a log of calls or complaints whose notes name people: events involving them
+        return _people_or_events([f"free text in {_list(free)} names or reaches people"], events)
+    evidence = ["no column describes, names or tracks a person"]
     if contacts:
-        why += f"; {_list(contacts)} give{'s' if len(contacts) == 1 else ''} a location whose occupant the table does not name"
-    return Subject("things", evidence=(why,))
+        evidence[0] += f"; {_list(contacts)} give{'s' if len(contacts) == 1 else ''} a location whose occupant the table does not name"
+    if free:
+        # names typed into a permit's description are those of contractors, owners, callers:
+        # reported (ID120, a warning), but they do not make each row a record about a person
+        evidence.append(f"free text in {_list(free)} embeds names or contacts: reported, but the rows are not about people")
+    return Subject("things", evidence=tuple(evidence))
 
 
 def _people_or_events(evidence: list[str], events: list[str]) -> Subject:

@@ -87,7 +87,8 @@ class Subject:
 _LIST_KEYS = ("person_attribute_types", "person_name_types", "contact_types", "person_reaching_types", "organisation_words", "place_words",
               "owner_words", "event_words", "dimension_types", "not_count_types", "event_time_granularities", "area_types",
               "statistic_words", "home_words")
-_THRESHOLDS = {"categorical_attribute_max_distinct": int, "natural_person_min_share": float}
+_THRESHOLDS = {"categorical_attribute_max_distinct": int, "natural_person_min_share": float, "cell_label_max_distinct": int,
+               "cross_tab_min_density": float}
 
 
 @lru_cache(maxsize=1)
@@ -181,6 +182,18 @@ def _count_table(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, coun
             return None  # unique only with the row numbers: records, not cells
         if not _name_looks_like_count(count_column) and any(_fractional(frame[d]) for d in dimensions):
             return None  # a measured value with decimals is a record's attribute, not a cell's label
+        if not _grid(frame, profiles, semantic, dimensions, single_key=True):
+            return None
+        keyed_types = set(words["area_types"]) | {"date", "datetime", "time"}
+        cells = [d for d in dimensions if semantic.get(d) in keyed_types or not frame.schema[d].is_numeric()]
+        if is_count and cells and all(semantic.get(d) in keyed_types for d in cells) and any(
+                semantic.get(d) in words["area_types"] for d in cells):
+            # one row per area (and period) with a number beside it: a statistic of each area,
+            # which counts people only if its name says so
+            people = counts_people(count_column)
+            return Subject("places", count_column=count_column if people else None, dimensions=tuple(cells), counts_people=people,
+                           evidence=(f"one row per {' × '.join(cells[:3])} with numbers beside it: the rows describe areas",
+                                     f"'{count_column}' counts people" if people else f"'{count_column}' counts no people by its name"))
         if is_count and all(semantic.get(d, "unknown") in words["dimension_types"] for d in dimensions):
             return Subject("counts", count_column=count_column, dimensions=dimensions, counts_people=True, evidence=(
                 f"'{count_column}' counts the rows of a cross-tabulation of {', '.join(dimensions[:6])}",
@@ -195,6 +208,8 @@ def _count_table(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, coun
     if any(semantic.get(d, "unknown") not in words["dimension_types"] for d in dimensions):
         return None
     if frame.select(dimensions).is_duplicated().any():
+        return None
+    if not _grid(frame, profiles, semantic, dimensions, single_key=False):
         return None
     counts = [c for c in measures if schema[c].is_integer() and bool((frame[c].drop_nulls() >= 0).all())]
     if not counts:
@@ -211,6 +226,29 @@ def _count_table(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, coun
     evidence = [f"one row per {' × '.join(dimensions[:4])} with numbers beside it"]
     evidence.append(f"'{count}' counts people" if count else "no column counts people")
     return Subject(about, count_column=count, dimensions=tuple(dimensions), counts_people=bool(people), evidence=tuple(evidence))
+
+
+def _grid(frame: pl.DataFrame, profiles: Mapping, semantic: Mapping, dimensions: Sequence[str], *, single_key: bool) -> bool:
+    """Do the label columns among `dimensions` lay out the cells of a table? Cells are labelled
+    by categories, codes, dates and areas, not by measured numbers; and a cross-tabulation lists
+    most of the grid of its labels (every department x sex x outcome), where records scatter
+    over a grid far larger than their number. One label alone, unique per row, keys a series:
+    of dates or areas always, of any category only beside a column named as a count (`single_key`)."""
+    import math
+
+    fine = thresholds()["cell_label_max_distinct"]
+    keyed_types = set(vocabulary()["area_types"]) | {"date", "datetime", "time"}
+    labels = [d for d in dimensions if semantic.get(d) in keyed_types or not frame.schema[d].is_numeric()
+              or (not _fractional(frame[d]) and profiles[d].distinct <= fine)]
+    if not labels:
+        return False
+    for label in labels:
+        if profiles[label].distinct == frame.height and (single_key or semantic.get(label) in keyed_types):
+            return True
+    if frame.select(labels).is_duplicated().any():
+        return False
+    grid = sum(math.log(max(1, profiles[d].distinct)) for d in labels)
+    return math.log(frame.height) >= grid + math.log(thresholds()["cross_tab_min_density"])
 
 
 # --------------------------------------------------------------------------------------------

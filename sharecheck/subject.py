@@ -284,8 +284,9 @@ _CATEGORICAL_ATTRIBUTES = ("sex", "race", "marital_status", "nationality", "immi
                            "religion", "sexual_orientation", "language")
 
 
-def _attributes(columns: Sequence, profiles: Mapping) -> tuple[list[str], list[str]]:
-    """Columns holding a person's attributes, and columns holding statistics of groups of people.
+def _attributes(columns: Sequence, profiles: Mapping) -> tuple[list[str], list[str], list[str]]:
+    """Columns holding a person's attributes, columns holding statistics of groups of people, and
+    which of the attributes are only two-valued quasi-identifiers (dummies).
 
     An attribute is a column the classifier gave a role, whose type or header names something
     only a person has (age, sex, race, health ...), or that it judged sensitive. It is a statistic
@@ -293,20 +294,26 @@ def _attributes(columns: Sequence, profiles: Mapping) -> tuple[list[str], list[s
     categorical attribute (sex, race ...) holds more numbers than a person can have values (the
     share of men in an area)."""
     words, limit = vocabulary(), thresholds()["categorical_attribute_max_distinct"]
-    persons, statistics = [], []
+    persons, statistics, dummies = [], [], []
     for column in columns:
         if column.role == "other":
             continue
         kinds = ({column.semantic_type} | _header_types(column.name)) & words["person_attribute_types"]
-        if not kinds and column.role != "sensitive":
-            continue
         profile = profiles[column.name]
+        # a quasi-identifier of two values that is neither a place nor a time is a person's trait
+        # coded as a dummy (male, black, married); an area's or a firm's would be a share
+        dummy = column.role == "quasi_identifier" and profile.distinct == 2 and column.semantic_type not in (
+            set(words["area_types"]) | {"date", "datetime", "time", "street", "latitude", "longitude", "coordinates"})
+        if not kinds and column.role != "sensitive" and not dummy:
+            continue
+        if not kinds and column.role != "sensitive":
+            dummies.append(column.name)
         share = bool(kinds & set(_CATEGORICAL_ATTRIBUTES)) and profile.is_numeric and profile.distinct > limit
         if _has_word(column.name, "statistic_words") or share:
             statistics.append(column.name)
         else:
             persons.append(column.name)
-    return persons, statistics
+    return persons, statistics, dummies
 
 
 def _owners_among_businesses(columns: Sequence, classifications: Mapping) -> list[str]:
@@ -378,7 +385,7 @@ def _naming_columns(columns: Sequence, profiles: Mapping, classifications: Mappi
 
 def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifications: Mapping) -> Subject:
     words = vocabulary()
-    attributes, statistics = _attributes(columns, profiles)
+    attributes, statistics, dummies = _attributes(columns, profiles)
     owners = _owners_among_businesses(columns, classifications)
     names = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_name_types"]] + owners
     reaching = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_reaching_types"]]
@@ -389,7 +396,8 @@ def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifi
     free = [c.name for c in columns if c.semantic_type == "free_text" and _people_in_text(classifications.get(c.name))]
     events = _event_times(columns, profiles)
     # an area's statistics are numbers (a rate, a median); a sex or a race on a row is a person's
-    categorical = [name for name in attributes if not profiles[name].is_numeric]
+    # (a two-valued flag of an area, such as metropolitan or not, is the area's)
+    categorical = [name for name in attributes if not profiles[name].is_numeric and name not in dummies]
     if area and not names and not reaching and not tracked and not categorical:
         evidence = [f"one row per area '{area}': the rows describe areas, not people"]
         if attributes + statistics:

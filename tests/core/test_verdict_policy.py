@@ -215,3 +215,15 @@ def test_scan_of_a_panel_of_areas_passes():
                           "murder_rate": np.round(rng.uniform(1, 9, 80), 2).tolist()})
     report = sharecheck.scan(frame, name="panel")
     assert report.datasets[0].subject["about"] in ("places", "things") and report.verdict == "pass"
+
+
+def test_a_two_valued_quasi_identifier_is_a_persons_dummy():
+    rng = np.random.default_rng(11)
+    n = 300
+    frame = pl.DataFrame({"male": rng.integers(0, 2, n).tolist(), "parity": rng.integers(1, 7, n).tolist(),
+                          "weight": np.round(rng.normal(3.3, 0.5, n), 3).tolist()})
+    subject, _ = _decide(frame, {"male": ("quasi_identifier", "measure")})
+    assert subject.about == "people" and "'male'" in subject.evidence[0]
+    # near miss: a two-valued area flag (an urban/rural place code) is a place, not a person's trait
+    subject, _ = _decide(frame.rename({"male": "urban"}), {"urban": ("quasi_identifier", "place")})
+    assert subject.about != "people"

@@ -182,7 +182,7 @@ def _count_table(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, coun
             return None  # unique only with the row numbers: records, not cells
         if not _name_looks_like_count(count_column) and any(_fractional(frame[d]) for d in dimensions):
             return None  # a measured value with decimals is a record's attribute, not a cell's label
-        if not _grid(frame, profiles, semantic, dimensions, single_key=True):
+        if not _grid(frame, profiles, semantic, dimensions, named=_name_looks_like_count(count_column)):
             return None
         keyed_types = set(words["area_types"]) | {"date", "datetime", "time"}
         cells = [d for d in dimensions if semantic.get(d) in keyed_types or not frame.schema[d].is_numeric()]
@@ -209,7 +209,7 @@ def _count_table(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, coun
         return None
     if frame.select(dimensions).is_duplicated().any():
         return None
-    if not _grid(frame, profiles, semantic, dimensions, single_key=False):
+    if not _grid(frame, profiles, semantic, dimensions, named=False):
         return None
     counts = [c for c in measures if schema[c].is_integer() and bool((frame[c].drop_nulls() >= 0).all())]
     if not counts:
@@ -228,22 +228,25 @@ def _count_table(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, coun
     return Subject(about, count_column=count, dimensions=tuple(dimensions), counts_people=bool(people), evidence=tuple(evidence))
 
 
-def _grid(frame: pl.DataFrame, profiles: Mapping, semantic: Mapping, dimensions: Sequence[str], *, single_key: bool) -> bool:
+def _grid(frame: pl.DataFrame, profiles: Mapping, semantic: Mapping, dimensions: Sequence[str], *, named: bool) -> bool:
     """Do the label columns among `dimensions` lay out the cells of a table? Cells are labelled
-    by categories, codes, dates and areas, not by measured numbers; and a cross-tabulation lists
-    most of the grid of its labels (every department x sex x outcome), where records scatter
-    over a grid far larger than their number. One label alone, unique per row, keys a series:
-    of dates or areas always, of any category only beside a column named as a count (`single_key`)."""
+    by categories, codes, dates and areas, not by measured numbers. Beside a column named as a
+    count (`named`) every other column must be such a label (zero cells are often left out, so
+    the grid may be sparse). Without a named count, a guessed cross-tabulation must list most of
+    the grid of its labels (every department x sex x outcome), where records scatter over a grid
+    far larger than their number; or one label, unique per row, keys a series of dates or areas."""
     import math
 
     fine = thresholds()["cell_label_max_distinct"]
     keyed_types = set(vocabulary()["area_types"]) | {"date", "datetime", "time"}
     labels = [d for d in dimensions if semantic.get(d) in keyed_types or not frame.schema[d].is_numeric()
               or (not _fractional(frame[d]) and profiles[d].distinct <= fine)]
+    if named:
+        return bool(labels) and len(labels) == len(dimensions)
     if not labels:
         return False
     for label in labels:
-        if profiles[label].distinct == frame.height and (single_key or semantic.get(label) in keyed_types):
+        if profiles[label].distinct == frame.height and semantic.get(label) in keyed_types:
             return True
     if frame.select(labels).is_duplicated().any():
         return False

@@ -227,3 +227,20 @@ def test_a_two_valued_quasi_identifier_is_a_persons_dummy():
     # near miss: a two-valued area flag (an urban/rural place code) is a place, not a person's trait
     subject, _ = _decide(frame.rename({"male": "urban"}), {"urban": ("quasi_identifier", "place")})
     assert subject.about != "people"
+
+
+def test_a_sparse_table_of_counts_named_as_such_is_counts_but_not_beside_measurements():
+    rng = np.random.default_rng(12)
+    cells = sorted({(z, a, c) for z, a, c in zip(rng.choice([f"0{2800 + i}" for i in range(30)], 150),
+                                                   rng.choice(["0-17", "18-34", "35-64", "65+"], 150),
+                                                   rng.choice([f"type {i}" for i in range(14)], 150))})
+    frame = pl.DataFrame({"zip": [c[0] for c in cells], "age_group": [c[1] for c in cells], "call_type": [c[2] for c in cells],
+                          "count": rng.integers(1, 30, len(cells)).tolist()})
+    roles = {"zip": ("quasi_identifier", "postal_code"), "age_group": ("quasi_identifier", "age_group")}
+    subject, _ = _decide(frame, roles, count_column="count")
+    assert subject.about == "counts"  # 1 cell in 10 of the grid is listed: zero cells are left out
+    # near miss: a "total" beside a measured rate and an amount per row is a record's attribute
+    loans = pl.DataFrame({"int_rate": np.round(rng.uniform(5, 25, 300), 2).tolist(), "term": rng.choice(["36", "60"], 300).tolist(),
+                          "total_balance": rng.integers(0, 90000, 300).tolist()})
+    subject, _ = _decide(loans, {}, count_column="total_balance")
+    assert subject.about != "counts"

@@ -317,14 +317,23 @@ def small_cells(ctx: ScanContext, rule) -> Iterable[Finding]:
     result = count_small_cells(ctx.analysed.frame, count_column, dimensions, threshold=ctx.policy.small_cell_threshold)
     if not result.small_cells:
         return
+    # Neighbours, colleagues or witnesses recognise a small cell's members only where a dimension
+    # places them: an area, a day, an employer. Without one (sex x outcome of a whole population)
+    # the cell is small but its members are no one's neighbours: worth a look, not a stop.
+    locating = set(rule.params["locating_types"])
+    places = [c.name for c in ctx.analysed.columns if c.name in dimensions and c.semantic_type in locating]
+    note = "" if places else (" No dimension places its members (no area, date, employer or occupation), so no "
+                              "neighbour or colleague can pick them out: review rather than stop.")
     yield ctx.finding(
         rule,
         f"{result.small_cells:,} of {result.n_cells:,} cells of '{count_column}' count between 1 and "
         f"{result.threshold - 1} people ({result.people_in_small_cells:,} people in all): a small cell tells its "
-        "few members' neighbours who they are.",
+        f"few members' neighbours who they are.{note}",
         columns=(count_column, *dimensions),
         metrics={"small_cells": result.small_cells, "cells": result.n_cells, "threshold": result.threshold,
-                 "people_in_small_cells": result.people_in_small_cells, "min_positive_count": result.min_positive_count},
+                 "people_in_small_cells": result.people_in_small_cells, "min_positive_count": result.min_positive_count,
+                 "locating_dimensions": places},
+        severity=None if places else "warning",
     )
 
 
@@ -339,5 +348,6 @@ DETECTORS = {
     "unique_combinations": Detector(unique_combinations, {"max_groups": 5}),
     "trace_unicity": Detector(trace_unicity, {"max_unicity": 0.5}),
     "inference": Detector(inference),
-    "small_cells": Detector(small_cells),
+    "small_cells": Detector(small_cells, {"locating_types": ["postal_code", "place", "street", "street_address", "date", "datetime",
+                                                             "time", "employer", "occupation", "latitude", "longitude", "coordinates"]}),
 }

@@ -244,3 +244,15 @@ def test_a_sparse_table_of_counts_named_as_such_is_counts_but_not_beside_measure
                           "total_balance": rng.integers(0, 90000, 300).tolist()})
     subject, _ = _decide(loans, {}, count_column="total_balance")
     assert subject.about != "counts"
+
+
+@pytest.mark.parametrize("first,severity", [("zip", "error"), ("outcome", "warning")])
+def test_small_cells_stop_a_release_only_where_a_dimension_places_their_members(first, severity):
+    values = {"zip": ["02115", "02115", "02116", "02116"] * 3, "outcome": ["admitted", "rejected", "admitted", "rejected"] * 3}
+    sex = {"zip": ["F", "M"] * 6, "outcome": ["F", "F", "M", "M"] * 3}[first]  # every cell once
+    frame = pl.DataFrame({first: values[first], "sex": sex, "group": [g for g in "ABC" for _ in range(4)],
+                          "count": [3, 120, 45, 310, 52, 61, 70, 80, 90, 95, 99, 101]})
+    report = sharecheck.scan(frame, name="cells")
+    cells = [f for f in report.findings if f.code == "SD401"]
+    assert report.datasets[0].subject["about"] == "counts" and len(cells) == 1
+    assert cells[0].severity == severity

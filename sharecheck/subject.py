@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Mapping, Sequence
 
 import polars as pl
 
-from ._resources import load_yaml
-from .errors import RuleError, UsageError
-from .naming import match_column_name, normalise_column_name
+from .errors import UsageError
+from .naming import match_column_name
+from .subject_counts import count_table
+from .subject_rules import counts_people, has_word, thresholds, vocabulary
 
 SUBJECTS = ("people", "events", "organisations", "places", "things", "counts")
 SOURCES = ("detected", "user", "datapackage")
@@ -84,176 +84,6 @@ class Subject:
         }
 
 
-_LIST_KEYS = ("person_attribute_types", "person_name_types", "contact_types", "person_reaching_types", "organisation_words", "place_words",
-              "owner_words", "event_words", "dimension_types", "not_count_types", "event_time_granularities", "area_types",
-              "statistic_words", "home_words")
-_THRESHOLDS = {"categorical_attribute_max_distinct": int, "natural_person_min_share": float, "cell_label_max_distinct": int,
-               "cross_tab_min_density": float}
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> dict[str, frozenset[str]]:
-    """rules/subject.yaml, checked: every list present, words lower case, types known."""
-    from .classify import semantic_types
-
-    document = load_yaml("subject.yaml")
-    known = set(semantic_types())
-    out = {}
-    for key in _LIST_KEYS:
-        words = document.get(key)
-        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w == w.lower() for w in words):
-            raise RuleError(f"rules/subject.yaml: '{key}' must be a non-empty list of lower-case words")
-        if key.endswith("_types") and key != "event_time_granularities":
-            unknown = sorted(set(words) - known)
-            if unknown:
-                raise RuleError(f"rules/subject.yaml: '{key}' names unknown semantic types {unknown}")
-        out[key] = frozenset(words)
-    unexpected = set(document) - set(_LIST_KEYS) - {"version", "thresholds"}
-    if unexpected:
-        raise RuleError(f"rules/subject.yaml: unknown keys {sorted(unexpected)}")
-    return out
-
-
-@lru_cache(maxsize=1)
-def thresholds() -> dict[str, float]:
-    """rules/subject.yaml `thresholds`, checked: every one present, of its type, non-negative."""
-    given = load_yaml("subject.yaml").get("thresholds")
-    if not isinstance(given, dict) or set(given) != set(_THRESHOLDS):
-        raise RuleError(f"rules/subject.yaml: 'thresholds' must give exactly {sorted(_THRESHOLDS)}")
-    for key, kind in _THRESHOLDS.items():
-        value = given[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (kind is int and value != int(value)):
-            raise RuleError(f"rules/subject.yaml: thresholds.{key} must be a non-negative {kind.__name__}")
-    return {key: kind(given[key]) for key, kind in _THRESHOLDS.items()}
-
-
-@lru_cache(maxsize=1)
-def _person_count_words() -> frozenset[str]:
-    return frozenset(load_yaml("aggregates.yaml")["person_count_words"])
-
-
-def counts_people(column: str) -> bool:
-    return bool(_tokens(column) & _person_count_words())
-
-
-def _row_number(column, profile, rows: int) -> bool:
-    return column.role == "other" and column.semantic_type == "record_id" and profile.distinct == rows and profile.nulls == 0
-
-
-def _fractional(series: pl.Series) -> bool:
-    """Numbers with decimals (a measurement, a rate), not whole-number codes or labels."""
-    if not series.dtype.is_float():
-        return False
-    values = series.drop_nulls()
-    return bool(values.len()) and not bool((values == values.round(0)).all())
-
-
-def _tokens(name: str) -> set[str]:
-    return set(normalise_column_name(name).split("_"))
-
-
-def _has_word(name: str, key: str) -> bool:
-    return bool(_tokens(name) & vocabulary()[key])
-
-
-# --------------------------------------------------------------------------------------------
-# the table of counts
-
-
-def _count_table(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, count_column: str | None) -> Subject | None:
-    """A cross-tabulation (a count column beside dimensions unique together), or one row per key
-    with counts beside it; None for record-level tables, event logs above all."""
-    words = vocabulary()
-    semantic = {c.name: c.semantic_type for c in columns}
-    if any(c.role in ("direct_identifier", "pseudonym") for c in columns):
-        return None  # a table that names or tracks someone holds records, whatever numbers it holds
-    timed = [c.name for c in columns if c.semantic_type in ("datetime", "time", "date")
-             and profiles[c.name].granularity in words["event_time_granularities"]]
-    if timed:
-        return None  # rows timed to the minute are events; a count beside them is an attribute
-    from .models.aggregate import _name_looks_like_count
-
-    # an R row name or a pandas index numbers the rows: it labels no cell
-    numbering = {c.name for c in columns if _row_number(c, profiles[c.name], frame.height)}
-    if count_column is not None:
-        dimensions = tuple(c for c in frame.columns if c != count_column and c not in numbering)
-        is_count = semantic.get(count_column, "count") in ("count", "measure", "unknown")
-        if numbering and dimensions and frame.select(dimensions).is_duplicated().any():
-            return None  # unique only with the row numbers: records, not cells
-        if not _name_looks_like_count(count_column) and any(_fractional(frame[d]) for d in dimensions):
-            return None  # a measured value with decimals is a record's attribute, not a cell's label
-        if not _grid(frame, profiles, semantic, dimensions, named=_name_looks_like_count(count_column)):
-            return None
-        keyed_types = set(words["area_types"]) | {"date", "datetime", "time"}
-        cells = [d for d in dimensions if semantic.get(d) in keyed_types or not frame.schema[d].is_numeric()]
-        if is_count and cells and all(semantic.get(d) in keyed_types for d in cells) and any(
-                semantic.get(d) in words["area_types"] for d in cells):
-            # one row per area (and period) with a number beside it: a statistic of each area,
-            # which counts people only if its name says so
-            people = counts_people(count_column)
-            return Subject("places", count_column=count_column if people else None, dimensions=tuple(cells), counts_people=people,
-                           evidence=(f"one row per {' × '.join(cells[:3])} with numbers beside it: the rows describe areas",
-                                     f"'{count_column}' counts people" if people else f"'{count_column}' counts no people by its name"))
-        if is_count and all(semantic.get(d, "unknown") in words["dimension_types"] for d in dimensions):
-            return Subject("counts", count_column=count_column, dimensions=dimensions, counts_people=True, evidence=(
-                f"'{count_column}' counts the rows of a cross-tabulation of {', '.join(dimensions[:6])}",
-                "a cross-tabulation of records is taken to count people unless told otherwise"))
-        return None
-    schema = frame.schema
-    measures = [c for c in frame.columns if schema[c].is_numeric() and semantic.get(c) not in words["not_count_types"]
-                and semantic.get(c) not in ("postal_code", "place")]
-    dimensions = [c for c in frame.columns if c not in measures and c not in numbering]
-    if not dimensions or not measures or frame.height < 2:
-        return None
-    if any(semantic.get(d, "unknown") not in words["dimension_types"] for d in dimensions):
-        return None
-    if frame.select(dimensions).is_duplicated().any():
-        return None
-    if not _grid(frame, profiles, semantic, dimensions, named=False):
-        return None
-    counts = [c for c in measures if schema[c].is_integer() and bool((frame[c].drop_nulls() >= 0).all())]
-    if not counts:
-        return None
-    people = [c for c in counts if counts_people(c)]
-    keyed = any(profiles[d].distinct == frame.height for d in dimensions) or len(dimensions) >= 2
-    if not keyed:
-        return None
-    count = people[0] if people else None
-    # one row per area (or per area and period) with numbers beside it describes places; an
-    # area among other dimensions (district x age group x sex) labels cells of a cross-tabulation
-    labels = [d for d in dimensions if semantic.get(d) not in ("date", "datetime", "time")]
-    about = "places" if labels and all(semantic.get(d) in words["area_types"] for d in labels) else "counts"
-    evidence = [f"one row per {' × '.join(dimensions[:4])} with numbers beside it"]
-    evidence.append(f"'{count}' counts people" if count else "no column counts people")
-    return Subject(about, count_column=count, dimensions=tuple(dimensions), counts_people=bool(people), evidence=tuple(evidence))
-
-
-def _grid(frame: pl.DataFrame, profiles: Mapping, semantic: Mapping, dimensions: Sequence[str], *, named: bool) -> bool:
-    """Do the label columns among `dimensions` lay out the cells of a table? Cells are labelled
-    by categories, codes, dates and areas, not by measured numbers. Beside a column named as a
-    count (`named`) every other column must be such a label (zero cells are often left out, so
-    the grid may be sparse). Without a named count, a guessed cross-tabulation must list most of
-    the grid of its labels (every department x sex x outcome), where records scatter over a grid
-    far larger than their number; or one label, unique per row, keys a series of dates or areas."""
-    import math
-
-    fine = thresholds()["cell_label_max_distinct"]
-    keyed_types = set(vocabulary()["area_types"]) | {"date", "datetime", "time"}
-    labels = [d for d in dimensions if semantic.get(d) in keyed_types or not frame.schema[d].is_numeric()
-              or (not _fractional(frame[d]) and profiles[d].distinct <= fine)]
-    if named:
-        return bool(labels) and len(labels) == len(dimensions)
-    if not labels:
-        return False
-    for label in labels:
-        if profiles[label].distinct == frame.height and semantic.get(label) in keyed_types:
-            return True
-    if frame.select(labels).is_duplicated().any():
-        return False
-    grid = sum(math.log(max(1, profiles[d].distinct)) for d in labels)
-    return math.log(frame.height) >= grid + math.log(thresholds()["cross_tab_min_density"])
-
-
 # --------------------------------------------------------------------------------------------
 # records
 
@@ -312,7 +142,7 @@ def _attributes(columns: Sequence, profiles: Mapping) -> tuple[list[str], list[s
         if not kinds and column.role != "sensitive":
             dummies.append(column.name)
         share = bool(kinds & set(_CATEGORICAL_ATTRIBUTES)) and profile.is_numeric and profile.distinct > limit
-        if _has_word(column.name, "statistic_words") or share:
+        if has_word(column.name, "statistic_words") or share:
             statistics.append(column.name)
         else:
             persons.append(column.name)
@@ -325,7 +155,7 @@ def _owners_among_businesses(columns: Sequence, classifications: Mapping) -> lis
     floor = thresholds()["natural_person_min_share"]
     out = []
     for column in columns:
-        if column.role != "other" or column.semantic_type != "category" or not _has_word(column.name, "owner_words"):
+        if column.role != "other" or column.semantic_type != "category" or not has_word(column.name, "owner_words"):
             continue
         classification = classifications.get(column.name)
         share = getattr(classification, "match_share", None)
@@ -343,7 +173,7 @@ def _person_column(columns: Sequence, profiles: Mapping, entity_id: str | None) 
         profile = profiles[column.name]
         if profile.non_null == 0 or profile.uniqueness >= 0.95 or profile.distinct < 2:
             continue
-        personal_id = column.role == "pseudonym" and (column.semantic_type == "hash" or _has_word(column.name, "owner_words")
+        personal_id = column.role == "pseudonym" and (column.semantic_type == "hash" or has_word(column.name, "owner_words")
                                                      or _names_a_person(column.name))
         # a full name, not a given name or a surname alone: namesakes share those
         named = column.role == "direct_identifier" and column.semantic_type == "person_name"
@@ -361,7 +191,7 @@ def _names_a_person(name: str) -> bool:
 
 def _is_business_names(column, classification, any_role: bool = False) -> bool:
     """A column the header calls a name whose values the classifier found to be businesses' or places'."""
-    if (column.role != "other" and not any_role) or not (_names_a_person(column.name) or _has_word(column.name, "owner_words")):
+    if (column.role != "other" and not any_role) or not (_names_a_person(column.name) or has_word(column.name, "owner_words")):
         return False
     evidence = " ".join(getattr(classification, "evidence", ()) or ())
     return "business" in evidence or "place names" in evidence
@@ -379,9 +209,9 @@ def _naming_columns(columns: Sequence, profiles: Mapping, classifications: Mappi
             continue
         if column.semantic_type in words["person_name_types"] or column.semantic_type in words["contact_types"] - {"street_address"}:
             continue
-        if key == "organisation_words" and (_has_word(column.name, key) or _is_business_names(column, classifications.get(column.name))):
+        if key == "organisation_words" and (has_word(column.name, key) or _is_business_names(column, classifications.get(column.name))):
             found.append(column.name)
-        elif key == "place_words" and _has_word(column.name, key):
+        elif key == "place_words" and has_word(column.name, key):
             found.append(column.name)
     return sorted(found, key=lambda name: -profiles[name].uniqueness)
 
@@ -416,7 +246,7 @@ def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifi
                     "people (a median, a share, a rate), and no column holds one person's attribute: each row describes "
                     "a unit (an area, a school, a firm), not a person"]
         return Subject(kind, evidence=tuple(evidence))
-    homes = [c.name for c in columns if _has_word(c.name, "home_words")]
+    homes = [c.name for c in columns if has_word(c.name, "home_words")]
     addresses = [c.name for c in columns if c.semantic_type in ("street_address", "street")
                  or (classifications.get(c.name) is not None and (classifications[c.name].details or {}).get("address_part_of"))]
     if homes and addresses and not organisations:
@@ -426,7 +256,7 @@ def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifi
     # a repeating digest or a holder's ID follows a person, whatever else the table names; a
     # repeating registration number may follow a business, so it waits for the organisation test
     followed = [name for name in tracked if profiles[name].uniqueness < 0.95
-                and (next(c for c in columns if c.name == name).semantic_type == "hash" or _has_word(name, "owner_words"))]
+                and (next(c for c in columns if c.name == name).semantic_type == "hash" or has_word(name, "owner_words"))]
     if followed:
         return _people_or_events([f"{_list(followed)} follow{'s' if len(followed) == 1 else ''} one person through many rows"], events)
     # names more distinct per row than the organisation: each row is a person (lobbyists of a
@@ -488,7 +318,7 @@ def _event_times(columns: Sequence, profiles: Mapping) -> list[str]:
         if column.role != "quasi_identifier" or column.semantic_type not in ("date", "datetime", "time"):
             continue
         grain = profiles[column.name].granularity
-        if grain in ("hour", "minute", "second") or column.semantic_type == "time" or _has_word(column.name, "event_words"):
+        if grain in ("hour", "minute", "second") or column.semantic_type == "time" or has_word(column.name, "event_words"):
             out.append(column.name)
     return out
 
@@ -511,7 +341,7 @@ def decide_subject(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, cl
     person, person_why = _person_column(columns, profiles, entity_id)
     detected = None
     if not records_only:
-        detected = _count_table(frame, profiles, columns, count_column)
+        detected = count_table(frame, profiles, columns, count_column)
     if detected is None:
         detected = _records(frame, profiles, columns, classifications)
     if about is not None:

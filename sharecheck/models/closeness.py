@@ -96,9 +96,26 @@ def _ordered_emd(rows: pl.DataFrame, p: np.ndarray) -> pl.DataFrame:
     cls = rows[CLASS].to_numpy()
     idx = rows["_sc_idx"].to_numpy().astype(np.int64)
     q = rows["_sc_q"].to_numpy()
+    del rows
+    if cls.size == 0:
+        return pl.DataFrame(schema={CLASS: pl.UInt32, "emd": pl.Float64})
     cumulative_p = np.cumsum(p)
     prefix = np.concatenate(([0.0], np.cumsum(cumulative_p)))  # prefix[i] = sum_{j<i} P_j
+    starts = np.flatnonzero(np.r_[True, cls[1:] != cls[:-1]])
+    # Every step below is local to a class, so whole classes go through in chunks: a dozen
+    # temporary arrays per row over 20 M cells would otherwise need 2 GB at once.
+    edges = np.r_[starts, cls.size]
+    bounds = np.unique(np.r_[edges[np.searchsorted(edges, np.arange(0, cls.size, _EMD_CHUNK_ROWS))], cls.size])
+    parts = [_ordered_chunk(cls[lo:hi], idx[lo:hi], q[lo:hi], cumulative_p, prefix, m) for lo, hi in zip(bounds[:-1], bounds[1:])]
+    return pl.DataFrame({CLASS: np.concatenate([c for c, _ in parts]), "emd": np.concatenate([e for _, e in parts])})
 
+
+_EMD_CHUNK_ROWS = 1 << 20
+
+
+def _ordered_chunk(cls: np.ndarray, idx: np.ndarray, q: np.ndarray, cumulative_p: np.ndarray, prefix: np.ndarray,
+                   m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Class ids and EMDs of the whole classes in ``cls`` (sorted by class, then value)."""
     starts = np.flatnonzero(np.r_[True, cls[1:] != cls[:-1]])
     ends = np.r_[starts[1:], cls.size]
     # Q after each value: cumulative q within the class.
@@ -117,7 +134,7 @@ def _ordered_emd(rows: pl.DataFrame, p: np.ndarray) -> pl.DataFrame:
     # Before a class's first value its Q is 0, contributing the sum of P there.
     leading = prefix[idx[starts]]
     totals = np.add.reduceat(per_row, starts) + leading
-    return pl.DataFrame({CLASS: cls[starts], "emd": totals / (m - 1)})
+    return cls[starts], totals / (m - 1)
 
 
 def hierarchy_levels(hierarchy: Any) -> pl.DataFrame:

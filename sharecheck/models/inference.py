@@ -28,7 +28,7 @@ from typing import Sequence
 import numpy as np
 import polars as pl
 
-from ._codes import densify, encode_column
+from ._codes import encode_column
 from ._util import as_dict
 
 _MAX_CLASSES = 20  # rarer classes are pooled so that folds stay populated
@@ -85,21 +85,13 @@ def _folds(y: np.ndarray | None, rows: int, folds: int, rng: np.random.Generator
     return fold
 
 
-class _Lookup:
-    """Answers from the training rows for any grouping of all rows."""
-
-    def __init__(self, train: np.ndarray, y: np.ndarray, n_classes: int | None):
-        self.train, self.y, self.n_classes = train, y, n_classes
-
-    def answer(self, key: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
-        """(answer per group, training records per group) for a dense group key of all rows."""
-        train_key, y = key[self.train], self.y[self.train]
-        sizes = np.bincount(train_key, minlength=groups)
-        if self.n_classes is None:
-            sums = np.bincount(train_key, weights=y, minlength=groups)
-            return sums / np.maximum(sizes, 1), sizes
-        counts = np.bincount(train_key * self.n_classes + y, minlength=groups * self.n_classes)
-        return counts.reshape(groups, self.n_classes).argmax(axis=1), sizes
+def _answers(key: np.ndarray, groups: int, y: np.ndarray, n_classes: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """(answer per group, records per group): the most common class, or the mean."""
+    sizes = np.bincount(key, minlength=groups)
+    if n_classes is None:
+        return np.bincount(key, weights=y, minlength=groups) / np.maximum(sizes, 1), sizes
+    counts = np.bincount(key * n_classes + y, minlength=groups * n_classes)
+    return counts.reshape(groups, n_classes).argmax(axis=1), sizes
 
 
 def _overall(y: np.ndarray, n_classes: int | None):
@@ -114,46 +106,53 @@ def _score(truth: np.ndarray, guess: np.ndarray, regression: bool) -> float:
     return 1.0 - error / total if total > 0 else (1.0 if error == 0 else 0.0)
 
 
-def _combine(key: np.ndarray, groups: int, column: np.ndarray) -> tuple[np.ndarray, int]:
-    """Dense codes of the pairs (key, column)."""
-    width = int(column.max()) + 1
-    raw = key * width + column
-    if groups * width > 8 * len(raw) + 4096:
-        return densify(raw)
-    present = np.zeros(groups * width, dtype=bool)
-    present[raw] = True
-    return (np.cumsum(present) - 1)[raw], int(present.sum())
+def _combine(key: np.ndarray, column: np.ndarray) -> tuple[np.ndarray, int]:
+    """Dense codes of the pairs (key, column); keys stay below rows x width, so no overflow."""
+    uniques, dense = np.unique(key * (int(column.max()) + 1) + column, return_inverse=True)
+    return dense.ravel(), len(uniques)
 
 
-def _refine(lookup: _Lookup, key: np.ndarray, groups: int, column: np.ndarray, guess: np.ndarray, leaf: int):
-    """Split the groups of ``key`` by ``column``: (new key, groups, guesses of all rows)."""
-    key, groups = _combine(key, groups, column)
-    answer, sizes = lookup.answer(key, groups)
-    return (key, groups), np.where(sizes[key] >= leaf, answer[key], guess)
+def _chain(codes: list[np.ndarray], y: np.ndarray, n_classes: int | None, leaf: int) -> list[int]:
+    """QIs in the order the lookup uses them, chosen on the training rows only.
+
+    Greedy: add the QI that best improves the answers on these rows; stop when none does (the
+    leaf bound keeps a nearly unique QI from winning by memorising)."""
+    regression = n_classes is None
+    key = np.zeros(len(y), dtype=np.int64)
+    guess = np.full(len(y), _overall(y, n_classes), dtype=np.float64 if regression else np.int64)
+    best, chain, left = _score(y, guess, regression), [], list(range(len(codes)))
+    while left:
+        tried = []
+        for index in left:
+            combined, groups = _combine(key, codes[index])
+            answer, sizes = _answers(combined, groups, y, n_classes)
+            candidate = np.where(sizes[combined] >= leaf, answer[combined], guess)
+            tried.append((_score(y, candidate, regression), -index, combined, candidate))
+        score, negative, combined, candidate = max(tried, key=lambda t: t[:2])
+        if score <= best:
+            break
+        best, key, guess = score, combined, candidate
+        chain.append(-negative)
+        left.remove(-negative)
+    return chain
 
 
 def _fold_scores(codes: list[np.ndarray], y: np.ndarray, test: np.ndarray, n_classes: int | None, leaf: int) -> tuple[float, float]:
     """(lookup score, baseline score) on the held-out rows ``test``."""
     train = ~test
-    lookup = _Lookup(train, y, n_classes)
     regression = n_classes is None
     overall = _overall(y[train], n_classes)
-    key, groups = np.zeros(len(y), dtype=np.int64), 1
-    guess = np.full(len(y), overall, dtype=np.float64 if regression else np.int64)
-    best = _score(y[train], guess[train], regression)
-    left = list(range(len(codes)))
-    # Greedy: add the QI that best improves the answers on the training rows; stop when none
-    # does (the leaf bound keeps a nearly unique QI from winning by memorising).
-    while left:
-        tried = [(_score(y[train], step[1][train], regression), index, step)
-                 for index in left for step in [_refine(lookup, key, groups, codes[index], guess, leaf)]]
-        score, index, ((new_key, new_groups), candidate) = max(tried, key=lambda t: (t[0], -t[1]))
-        if score <= best:
-            break
-        best, guess, key, groups = score, candidate, new_key, new_groups
-        left.remove(index)
+    chain = _chain([column[train] for column in codes], y[train], n_classes, leaf)
+    # Replay the chain on all rows, answering from the training rows' groups only.
+    key = np.zeros(len(y), dtype=np.int64)
+    guess = np.full(int(test.sum()), overall, dtype=np.float64 if regression else np.int64)
+    for index in chain:
+        key, groups = _combine(key, codes[index])
+        answer, sizes = _answers(key[train], groups, y[train], n_classes)
+        held = key[test]
+        guess = np.where(sizes[held] >= leaf, answer[held], guess)
     truth = y[test]
-    return _score(truth, guess[test], regression), _score(truth, np.full(len(truth), overall), regression)
+    return _score(truth, guess, regression), _score(truth, np.full(len(truth), overall), regression)
 
 
 def predictability(

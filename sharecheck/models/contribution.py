@@ -10,6 +10,7 @@ is a value of its own), so it costs one bincount per QI and never reads the reco
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,9 +41,17 @@ def drop_one_uniques(table: FrequencyTable) -> tuple[QIContribution, ...]:
     for i in range(len(encoded.columns)):
         # A class is unique without column i when the records sharing its other codes number
         # one: one integer key of the other columns and a bincount, as in the MSU search.
-        key, slots = np.zeros(weights.size, dtype=np.int64), 1
-        for j, (codes, card) in enumerate(zip(encoded.codes, encoded.cardinalities)):
-            if j != i:
+        others = [(codes, card) for j, (codes, card) in enumerate(zip(encoded.codes, encoded.cardinalities)) if j != i]
+        if math.prod(card for _, card in others) < 1 << 62:
+            # The mixed-radix key fits: one sort finds the groups, no re-densifying per column.
+            key = np.zeros(weights.size, dtype=np.int64)
+            for codes, card in others:
+                key = key * card + codes
+            _, key = np.unique(key, return_inverse=True)
+            key, slots = key.ravel(), int(key.max()) + 1
+        else:
+            key, slots = np.zeros(weights.size, dtype=np.int64), 1
+            for codes, card in others:
                 key, slots = combine(key, slots, codes, card)
         sizes = group_counts(key, slots, weights)
         counts.append(int(weights[sizes[key] == 1].sum()))

@@ -369,16 +369,18 @@ def _adult_markdown(records: list[dict]) -> str:
 
 
 def _engines_markdown(records: list[dict]) -> str:
-    floors = {r["rows"]: r for r in records if r["engine"] == "floor"}
-    lines = ["| rows | engine | runs | wall s (median; all) | × floor wall | CPU s | × floor CPU | peak RSS MB | load (1 min) | cells | classes | k | uniques | l | t | avg risk |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    # Each runs file is one batch measured in the same minutes: an engine is compared with the
+    # floor of its own batch, since the load (and so wall time) drifts between batches.
+    floors = {(r["batch"], r["rows"]): r for r in records if r["engine"] == "floor"}
+    lines = ["| batch | rows | engine | runs | wall s (median; all) | × floor wall | CPU s | × floor CPU | peak RSS MB | load (1 min) | cells | classes | k | uniques | l | t | avg risk |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     names = {"floor": "DuckDB GROUP BY floor", "duckdb": "DuckDB, 2 GB limit", "polars": "polars streaming",
              "spark": "Spark local[2], 2 GB driver"}
-    for r in sorted(records, key=lambda r: (r["rows"], list(names).index(r["engine"]) if r["engine"] in names else 9)):
-        floor, result = floors.get(r["rows"]), r["result"]
+    for r in sorted(records, key=lambda r: (r["batch"], r["rows"], list(names).index(r["engine"]) if r["engine"] in names else 9)):
+        floor, result = floors.get((r["batch"], r["rows"])), r["result"]
         over_wall = f"{r['wall_s'] / floor['wall_s']:.2f}×" if floor and r is not floor else "–"
         over_cpu = f"{r['cpu_s'] / floor['cpu_s']:.2f}×" if floor and r is not floor else "–"
-        lines.append(f"| {r['rows'] // 1_000_000} M | {names.get(r['engine'], r['engine'])} | {r['runs']} | {r['wall_s']:.1f} ({_fmt(r['walls'], 1)}) | "
+        lines.append(f"| {r['batch']} | {r['rows'] // 1_000_000} M | {names.get(r['engine'], r['engine'])} | {r['runs']} | {r['wall_s']:.1f} ({_fmt(r['walls'], 1)}) | "
                      f"{over_wall} | {r['cpu_s']:.1f} | {over_cpu} | {r['peak_rss_mb']:,} | {_fmt(r.get('load_1m'), 1)} | "
                      f"{_fmt(result.get('cells'))} | {_fmt(result.get('classes'))} | {_fmt(result.get('k'))} | {_fmt(result.get('uniques'))} | "
                      f"{_fmt(result.get('l'))} | {_fmt(result.get('t'), 6)} | {_fmt(result.get('risk_avg'), 6)} |")
@@ -401,7 +403,8 @@ def write_section(adult_path: str | None, run_paths: list[str], notes: str = "")
                      "(PYTHONPATH), \"gate\" patches in the presidio gate of `benchmarks/_presidio_gate.py` "
                      "(being applied in classify/evidence.py by the audit work). pyCANON: pandas read plus "
                      "`k_anonymity`, `l_diversity`, `t_closeness` on the same QIs.\n\n" + _adult_markdown(records))
-    runs = [json.loads(line) for path in run_paths for line in Path(path).read_text().splitlines() if line.strip()]
+    runs = [{**json.loads(line), "batch": batch} for batch, path in enumerate(run_paths, 1)
+            for line in Path(path).read_text().splitlines() if line.strip()]
     if runs:
         parts.append("### Engines: 8 QIs + 1 sensitive attribute, Parquet\n\n"
                      "`python benchmarks/bench_scale.py generate --rows N`, then "

@@ -16,12 +16,13 @@ GATE = re.compile(r"[@:]|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\d(?:\D?\d){5}|[0-9A
 
 
 def presidio_can_matter(values, context, found) -> bool:
-    from sharecheck import classify
     from sharecheck.pii.recognizers import presidio_config
 
     if context.nlp_model:
         return True
-    sample = [value for value in values if len(value) <= 200][: classify.PRESIDIO_SAMPLE]
+    from sharecheck.classify.words import words
+
+    sample = [value for value in values if len(value) <= 200][: int(words().thresholds["presidio_sample"])]
     if any(GATE.search(value) for value in sample):
         return True
     _, entity_types = presidio_config()
@@ -29,16 +30,17 @@ def presidio_can_matter(values, context, found) -> bool:
 
 
 def install() -> None:
-    from sharecheck import classify
+    """Patch the gate into classify/evidence.py's presidio step (the "audit" helper applies it
+    there for real); the third argument is the evidence already found for the column."""
+    from sharecheck.classify import evidence
 
-    original = classify._presidio_candidates
+    original = evidence._presidio_evidence
 
-    def gated(values, by_type, context, found):
-        if not presidio_can_matter(values, context, found):
-            return []
-        return original(values, by_type, context, found)
+    def gated(values, out, context):
+        if presidio_can_matter(values, context, out.items):
+            original(values, out, context)
 
-    classify._presidio_candidates = gated
+    evidence._presidio_evidence = gated
 
 
 def compare() -> dict:

@@ -79,12 +79,14 @@ def _job_floor(path: str, memory: str) -> dict:
     return {"cells": table.num_rows}
 
 
-def _models(native) -> dict:
+def _models(native, release=None) -> dict:
     from sharecheck.models import assess, frequency_table
 
     start = time.perf_counter()
     table = frequency_table(native, QIS, [SENSITIVE])
     counted = time.perf_counter() - start
+    if release is not None:
+        release()  # as `scan --engine duckdb` does (sharecheck/engines/models.py)
     result = assess(None, QIS, [SENSITIVE], table=table, inference=False, max_msu_size=0, subset_limit=0)
     return {"cells": table.cells.height, "classes": result.k_anonymity.n_classes, "k": result.k_anonymity.k,
             "uniques": result.risk.sample_uniques, "l": result.l_diversity[0].distinct_l,
@@ -102,7 +104,7 @@ def _job_duckdb(path: str, memory: str) -> dict:
     from sharecheck.engines import duckdb_connection
 
     con = duckdb_connection(memory, str(WORK / "spill"))
-    return _models(con.read_parquet(path))
+    return _models(con.read_parquet(path), con.close)
 
 
 def _job_spark(path: str, memory: str) -> dict:
@@ -137,14 +139,16 @@ JOBS = {"floor": _job_floor, "polars": _job_polars, "duckdb": _job_duckdb, "spar
         "cli-duckdb": lambda p, m: _job_cli(p, m, "duckdb"), "cli-polars": lambda p, m: _job_cli(p, m, "polars")}
 
 
-def measure(argv: list[str], env: dict | None = None) -> dict:
+def measure(argv: list[str], env: dict | None = None, cwd: str | None = None) -> dict:
     """Wall time, CPU time and peak RSS of a child process tree."""
     import os
 
     import psutil
 
+    load = os.getloadavg()[0]
     start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    # cwd away from any checkout: `python -c` puts the working directory first on sys.path.
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=cwd or str(WORK.parent.parent.parent),
                              env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
     proc = psutil.Process(child.pid)
     peak, cpu = 0, {}
@@ -162,7 +166,7 @@ def measure(argv: list[str], env: dict | None = None) -> dict:
     wall = time.perf_counter() - start
     line = out.strip().splitlines()[-1] if out.strip() else "{}"
     return {"wall_s": round(wall, 2), "cpu_s": round(sum(cpu.values()), 2), "peak_rss_mb": round(peak / 2**20),
-            "result": json.loads(line)}
+            "load_1m": round(load, 1), "result": json.loads(line)}
 
 
 def run(rows: int, engines: list[str], memory: str, repeats: int) -> list[dict]:
@@ -171,7 +175,7 @@ def run(rows: int, engines: list[str], memory: str, repeats: int) -> list[dict]:
         raise SystemExit(f"{path} missing: run `generate --rows {rows}` first")
     rows_out = []
     for engine in engines:
-        runs = [measure([sys.executable, __file__, "job", engine, str(path), memory]) for _ in range(repeats)]
+        runs = [measure([sys.executable, str(HERE / "bench_scale.py"), "job", engine, str(path), memory]) for _ in range(repeats)]
         runs.sort(key=lambda r: r["wall_s"])
         median = runs[len(runs) // 2]
         record = {"rows": rows, "engine": engine, "memory": memory, "runs": len(runs),
@@ -197,6 +201,10 @@ def main() -> None:
     job.add_argument("path")
     job.add_argument("memory")
     sub.add_parser("clean")
+    wr = sub.add_parser("write")
+    wr.add_argument("--adult")
+    wr.add_argument("--runs", nargs="*", default=[])
+    wr.add_argument("--notes", help="a Markdown file appended to the section (what the figures mean)")
     ad = sub.add_parser("adult")
     ad.add_argument("--repeats", type=int, default=5)
     rel = sub.add_parser("releases")
@@ -214,6 +222,8 @@ def main() -> None:
                     handle.write(json.dumps(record) + "\n")
     elif args.command == "job":
         print(json.dumps(JOBS[args.name](args.path, args.memory)))
+    elif args.command == "write":
+        write_section(args.adult, args.runs, args.notes or "")
     elif args.command in ("adult", "releases"):
         records = adult(args.repeats) if args.command == "adult" else releases(args.variants.split(","))
         with open(args.out, "w", encoding="utf-8") as handle:
@@ -256,13 +266,13 @@ print(json.dumps({"cpu_s": time.process_time(), "k": int(k), "l": int(l), "t": f
 ADULT_ARGS = ["--qi", "workclass", "--sensitive", "salary-class"]
 
 
-def fresh_scan(path: Path, variant: str, extra: list[str]) -> dict:
-    import os
+def fresh_scan(path: Path, variant: str, extra: list[str], repo: Path = REPO) -> dict:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
-        record = measure([sys.executable, "-c", _SCAN_RUNNER, str(path), variant, str(HERE), str(out), *extra])
+        record = measure([sys.executable, "-c", _SCAN_RUNNER, str(path), variant, str(HERE), str(out), *extra],
+                         env={"PYTHONPATH": str(repo)}, cwd=tmp)
         if out.exists():
             dataset = json.loads(out.read_text())["datasets"][0]
             metrics = dataset["metrics"]
@@ -271,27 +281,38 @@ def fresh_scan(path: Path, variant: str, extra: list[str]) -> dict:
                                  "uniques": metrics.get("sample_uniques"),
                                  "l": [r["distinct_l"] for r in assessment.get("l_diversity", [])],
                                  "t": [r["t"] for r in assessment.get("t_closeness", [])],
+                                 "lift": [r["lift"] for r in assessment.get("inference", [])],
                                  "roles": {c["name"]: (c["role"], c["semantic_type"]) for c in dataset["columns"]},
                                  "codes": sorted(f["code"] for f in dataset["findings"])}
     return record
 
 
+MAIN = REPO.parent.parent / "main"  # /work/main: the merged code before this branch
+
+
 def adult(repeats: int) -> list[dict]:
+    """Fresh-process scans of Adult: main (before) and this branch, with and without the
+    presidio gate and the inference model; then pyCANON's k, l and t on the same file."""
     from _results import SHARED_DATASETS
 
     path = SHARED_DATASETS / "adult" / "adult_arx.csv"
+    no_inference = [*ADULT_ARGS, "--no-inference"]
+    cases = [("main + gate", "gate", ADULT_ARGS, MAIN), ("main + gate, --no-inference", "gate", no_inference, MAIN),
+             ("this branch", "current", ADULT_ARGS, REPO), ("this branch + gate", "gate", ADULT_ARGS, REPO),
+             ("this branch + gate, --no-inference", "gate", no_inference, REPO)]
     out = []
-    for variant, extra in (("current", ADULT_ARGS), ("gate", ADULT_ARGS), ("gate", [*ADULT_ARGS, "--no-inference"]),
-                           ("current", [*ADULT_ARGS, "--no-inference"])):
-        runs = sorted((fresh_scan(path, variant, extra) for _ in range(repeats)), key=lambda r: r["result"]["cpu_s"])
-        record = {"case": f"sharecheck {variant} {' '.join(extra)}", "walls": [r["wall_s"] for r in runs],
-                  "cpus": [r["result"]["cpu_s"] for r in runs], **runs[len(runs) // 2]}
-        print(json.dumps(record), flush=True)
+    for label, variant, extra, repo in cases:
+        if not (repo / "sharecheck").is_dir():
+            continue
+        runs = sorted((fresh_scan(path, variant, extra, repo) for _ in range(repeats)), key=lambda r: r["result"]["cpu_s"])
+        record = {"case": label, "walls": [r["wall_s"] for r in runs], "cpus": [r["result"]["cpu_s"] for r in runs],
+                  "loads": [r["load_1m"] for r in runs], **runs[len(runs) // 2]}
+        print(json.dumps({k: v for k, v in record.items() if k != "figures"}), flush=True)
         out.append(record)
-    runs = sorted((measure([sys.executable, "-c", _PYCANON_RUNNER, str(path)]) for _ in range(repeats)),
+    runs = sorted((measure([sys.executable, "-c", _PYCANON_RUNNER, str(path)], cwd="/tmp") for _ in range(repeats)),
                   key=lambda r: r["result"]["cpu_s"])
-    record = {"case": "pycanon k, l, t", "walls": [r["wall_s"] for r in runs], "cpus": [r["result"]["cpu_s"] for r in runs],
-              **runs[len(runs) // 2]}
+    record = {"case": "pyCANON k, l, t (pandas read + the three calls)", "walls": [r["wall_s"] for r in runs],
+              "cpus": [r["result"]["cpu_s"] for r in runs], "loads": [r["load_1m"] for r in runs], **runs[len(runs) // 2]}
     print(json.dumps(record), flush=True)
     out.append(record)
     return out
@@ -310,6 +331,91 @@ def releases(variants: list[str]) -> list[dict]:
             print(json.dumps({k: v for k, v in record.items() if k != "figures"} | {"codes": record.get("figures", {}).get("codes")}), flush=True)
             out.append(record)
     return out
+
+
+# --- the RESULTS.md section (`write --adult A.json --runs R.jsonl [R2.jsonl ...]`) -------------
+
+def _median(values):
+    values = sorted(values)
+    return values[len(values) // 2] if values else None
+
+
+def _fmt(value, digits=2):
+    if value is None or value == []:
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(_fmt(v, digits) for v in value)
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _adult_markdown(records: list[dict]) -> str:
+    pycanon = next((r for r in records if r["case"].startswith("pyCANON")), None)
+    lines = ["| run | CPU s (runs) | median CPU s | × pyCANON CPU | median wall s | peak RSS MB | load (1 min) | k | classes | uniques | l | t | inference lift |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for record in records:
+        cpu = _median(record["cpus"])
+        ratio = f"{_median(pycanon['cpus']) / cpu:.1f}×" if pycanon and record is not pycanon else "–"
+        figures = record.get("figures") or {}
+        result = record.get("result") or {}
+        l_value = figures.get("l") or ([result["l"]] if "l" in result else [])
+        t_value = figures.get("t") or ([result["t"]] if "t" in result else [])
+        lines.append(f"| {record['case']} | {_fmt(record['cpus'])} | {_fmt(cpu)} | {ratio} | {_fmt(_median(record['walls']), 1)} | "
+                     f"{_fmt(record.get('peak_rss_mb'))} | {_fmt(record['loads'], 1)} | {_fmt(figures.get('k', result.get('k')))} | "
+                     f"{_fmt(figures.get('classes'))} | {_fmt(figures.get('uniques'))} | {_fmt(l_value)} | {_fmt(t_value, 6)} | "
+                     f"{_fmt(figures.get('lift'), 4)} |")
+    return "\n".join(lines)
+
+
+def _engines_markdown(records: list[dict]) -> str:
+    # Each runs file is one batch measured in the same minutes: an engine is compared with the
+    # floor of its own batch, since the load (and so wall time) drifts between batches.
+    floors = {(r["batch"], r["rows"]): r for r in records if r["engine"] == "floor"}
+    lines = ["| batch | rows | engine | runs | wall s (median; all) | × floor wall | CPU s | × floor CPU | peak RSS MB | load (1 min) | cells | classes | k | uniques | l | t | avg risk |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    names = {"floor": "DuckDB GROUP BY floor", "duckdb": "DuckDB, 2 GB limit", "polars": "polars streaming",
+             "spark": "Spark local[2], 2 GB driver"}
+    for r in sorted(records, key=lambda r: (r["batch"], r["rows"], list(names).index(r["engine"]) if r["engine"] in names else 9)):
+        floor, result = floors.get((r["batch"], r["rows"])), r["result"]
+        over_wall = f"{r['wall_s'] / floor['wall_s']:.2f}×" if floor and r is not floor else "–"
+        over_cpu = f"{r['cpu_s'] / floor['cpu_s']:.2f}×" if floor and r is not floor else "–"
+        lines.append(f"| {r['batch']} | {r['rows'] // 1_000_000} M | {names.get(r['engine'], r['engine'])} | {r['runs']} | {r['wall_s']:.1f} ({_fmt(r['walls'], 1)}) | "
+                     f"{over_wall} | {r['cpu_s']:.1f} | {over_cpu} | {r['peak_rss_mb']:,} | {_fmt(r.get('load_1m'), 1)} | "
+                     f"{_fmt(result.get('cells'))} | {_fmt(result.get('classes'))} | {_fmt(result.get('k'))} | {_fmt(result.get('uniques'))} | "
+                     f"{_fmt(result.get('l'))} | {_fmt(result.get('t'), 6)} | {_fmt(result.get('risk_avg'), 6)} |")
+    return "\n".join(lines)
+
+
+def write_section(adult_path: str | None, run_paths: list[str], notes: str = "") -> None:
+    from _results import machine_line, update_section
+
+    parts = [f"## Scale: fresh-process start, engines, larger than memory (`benchmarks/bench_scale.py`)\n\n"
+             f"{machine_line()}. The machine is shared by several sessions: the 1-minute load average is "
+             "recorded next to every figure; CPU time (user + system of the whole process tree, Spark's JVM "
+             "included) is the comparable number, wall time is inflated by the load."]
+    if adult_path:
+        records = json.loads(Path(adult_path).read_text())
+        parts.append("### Fresh-process scan of Adult (ARX copy, 30,162 rows, 8 QIs, salary-class sensitive)\n\n"
+                     "`python benchmarks/bench_scale.py adult --repeats 3 --out A.json`: each run is "
+                     "`sharecheck scan adult_arx.csv --qi workclass --sensitive salary-class --format json -o …` "
+                     "in a fresh process (working directory outside any checkout); \"main\" runs /work/main's code "
+                     "(PYTHONPATH), \"gate\" patches in the presidio gate of `benchmarks/_presidio_gate.py` "
+                     "(being applied in classify/evidence.py by the audit work). pyCANON: pandas read plus "
+                     "`k_anonymity`, `l_diversity`, `t_closeness` on the same QIs.\n\n" + _adult_markdown(records))
+    runs = [{**json.loads(line), "batch": batch} for batch, path in enumerate(run_paths, 1)
+            for line in Path(path).read_text().splitlines() if line.strip()]
+    if runs:
+        parts.append("### Engines: 8 QIs + 1 sensitive attribute, Parquet\n\n"
+                     "`python benchmarks/bench_scale.py generate --rows N`, then "
+                     "`python benchmarks/bench_scale.py run --rows N --engines floor,duckdb,polars[,spark] --repeats R --out R.jsonl`. "
+                     "\"floor\" is a bare DuckDB `SELECT q…, s, COUNT(*) … GROUP BY q…, s` fetched to Arrow under the "
+                     "same 2 GB limit; the others build sharecheck's frequency table on the engine and run every model "
+                     "on it (k, α-k, l, t, δ/β, risks, QI contribution; no MSU search, no inference). Peak RSS is the "
+                     "whole process tree polled every 50 ms.\n\n" + _engines_markdown(runs))
+    if notes:
+        parts.append(Path(notes).read_text().strip())
+    update_section("scale", "\n\n".join(parts))
 
 
 if __name__ == "__main__":

@@ -81,20 +81,34 @@ def _format(location: str) -> str | None:
 
 def open_source(location: str, engine: str, *, memory_limit: str | None = None, temp_dir: str | None = None) -> Any:
     """A lazy frame over a file, folder, URI or table name, living in ``engine``."""
+    return open_owned(location, engine, memory_limit=memory_limit, temp_dir=temp_dir)[0]
+
+
+def open_owned(location: str, engine: str, *, memory_limit: str | None = None, temp_dir: str | None = None):
+    """``(lazy frame, close)``: ``close`` ends the engine session opened here (None when the
+    engine's session is the user's, as Spark's ``getOrCreate`` is)."""
     if engine == "duckdb":
         connection = duckdb_connection(memory_limit, temp_dir)
-        fmt = _format(location)
-        pattern = f"{location.rstrip('/')}/**/*.{'parquet' if fmt == 'parquet' else fmt}" if Path(location).is_dir() else location
-        try:
-            if fmt == "parquet":
-                return connection.read_parquet(pattern)
-            if fmt == "csv":
-                return connection.read_csv(pattern, sep="\t" if location.endswith(".tsv") else None)
-            if fmt == "json":
-                return connection.read_json(pattern)
-            return connection.table(location)
-        except Exception as exc:  # duckdb raises its own hierarchy; one line either way
-            raise InputError(f"{location}: DuckDB cannot read it: {str(exc).splitlines()[0]}") from None
+        return _duckdb_source(connection, location), connection.close
+    return _open(location, engine), None
+
+
+def _duckdb_source(connection, location: str) -> Any:
+    fmt = _format(location)
+    pattern = f"{location.rstrip('/')}/**/*.{'parquet' if fmt == 'parquet' else fmt}" if Path(location).is_dir() else location
+    try:
+        if fmt == "parquet":
+            return connection.read_parquet(pattern)
+        if fmt == "csv":
+            return connection.read_csv(pattern, sep="\t" if location.endswith(".tsv") else None)
+        if fmt == "json":
+            return connection.read_json(pattern)
+        return connection.table(location)
+    except Exception as exc:  # duckdb raises its own hierarchy; one line either way
+        raise InputError(f"{location}: DuckDB cannot read it: {str(exc).splitlines()[0]}") from None
+
+
+def _open(location: str, engine: str) -> Any:
     if engine == "spark":
         spark = spark_session()
         fmt = _format(location) if "://" not in location else _FORMATS.get(Path(location).suffix.lower(), "parquet")

@@ -33,9 +33,11 @@ def engine_models(analysed, options, policy, assess_release: Callable[..., Any])
     if screen is not None and screen.nearly_unique:
         log.info("%s: about %d QI combinations over %d records; class table not built", analysed.release.name,
                  screen.approx_classes, screen.records)
+        source.release()
         return None, {}, screen
     log.info("%s: frequency table in %s", analysed.release.name, source.engine)
     table = source.frequency_table(qis, sensitive, null_mode=options.null_mode)
+    source.release()  # the rest of the scan reads only the fetched table and the sample
     # Two columns determine each other over the records exactly when they do over the distinct
     # QI combinations, so the class table answers the question without another pass.
     aliases = equivalent_columns(table.classes, qis)

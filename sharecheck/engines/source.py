@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ..release import Release
 from . import backends, frame
@@ -65,6 +65,9 @@ class EngineSource:
     native: Any
     location: str
     seed: int = 0
+    # Closes an engine session sharecheck opened itself (the CLI's DuckDB connection); a frame
+    # the caller passed in keeps its session.
+    close: Callable[[], None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def engine(self) -> str:
@@ -89,6 +92,13 @@ class EngineSource:
 
         return frequency_table(self.native, qis, sensitive, null_mode=null_mode)
 
+    def release(self) -> None:
+        """End a session sharecheck opened once nothing more is read from it: DuckDB keeps the
+        memory of its hash tables (hundreds of MB at 100 M rows) until its connection closes,
+        and the models on the fetched table need that memory more."""
+        if self.close is not None:
+            self.close()
+
 
 @dataclass(frozen=True)
 class EngineRelease(Release):
@@ -98,8 +108,8 @@ class EngineRelease(Release):
 
 
 def engine_release(native: Any, name: str, location: str | None = None, *, sample_rows: int = SAMPLE_ROWS,
-                   seed: int = 0) -> EngineRelease:
-    source = EngineSource(native, location or f"<{name}>", seed)
+                   seed: int = 0, close: Callable[[], None] | None = None) -> EngineRelease:
+    source = EngineSource(native, location or f"<{name}>", seed, close)
     sampled = source.sample(sample_rows)
     notes = ()
     if sampled.height < source.n_rows:
@@ -111,6 +121,6 @@ def engine_release(native: Any, name: str, location: str | None = None, *, sampl
 def open_release(location: str, engine: str, *, memory_limit: str | None = None, temp_dir: str | None = None,
                  sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> EngineRelease:
     """A path, folder, URI or table name, read lazily by ``engine``."""
-    native = backends.open_source(location, engine, memory_limit=memory_limit, temp_dir=temp_dir)
+    native, close = backends.open_owned(location, engine, memory_limit=memory_limit, temp_dir=temp_dir)
     name = location.rstrip("/").rsplit("/", 1)[-1] or location
-    return engine_release(native, name, location, sample_rows=sample_rows, seed=seed)
+    return engine_release(native, name, location, sample_rows=sample_rows, seed=seed, close=close)

@@ -61,13 +61,18 @@ def class_emd(
         return pl.DataFrame(schema={CLASS: pl.UInt32, "size": pl.Int64, "emd": pl.Float64}), 0
     n_known = float(overall["_sc_total"].sum())
     overall = overall.with_row_index("_sc_idx").with_columns((pl.col("_sc_total") / n_known).alias("_sc_p"))
-    rows = counts.join(overall.select([attribute, "_sc_idx", "_sc_p"]), on=attribute, how="inner")
-    rows = rows.with_columns(
-        (pl.col(COUNT) / pl.col(COUNT).sum().over(CLASS)).alias("_sc_q"),
-    )
     sizes = counts.group_by(CLASS).agg(pl.col(COUNT).sum().alias("size"))
     if m == 1:
         return sizes.with_columns(pl.lit(0.0).alias("emd")), m
+    # Only the columns the distance reads, built lazily: at 20 M cells every extra column of
+    # this frame is 160 MB.
+    wanted = [CLASS, "_sc_idx", "_sc_q"] if distance == ORDERED else [CLASS, attribute, "_sc_p", "_sc_q"]
+    rows = (counts.lazy().join(overall.lazy().select([attribute, "_sc_idx", "_sc_p"]), on=attribute, how="inner")
+            .with_columns((pl.col(COUNT) / pl.col(COUNT).sum().over(CLASS)).alias("_sc_q"))
+            .select(wanted))
+    if distance == ORDERED:
+        rows = rows.sort([CLASS, "_sc_idx"])
+    rows = rows.collect()
     if distance == NOMINAL:
         emd = rows.group_by(CLASS).agg(
             (0.5 * ((pl.col("_sc_q") - pl.col("_sc_p")).abs().sum() + 1.0 - pl.col("_sc_p").sum())).alias("emd")
@@ -92,13 +97,29 @@ def _ordered_emd(rows: pl.DataFrame, p: np.ndarray) -> pl.DataFrame:
     and both halves are differences of prefix sums of P.
     """
     m = p.size
-    rows = rows.sort([CLASS, "_sc_idx"])
-    cls = rows[CLASS].to_numpy()
+    cls = rows[CLASS].to_numpy()  # rows come sorted by class, then value index
     idx = rows["_sc_idx"].to_numpy().astype(np.int64)
     q = rows["_sc_q"].to_numpy()
+    del rows
+    if cls.size == 0:
+        return pl.DataFrame(schema={CLASS: pl.UInt32, "emd": pl.Float64})
     cumulative_p = np.cumsum(p)
     prefix = np.concatenate(([0.0], np.cumsum(cumulative_p)))  # prefix[i] = sum_{j<i} P_j
+    starts = np.flatnonzero(np.r_[True, cls[1:] != cls[:-1]])
+    # Every step below is local to a class, so whole classes go through in chunks: a dozen
+    # temporary arrays per row over 20 M cells would otherwise need 2 GB at once.
+    edges = np.r_[starts, cls.size]
+    bounds = np.unique(np.r_[edges[np.searchsorted(edges, np.arange(0, cls.size, _EMD_CHUNK_ROWS))], cls.size])
+    parts = [_ordered_chunk(cls[lo:hi], idx[lo:hi], q[lo:hi], cumulative_p, prefix, m) for lo, hi in zip(bounds[:-1], bounds[1:])]
+    return pl.DataFrame({CLASS: np.concatenate([c for c, _ in parts]), "emd": np.concatenate([e for _, e in parts])})
 
+
+_EMD_CHUNK_ROWS = 1 << 20
+
+
+def _ordered_chunk(cls: np.ndarray, idx: np.ndarray, q: np.ndarray, cumulative_p: np.ndarray, prefix: np.ndarray,
+                   m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Class ids and EMDs of the whole classes in ``cls`` (sorted by class, then value)."""
     starts = np.flatnonzero(np.r_[True, cls[1:] != cls[:-1]])
     ends = np.r_[starts[1:], cls.size]
     # Q after each value: cumulative q within the class.
@@ -117,7 +138,7 @@ def _ordered_emd(rows: pl.DataFrame, p: np.ndarray) -> pl.DataFrame:
     # Before a class's first value its Q is 0, contributing the sum of P there.
     leading = prefix[idx[starts]]
     totals = np.add.reduceat(per_row, starts) + leading
-    return pl.DataFrame({CLASS: cls[starts], "emd": totals / (m - 1)})
+    return cls[starts], totals / (m - 1)
 
 
 def hierarchy_levels(hierarchy: Any) -> pl.DataFrame:

@@ -6,15 +6,16 @@ uniques on all QIs but one, next to the uniques on all of them. A column whose r
 the uniques unchanged is not what singles people out; one whose removal clears most of them is.
 
 Computed on the frequency table's classes with the same integer codes as the MSU search (null
-is a value of its own), so it costs one window sum per QI and never reads the records again.
+is a value of its own), so it costs one bincount per QI and never reads the records again.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-import polars as pl
+import numpy as np
 
-from ._codes import encode_classes
+from ._codes import combine, encode_classes, group_counts
 from ._freq import FrequencyTable
 from ._util import as_dict
 
@@ -34,18 +35,26 @@ def drop_one_uniques(table: FrequencyTable) -> tuple[QIContribution, ...]:
     if not table.qis or table.classes.height == 0:
         return ()
     encoded = encode_classes(table)
-    names = [f"c{i}" for i in range(len(encoded.columns))]
-    codes = pl.DataFrame({name: code for name, code in zip(names, encoded.codes)}).with_columns(
-        pl.Series("w", encoded.weights))
-    everything = int(encoded.weights[encoded.weights == 1].sum())  # classes on all QIs are distinct
-    # A class is unique without column i when the records sharing its other codes number one;
-    # one window sum per column, evaluated together so polars runs them in parallel.
-    def unique_without(i: int) -> pl.Expr:
-        others = [n for j, n in enumerate(names) if j != i]
-        total = pl.col("w").sum().over(others) if others else pl.col("w").sum()
-        return (total == 1).sum().alias(names[i])
-
-    counts = codes.select(unique_without(i) for i in range(len(names))).row(0)
+    weights = encoded.weights
+    everything = int(weights[weights == 1].sum())  # classes on all QIs are distinct
+    counts = []
+    for i in range(len(encoded.columns)):
+        # A class is unique without column i when the records sharing its other codes number
+        # one: one integer key of the other columns and a bincount, as in the MSU search.
+        others = [(codes, card) for j, (codes, card) in enumerate(zip(encoded.codes, encoded.cardinalities)) if j != i]
+        if math.prod(card for _, card in others) < 1 << 62:
+            # The mixed-radix key fits: one sort finds the groups, no re-densifying per column.
+            key = np.zeros(weights.size, dtype=np.int64)
+            for codes, card in others:
+                key = key * card + codes
+            _, key = np.unique(key, return_inverse=True)
+            key, slots = key.ravel(), int(key.max()) + 1
+        else:
+            key, slots = np.zeros(weights.size, dtype=np.int64), 1
+            for codes, card in others:
+                key, slots = combine(key, slots, codes, card)
+        sizes = group_counts(key, slots, weights)
+        counts.append(int(weights[sizes[key] == 1].sum()))
     results = [QIContribution(column, int(without), everything - int(without))
                for column, without in zip(encoded.columns, counts)]
     return tuple(sorted(results, key=lambda r: (-r.uniques_removed, r.column)))

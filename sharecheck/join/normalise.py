@@ -72,9 +72,25 @@ def _folded_upper(series: pl.Series) -> pl.Series:
     return text.str.strip_chars().replace("", None)
 
 
+def integral_floats(series: pl.Series) -> pl.Series | None:
+    """A float column whose every value is whole (1.0, 2.0: a code read by a reader that met a
+    blank cell) as integers, or None. A code does not become a measurement by its storage."""
+    if not series.dtype.is_float():
+        return None
+    present = series.drop_nulls().drop_nans()
+    if present.len() == 0 or present.len() < series.len() - series.null_count():
+        return None
+    if not bool((present == present.floor()).all()) or float(present.abs().max()) >= 2 ** 53:
+        return None
+    return series.cast(pl.Int64)
+
+
 def text_form(series: pl.Series) -> tuple[pl.Series, tuple[str, ...]]:
     """Generic identifiers and categories: trimmed, case-folded; digit strings lose leading zeros
     (spreadsheets drop them, so an intruder ignores them)."""
+    whole = integral_floats(series)
+    if whole is not None:
+        return whole.cast(pl.String).rename(series.name), ("whole-number floats compared as integers",)
     if series.dtype.is_integer():
         return series.cast(pl.String), ("integers compared as text",)
     folded = _folded_upper(series)
@@ -228,7 +244,7 @@ def column_form(series: pl.Series, semantic_type: str, role: str) -> ColumnForm 
         values, steps = name_form(series)
         form = NAME
     if values is None:
-        if dtype.is_float():
+        if dtype.is_float() and integral_floats(series) is None:
             return None  # measurements, money, rates: never a key
         if dtype == pl.String:
             lengths = series.drop_nulls().head(5000).str.len_chars()

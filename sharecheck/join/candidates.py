@@ -182,6 +182,8 @@ def name_evidence(a_name: str, b_name: str) -> tuple[float, str | None]:
 def _kind(a: nz.ColumnForm, b: nz.ColumnForm) -> str:
     if a.form == nz.DATETIME and b.form == nz.DATETIME:
         return TEMPORAL
+    if a.by_name or b.by_name:
+        return QUASI_IDENTIFIER  # an income unique in a small survey is a coincidence of values, not a key
     if a.role in _KEY_ROLES or b.role in _KEY_ROLES or a.form == nz.NAME or b.form == nz.NAME:
         return SHARED_KEY
     # A column unique per record is a key, unless it is a quasi-identifier that happens to be
@@ -190,6 +192,24 @@ def _kind(a: nz.ColumnForm, b: nz.ColumnForm) -> str:
     if not_qi and max(a.distinct_ratio, b.distinct_ratio) >= 0.9 and min(a.distinct, b.distinct) >= _UNTYPED_MIN_SHARED:
         return SHARED_KEY
     return QUASI_IDENTIFIER
+
+
+def periods_overlap(a: pl.Series, b: pl.Series, window_minutes: float) -> bool:
+    """Whether the bulk of two clocks (1st-99th percentile of each) covers a common period.
+
+    A time window links two records of one event seen by two systems: the stop and the use of
+    force, the crash and the trip. Releases cut from one stream by disjoint periods (a month of
+    trips and the next month's) share no event; their instants meet only at the boundary, where
+    the last trips of one file end as the first of the other start, and any two clocks of a busy
+    place are close there by chance. So a window join needs the periods themselves to overlap;
+    a few records straddling the boundary do not make them overlap."""
+    ta = a.drop_nulls().dt.epoch("s").to_numpy()
+    tb = b.drop_nulls().dt.epoch("s").to_numpy()
+    if ta.size == 0 or tb.size == 0:
+        return False
+    (low_a, high_a), (low_b, high_b) = np.percentile(ta, [1, 99]), np.percentile(tb, [1, 99])
+    window = window_minutes * 60
+    return low_a <= high_b + window and low_b <= high_a + window
 
 
 def _window_overlap(a: pl.Series, b: pl.Series, window_minutes: float) -> tuple[float, float]:
@@ -257,7 +277,12 @@ def find_candidates(fa: ReleaseForms, fb: ReleaseForms, settings: CandidateSetti
             if candidate is not None:
                 candidates.append(candidate)
     candidates.extend(_spatial_candidates(fa, fb, settings))
-    candidates.sort(key=lambda c: (-c.forced, -c.score, c.a_column, c.b_column))
+    # Equally contained, the column with more distinct values narrows more: it is tried first.
+    def distinct(c: JoinCandidate) -> int:
+        sides = (fa.forms.get(c.a_column), fb.forms.get(c.b_column))
+        return min(f.distinct for f in sides) if all(sides) else 0
+
+    candidates.sort(key=lambda c: (-c.forced, -c.score, -distinct(c), c.a_column, c.b_column))
     return candidates
 
 
@@ -291,6 +316,9 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
     if a.row_range and b.row_range and not forced:
         return None  # both 0..n-1 or 1..n: row numbers of two tables, not a key they share
     name_score, name_reason = name_evidence(a.name, b.name)
+    if (a.by_name or b.by_name) and not forced and (
+            normalise_column_name(a.name) != normalise_column_name(b.name)):
+        return None  # a measurement meets only its namesake: a count of visits is not an age
     same_type = a.semantic_type == b.semantic_type and a.semantic_type not in _UNINFORMATIVE_TYPES
     typed = same_type or name_score >= 0.7 or form in (nz.POSTAL, nz.SEX, nz.NAME, nz.YEAR)
     if not forced and name_score < 0.7 and not (same_type and _identifying_type(a.semantic_type)) \
@@ -301,6 +329,8 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
     if kind == TEMPORAL:
         clock, _ = best_clock(va, vb, settings.window_minutes)
         va = clock.apply(va)
+        if not forced and not periods_overlap(va, vb, settings.window_minutes):
+            return None
         a_in_b, b_in_a = _window_overlap(va, vb, settings.window_minutes)
         method, shared = "window", None
     else:

@@ -1,0 +1,97 @@
+"""How many of the intruder's unique links are the same person: measured on the columns left out.
+
+A quasi-identifier link assumes (by default) that every person of the smaller release is in the
+larger one, so a record that agrees with exactly one other is taken as its person. Between two
+surveys of different people, or two months of trips, unique agreement on age and occupation, or
+on a station and a gender, is chance all the same. The data can tell the two apart where the
+releases share further columns the link did not use: a true link agrees on them as often as the
+same person's records do (m), a chance link only as often as two strangers' do (u). The share of
+true links among the unique ones is then, by the method of moments (one step of the EM that
+splink runs over all comparison patterns),
+
+    pi = (agreement among unique links - u) / (m - u), clipped to [0, 1]
+
+with u measured on the links that are not unique (records agreeing on the plan with several
+others: strangers who share the plan's values, so a column that only restates the plan, a
+station's name beside its id, agrees there too and is set aside as uninformative). The largest
+pi over the held-out columns is used: the publisher's worst case. Without a usable held-out column
+the default overlap stands.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from .candidates import SPATIAL, TEMPORAL
+from .link import _A, _B, make_component
+from .score import chance_agreement, m_probability
+
+# Fewest unique links (with both values present) that an agreement rate is read from.
+MIN_LINKS = 5
+# Fewest non-unique links for a conditional u; below it the column's marginal u is used.
+MIN_AMBIGUOUS = 30
+# A held-out column tells true from chance links only when m and u are this far apart.
+MIN_SEPARATION = 0.3
+MAX_HELD_OUT = 8
+SAMPLE_PAIRS = 200_000
+
+
+@dataclass(frozen=True)
+class OverlapEstimate:
+    share: float  # estimated share of unique links that are the same person
+    column: str  # the held-out comparison it was read from
+    agreement: float
+    u: float
+
+    def describe(self) -> str:
+        return (f"estimated from {self.column}, which the link did not use: {self.agreement:.0%} of the unique "
+                f"links agree on it, against {self.u:.0%} of chance pairs")
+
+
+def _agreement(a_values: pl.Series, b_values: pl.Series, rows_a: np.ndarray, rows_b: np.ndarray) -> tuple[float, int]:
+    if rows_a.size == 0:
+        return 0.0, 0
+    left, right = a_values.gather(rows_a), b_values.gather(rows_b)
+    present = left.is_not_null() & right.is_not_null()
+    count = int(present.sum())
+    if count == 0:
+        return 0.0, 0
+    return float((left.filter(present) == right.filter(present)).mean()), count
+
+
+def estimate_overlap(plan, candidates, fa, fb, pairs: pl.DataFrame | None, counts_a: np.ndarray,
+                     counts_b: np.ndarray) -> OverlapEstimate | None:
+    if pairs is None or pairs.height == 0:
+        return None
+    used_a = {c.candidate.a_column for c in plan}
+    used_b = {c.candidate.b_column for c in plan}
+    rows_a, rows_b = pairs[_A].to_numpy(), pairs[_B].to_numpy()
+    # Links that single a record out on either side: those the posterior credits.
+    unique = (counts_a[rows_a] == 1) | (counts_b[rows_b] == 1)
+    if int(unique.sum()) < MIN_LINKS:
+        return None
+    ambiguous = np.flatnonzero(~unique)
+    if ambiguous.size > SAMPLE_PAIRS:
+        ambiguous = np.random.default_rng(5).choice(ambiguous, SAMPLE_PAIRS, replace=False)
+    held_out = [c for c in candidates if c.kind not in (TEMPORAL, SPATIAL) and c.a_column not in used_a
+                and c.b_column not in used_b and c.a_column in fa.forms and c.b_column in fb.forms][:MAX_HELD_OUT]
+    best: OverlapEstimate | None = None
+    for candidate in held_out:
+        component = make_component(candidate, fa, fb)
+        agree, count = _agreement(component.a_values, component.b_values, rows_a[unique], rows_b[unique])
+        if count < MIN_LINKS:
+            continue
+        u, seen = _agreement(component.a_values, component.b_values, rows_a[ambiguous], rows_b[ambiguous])
+        if seen < MIN_AMBIGUOUS:
+            u = chance_agreement(component)
+            if u is None:
+                continue
+        m = m_probability(component, fa, fb)
+        if m - u < MIN_SEPARATION:
+            continue  # agrees about as often for strangers: it restates the plan or is too coarse
+        share = float(np.clip((agree - u) / (m - u), 0.0, 1.0))
+        if best is None or share > best.share:
+            best = OverlapEstimate(share, component.label, agree, u)
+    return best

@@ -11,7 +11,7 @@ splink runs over all comparison patterns),
 
     pi = (agreement among unique links - u) / (m - u), clipped to [0, 1]
 
-with u measured on the links that are not unique (records agreeing on the plan with several
+over held-out columns both releases give one name (one fact), with u measured on the links that are not unique (records agreeing on the plan with several
 others: strangers who share the plan's values, so a column that only restates the plan, a
 station's name beside its id, agrees there too and is set aside as uninformative). The largest
 pi over the held-out columns is used: the publisher's worst case. Without a usable held-out column
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from ..naming import normalise_column_name
 from .candidates import SPATIAL, TEMPORAL
 from .link import _A, _B, make_component
 from .score import chance_agreement, m_probability
@@ -75,8 +76,11 @@ def estimate_overlap(plan, candidates, fa, fb, pairs: pl.DataFrame | None, count
     ambiguous = np.flatnonzero(~unique)
     if ambiguous.size > SAMPLE_PAIRS:
         ambiguous = np.random.default_rng(5).choice(ambiguous, SAMPLE_PAIRS, replace=False)
+    # Only a column both releases give the same name is surely one fact: a visit date and a registration
+    # date disagree for the same person, and would pass true links off as chance.
     held_out = [c for c in candidates if c.kind not in (TEMPORAL, SPATIAL) and c.a_column not in used_a
-                and c.b_column not in used_b and c.a_column in fa.forms and c.b_column in fb.forms][:MAX_HELD_OUT]
+                and c.b_column not in used_b and c.a_column in fa.forms and c.b_column in fb.forms
+                and normalise_column_name(c.a_column) == normalise_column_name(c.b_column)][:MAX_HELD_OUT]
     best: OverlapEstimate | None = None
     for candidate in held_out:
         component = make_component(candidate, fa, fb)

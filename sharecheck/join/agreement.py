@@ -62,40 +62,74 @@ def _agreement(a_values: pl.Series, b_values: pl.Series, rows_a: np.ndarray, row
     return float((left.filter(present) == right.filter(present)).mean()), count
 
 
-def estimate_overlap(plan, candidates, fa, fb, pairs: pl.DataFrame | None, counts_a: np.ndarray,
-                     counts_b: np.ndarray) -> OverlapEstimate | None:
-    if pairs is None or pairs.height == 0:
+def _estimate(component, fa, fb, rows_a, rows_b, unique, ambiguous) -> OverlapEstimate | None:
+    """pi from one comparison the links in (rows_a, rows_b) did not use."""
+    agree, count = _agreement(component.a_values, component.b_values, rows_a[unique], rows_b[unique])
+    if count < MIN_LINKS:
         return None
+    u, seen = _agreement(component.a_values, component.b_values, rows_a[ambiguous], rows_b[ambiguous])
+    if seen < MIN_AMBIGUOUS:
+        u = chance_agreement(component)
+        if u is None:
+            return None
+    m = m_probability(component, fa, fb)
+    if m - u < MIN_SEPARATION:
+        return None  # agrees about as often for strangers: it restates the links or is too coarse
+    return OverlapEstimate(float(np.clip((agree - u) / (m - u), 0.0, 1.0)), component.label, agree, u)
+
+
+def _sample(indices: np.ndarray, size: int) -> np.ndarray:
+    return np.random.default_rng(5).choice(indices, size, replace=False) if indices.size > size else indices
+
+
+def _held_out(plan, candidates, fa, fb, pairs, counts_a, counts_b) -> list[OverlapEstimate]:
+    """Columns outside the plan, read on the plan's own links."""
     used_a = {c.candidate.a_column for c in plan}
     used_b = {c.candidate.b_column for c in plan}
     rows_a, rows_b = pairs[_A].to_numpy(), pairs[_B].to_numpy()
     # Links that single a record out on either side: those the posterior credits.
     unique = (counts_a[rows_a] == 1) | (counts_b[rows_b] == 1)
     if int(unique.sum()) < MIN_LINKS:
-        return None
-    ambiguous = np.flatnonzero(~unique)
-    if ambiguous.size > SAMPLE_PAIRS:
-        ambiguous = np.random.default_rng(5).choice(ambiguous, SAMPLE_PAIRS, replace=False)
-    # Only a column both releases give the same name is surely one fact: a visit date and a registration
-    # date disagree for the same person, and would pass true links off as chance.
+        return []
+    ambiguous = _sample(np.flatnonzero(~unique), SAMPLE_PAIRS)
+    # Only a column both releases give the same name is surely one fact: a visit date and a
+    # registration date disagree for the same person, and would pass true links off as chance.
     held_out = [c for c in candidates if c.kind not in (TEMPORAL, SPATIAL) and c.a_column not in used_a
                 and c.b_column not in used_b and c.a_column in fa.forms and c.b_column in fb.forms
                 and normalise_column_name(c.a_column) == normalise_column_name(c.b_column)][:MAX_HELD_OUT]
-    best: OverlapEstimate | None = None
-    for candidate in held_out:
-        component = make_component(candidate, fa, fb)
-        agree, count = _agreement(component.a_values, component.b_values, rows_a[unique], rows_b[unique])
-        if count < MIN_LINKS:
+    found = (_estimate(make_component(c, fa, fb), fa, fb, rows_a, rows_b, unique, ambiguous) for c in held_out)
+    return [estimate for estimate in found if estimate is not None]
+
+
+def _left_out(plan, fa, fb, linker) -> list[OverlapEstimate]:
+    """Each exact plan column read on the links the rest of the plan makes: when the releases
+    share nothing beyond the plan (two surveys asking age, education and vote), the plan checks
+    itself. Unique links are A records with one match; u comes from records with a few."""
+    found = []
+    exact = [c for c in plan if c.kind not in (TEMPORAL, SPATIAL)]
+    for component in exact if len(plan) > 1 else ():
+        rest = tuple(c for c in plan if c is not component)
+        counts = linker.counts(rest)
+        unique_rows = _sample(np.flatnonzero(counts == 1), SAMPLE_PAIRS)
+        if unique_rows.size < MIN_LINKS:
             continue
-        u, seen = _agreement(component.a_values, component.b_values, rows_a[ambiguous], rows_b[ambiguous])
-        if seen < MIN_AMBIGUOUS:
-            u = chance_agreement(component)
-            if u is None:
-                continue
-        m = m_probability(component, fa, fb)
-        if m - u < MIN_SEPARATION:
-            continue  # agrees about as often for strangers: it restates the plan or is too coarse
-        share = float(np.clip((agree - u) / (m - u), 0.0, 1.0))
-        if best is None or share > best.share:
-            best = OverlapEstimate(share, component.label, agree, u)
-    return best
+        few = _sample(np.flatnonzero((counts >= 2) & (counts <= 50)), SAMPLE_PAIRS // 50)
+        pairs = linker.pairs(rest, np.concatenate([unique_rows, few]))
+        rows_a, rows_b = pairs[_A].to_numpy(), pairs[_B].to_numpy()
+        unique = counts[rows_a] == 1
+        estimate = _estimate(component, fa, fb, rows_a, rows_b, unique, np.flatnonzero(~unique))
+        if estimate is not None:
+            found.append(estimate)
+    return found
+
+
+def estimate_overlap(plan, candidates, fa, fb, pairs: pl.DataFrame | None, counts_a: np.ndarray,
+                     counts_b: np.ndarray, linker=None) -> OverlapEstimate | None:
+    """The share of the plan's unique links that are the same person, or None when no column can
+    tell (then the default overlap, the publisher's worst case, stands)."""
+    if pairs is None or pairs.height == 0:
+        return None
+    estimates = _held_out(plan, candidates, fa, fb, pairs, counts_a, counts_b)
+    if linker is not None:
+        estimates += _left_out(plan, fa, fb, linker)
+    return max(estimates, key=lambda e: e.share, default=None)

@@ -346,7 +346,7 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms
     estimate = None
     if settings.overlap is None and plan_kind(plan) != SHARED_KEY:
         # A key is the identity itself; agreement of coarse values may be chance: measured where it can be.
-        estimate = estimate_overlap(plan, candidates, fa, fb, pairs, counts_a, counts_b)
+        estimate = estimate_overlap(plan, candidates, fa, fb, pairs, counts_a, counts_b, linker)
         if estimate is not None:
             overlap = min(overlap, estimate.share)
     compared = comparisons(plan, fa, fb)

@@ -194,24 +194,6 @@ def _kind(a: nz.ColumnForm, b: nz.ColumnForm) -> str:
     return QUASI_IDENTIFIER
 
 
-def periods_overlap(a: pl.Series, b: pl.Series, window_minutes: float) -> bool:
-    """Whether the bulk of two clocks (1st-99th percentile of each) covers a common period.
-
-    A time window links two records of one event seen by two systems: the stop and the use of
-    force, the crash and the trip. Releases cut from one stream by disjoint periods (a month of
-    trips and the next month's) share no event; their instants meet only at the boundary, where
-    the last trips of one file end as the first of the other start, and any two clocks of a busy
-    place are close there by chance. So a window join needs the periods themselves to overlap;
-    a few records straddling the boundary do not make them overlap."""
-    ta = a.drop_nulls().dt.epoch("s").to_numpy()
-    tb = b.drop_nulls().dt.epoch("s").to_numpy()
-    if ta.size == 0 or tb.size == 0:
-        return False
-    (low_a, high_a), (low_b, high_b) = np.percentile(ta, [1, 99]), np.percentile(tb, [1, 99])
-    window = window_minutes * 60
-    return low_a <= high_b + window and low_b <= high_a + window
-
-
 def _window_overlap(a: pl.Series, b: pl.Series, window_minutes: float) -> tuple[float, float]:
     """Share of distinct A instants with a B instant within the window, and vice versa."""
     ta = np.unique(a.drop_nulls().dt.epoch("s").to_numpy())
@@ -329,8 +311,6 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
     if kind == TEMPORAL:
         clock, _ = best_clock(va, vb, settings.window_minutes)
         va = clock.apply(va)
-        if not forced and not periods_overlap(va, vb, settings.window_minutes):
-            return None
         a_in_b, b_in_a = _window_overlap(va, vb, settings.window_minutes)
         method, shared = "window", None
     else:

@@ -211,3 +211,18 @@ def test_cli_overlap(tmp_path, health_and_register):
     doubtful = CliRunner().invoke(cli, ["join", str(a), str(b), "--overlap", "0.33", "--format", "json"])
     assert doubtful.exit_code == 0 and json.loads(doubtful.output)["metrics"]["reidentified"] == 0
     assert CliRunner().invoke(cli, ["join", str(a), str(b), "--overlap", "1.5"]).exit_code == 2
+
+
+def test_chance_agreement_of_independent_draws_is_discounted():
+    # Two independent samples of one city's stops: precinct, race and sex agree by chance only.
+    # Each plan column, read on the links the rest of the plan makes, agrees no more often than
+    # strangers do, so the estimated overlap is low and nobody is re-identified.
+    first = _stops(41.88, -87.63, 300, seed=1).drop("latitude", "longitude")
+    second = _stops(41.88, -87.63, 300, seed=2).drop("latitude", "longitude")
+    report = check_join(first, second)
+    assert report.metrics["overlap_assumed"] < 0.5 and "estimated from" in report.metrics["overlap_note"]
+    assert "LK602" not in report.codes()
+    # The same people, shuffled: each column agrees on the others' links, the overlap stays 1.
+    same = first.sample(fraction=1.0, shuffle=True, seed=4)
+    linked = check_join(first, same)
+    assert linked.metrics["overlap_assumed"] == 1.0

@@ -17,7 +17,7 @@ import polars as pl
 from ..naming import match_column_name, normalise_column_name
 from . import normalise as nz
 from .clock import Clock, best_clock
-from .keys import is_full_range, row_index_columns
+from .keys import is_area_code, is_full_range, row_index_columns
 from .vocab import join_vocabulary
 from .sketch import SAMPLE_FROM_DISTINCT, exact_overlap, lsh_ensemble_pairs, minhash, sketched_overlap
 
@@ -128,7 +128,8 @@ def release_forms(analysed, keep: tuple[str, ...] = ()) -> ReleaseForms:
     row_numbers = row_index_columns(frame)
     for column in analysed.columns:
         if column.name not in keep:
-            if column.name == analysed.aggregate_count_column or column.name in row_numbers:
+            if column.name == analysed.aggregate_count_column or (
+                    column.name in row_numbers and not is_area_code(analysed, column)):
                 continue
             if column.role == "other" and column.source == "user":
                 continue  # --ignore, --role X=other, a config role: the user's word holds for joins too

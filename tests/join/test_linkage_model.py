@@ -44,6 +44,26 @@ def test_same_one_to_n_range_under_any_name_is_not_a_key():
     assert "LK601" not in report.codes()
 
 
+def test_an_area_tables_own_codes_in_row_order_are_kept():
+    # A table of areas sorted by area number: 1..40 in row order is each area's code, and a
+    # release of events names the areas by it. A row number of a people table stays out.
+    from sharecheck import analysis
+    from sharecheck.config import resolve_options
+    from sharecheck.join.candidates import release_forms
+    from sharecheck.release import release_from_frame
+
+    areas = pl.DataFrame({"community_area_number": [float(i) for i in range(1, 41)],
+                          "community_area_name": [f"AREA {i}" for i in range(1, 41)],
+                          "poverty_rate": [round(0.05 + 0.01 * i, 3) for i in range(40)],
+                          "per_capita_income": [20_000 + 750 * i for i in range(40)]})
+    analysed = analysis.analyse(release_from_frame(areas, "areas"), resolve_options())
+    assert analysed.subject.about == "places"
+    assert "community_area_number" in release_forms(analysed).forms
+    a, _ = _unrelated_with_row_numbers()
+    people = analysis.analyse(release_from_frame(a, "people"), resolve_options())
+    assert "rownames" not in release_forms(people).forms
+
+
 def test_a_real_key_subset_is_still_a_key(renamed_key_pair):
     dispatch, outcomes = renamed_key_pair
     report = check_join(dispatch.with_row_index("rownames", offset=1), outcomes.head(40))

@@ -246,3 +246,22 @@ def test_chance_agreement_of_independent_draws_is_discounted():
     same = first.sample(fraction=1.0, shuffle=True, seed=4)
     linked = check_join(first, same)
     assert linked.metrics["overlap_assumed"] == 1.0
+
+
+def test_a_table_without_quasi_identifiers_is_not_a_table_of_areas():
+    # Every column set aside (a list of restaurants, subject organisations): one row per thing.
+    # The empty set of QIs must not read as "all QIs are places".
+    from types import SimpleNamespace
+
+    from sharecheck.join.pair import side_kind
+
+    def release(about, columns):
+        return SimpleNamespace(columns=[SimpleNamespace(role=r, semantic_type=t) for r, t in columns],
+                               aggregate_count_column=None, about_people=False, subject=SimpleNamespace(about=about))
+
+    things = release("organisations", [("other", "category"), ("other", "street_address"), ("other", "phone")])
+    assert side_kind(things) == "records"
+    areas = release("places", [("other", "place"), ("other", "measure")])
+    assert side_kind(areas) == "areas"
+    area_qis = release("events", [("quasi_identifier", "place"), ("other", "measure")])
+    assert side_kind(area_qis) == "areas"

@@ -27,6 +27,7 @@ from ..errors import InputError, SharecheckError, UsageError
 from .columns import stored_columns
 from .files import fingerprint, release_files
 from .keys import key_check, load_key
+from .profiles import read_profile, stored_profile
 
 log = logging.getLogger("sharecheck")
 
@@ -161,26 +162,8 @@ def _column_summary(analysed) -> list[dict[str, Any]]:
         summary.append({"name": column.name, "role": column.role, "semantic_type": column.semantic_type, "detected": {
             "column": detected.column, "role": detected.role, "semantic_type": detected.semantic_type,
             "confidence": detected.confidence, "evidence": list(detected.evidence), "match_share": detected.match_share,
-            "entities": dict(detected.entities)}, "profile": _stored_profile(analysed.profiles[column.name])})
+            "entities": dict(detected.entities)}, "profile": stored_profile(analysed.profiles[column.name])})
     return summary
-
-
-# Profile fields a partner's analysis needs again (subject and roles), without the sampled values,
-# masked examples and numeric extremes: the index keeps no value of a release, only keyed hashes.
-_PROFILE_FIELDS = ("name", "dtype", "rows", "nulls", "distinct", "top_share", "shapes", "mean_length", "mean_words",
-                   "decimals", "precision_m", "granularity", "time_of_day")
-
-
-def _stored_profile(profile) -> dict[str, Any]:
-    return {name: getattr(profile, name) for name in _PROFILE_FIELDS}
-
-
-def _read_profile(stored: dict[str, Any]):
-    from ..profile import ColumnProfile
-
-    values = {name: stored[name] for name in _PROFILE_FIELDS}
-    values["shapes"] = tuple((shape, share) for shape, share in values["shapes"])
-    return ColumnProfile(**values)
 
 
 def _options_for(options, columns):
@@ -393,7 +376,7 @@ class Catalogue:
         summary = self._summary(release_id)
         if not summary or any("profile" not in column for column in summary):
             return None
-        return {column["name"]: _read_profile(column["profile"]) for column in summary}
+        return {column["name"]: read_profile(column["profile"]) for column in summary}
 
     def indexed_columns(self, form: str, variant: str, exclude_path: str | None = None) -> list[IndexedColumn]:
         """Every indexed column of one form and variant (MinHash only; `hashes` loads the rest)."""

@@ -110,7 +110,7 @@ def test_counted_containment_equals_exact(left, right):
 def test_namesakes_estimate_chance_collisions_of_names():
     import numpy as np
 
-    from sharecheck.join.candidates import namesakes
+    from sharecheck.join.namesakes import namesakes
 
     rng = np.random.default_rng(1)
 

@@ -70,12 +70,13 @@ def main() -> None:
                     for partner in partners:
                         rel = str(Path(partner.release.path).relative_to(SHARED_DATASETS.resolve()))
                         for new_column, indexed_column, _ in partner.shared_columns:
-                            found.setdefault(mode, set()).add((name, new_column, rel, indexed_column))
+                            # Headers as labelled: a CSV header's stray spaces (" community_id") are not part of the name.
+                            found.setdefault(mode, set()).add((name, new_column.strip(), rel, indexed_column.strip()))
                 check_seconds[mode] = time.perf_counter() - started
 
     def old_scheme(p) -> bool:
-        a = forms[p["a"]].forms.get(_column_name(p["a_columns"]))
-        b = forms[p["b"]].forms.get(_column_name(p["b_columns"]))
+        a = {k.strip(): f for k, f in forms[p["a"]].forms.items()}.get(_column_name(p["a_columns"]))
+        b = {k.strip(): f for k, f in forms[p["b"]].forms.items()}.get(_column_name(p["b_columns"]))
         if a is None or b is None or a.form != b.form:
             return False
         overlap = sketched_overlap(minhash(a.values), a.distinct, minhash(b.values), b.distinct)

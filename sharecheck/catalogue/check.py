@@ -73,13 +73,13 @@ def _load_partner(indexed: IndexedRelease, options):
     raise InputError(f"{indexed.path}: the indexed table {indexed.resource!r} is no longer there; re-index the catalogue")
 
 
-def analyse_with_classifications(release, options, classifications):
-    """A partner analysed with the column classifications the index kept, so it is read and
-    counted, never classified again (classification is most of an analysis' time). Its subject
-    and roles are decided afresh, as for any release, from full profiles."""
+def analyse_with_classifications(release, options, classifications, profiles=None):
+    """A partner analysed with the column classifications (and profiles) the index kept, so it is
+    read, never profiled or classified again (those are most of an analysis' time). Its subject
+    and roles are decided afresh, as for any release."""
     from .. import analysis
 
-    return analysis.analyse(release, options, classifications=classifications)
+    return analysis.analyse(release, options, classifications=classifications, profiles=profiles)
 
 
 def check_analysed_pair(new, partner, options, join_values: dict[str, Any], cache: dict | None = None):
@@ -112,7 +112,10 @@ def check_against_catalogue(source, index: str | os.PathLike | Catalogue, *, max
         new = releases[0]
         analysed = analysis.analyse(new, _options_for(options, new.columns))
         exclude = str(new.path.resolve()) if new.path else None
-        sketches = stored_columns(analysed, catalogue.key, release_forms(analysed))
+        # The new release's join forms: built once, for its sketches and for every partner's check.
+        new_forms = release_forms(analysed)
+        join_cache: dict = {"forms": {(id(analysed), ()): (analysed, new_forms)}}
+        sketches = stored_columns(analysed, catalogue.key, new_forms)
         partners = tuple(find_partners(catalogue, sketches, exclude_path=exclude))
         findings: list[Finding] = []
         suppressed: list = []
@@ -120,15 +123,15 @@ def check_against_catalogue(source, index: str | os.PathLike | Catalogue, *, max
         datasets = [{"name": new.name, "location": new.location, "format": new.format,
                      "records": analysed.frame.height,
                      "columns": [{"name": c.name, "role": c.role, "semantic_type": c.semantic_type} for c in analysed.columns]}]
-        join_cache: dict = {}  # the new release's join forms, built once for every partner
         for partner in partners[:max_partners]:
             try:
                 release = _load_partner(partner.release, options)
                 indexed_fingerprint, classifications = catalogue.stored_analysis(partner.release.id)
+                profiles = catalogue.stored_profiles(partner.release.id)
                 if fingerprint(Path(partner.release.path)) != indexed_fingerprint:
-                    classifications = None  # changed since indexing: classified afresh
+                    classifications = profiles = None  # changed since indexing: analysed afresh
                 partner_analysed = analyse_with_classifications(release, _options_for(options, release.columns),
-                                                                classifications)
+                                                                classifications, profiles)
             except SharecheckError as exc:
                 # A partner moved or broken since indexing is named, not a reason to stop.
                 log.warning("partner skipped: %s", exc)

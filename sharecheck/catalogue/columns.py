@@ -93,7 +93,8 @@ def stored_columns(analysed, key: bytes, forms=None) -> list[StoredColumn]:
     forms = forms if forms is not None else release_forms(analysed)
     stored = []
     for form in forms.forms.values():
-        if form.distinct < 1 or _skip(analysed, form):
+        if form.distinct < 1 or form.by_name or _skip(analysed, form):
+            # A measurement joins only its namesake in a pair check; values alone do not find partners.
             continue
         share = nz.initials_share(form.values) if form.form == nz.NAME else 0.0
         stored.append(_stored(form, "", form.values, key, share))

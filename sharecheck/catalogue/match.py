@@ -107,12 +107,21 @@ def _names_agree(a: str, b: str) -> bool:
     return bool(tokens[0] & tokens[1])
 
 
+def _names_share_a_word(a: str, b: str) -> bool:
+    """Two code lists are one list only when their names say which: a ward and a community area
+    are both places, but ward 7 is not community area 7."""
+    from ..naming import normalise_column_name
+
+    tokens = [set(normalise_column_name(name).split("_")) - _GENERIC_NAME_TOKENS - {""} for name in (a, b)]
+    return bool(tokens[0] & tokens[1])
+
+
 def _weight(a, b, shared: float) -> float | None:
     """How much a shared column says about a link, or None when it says nothing."""
     from ..join.candidates import _UNINFORMATIVE_TYPES, name_evidence
     from ..join.normalise import TEXT
 
-    if a.dense_integers and b.dense_integers and not _names_agree(a.name, b.name):
+    if a.dense_integers and b.dense_integers and not _names_share_a_word(a.name, b.name):
         # Small code numbers filling their range (precincts 1-123, districts 1-25, wards, hours)
         # meet by chance even when both are places; only names that agree say they are one list.
         return None

@@ -27,6 +27,7 @@ from ..errors import InputError, SharecheckError, UsageError
 from .columns import stored_columns
 from .files import fingerprint, release_files
 from .keys import key_check, load_key
+from .profiles import read_profile, stored_profile
 
 log = logging.getLogger("sharecheck")
 
@@ -161,7 +162,7 @@ def _column_summary(analysed) -> list[dict[str, Any]]:
         summary.append({"name": column.name, "role": column.role, "semantic_type": column.semantic_type, "detected": {
             "column": detected.column, "role": detected.role, "semantic_type": detected.semantic_type,
             "confidence": detected.confidence, "evidence": list(detected.evidence), "match_share": detected.match_share,
-            "entities": dict(detected.entities)}})
+            "entities": dict(detected.entities)}, "profile": stored_profile(analysed.profiles[column.name])})
     return summary
 
 
@@ -369,6 +370,13 @@ class Catalogue:
                 detected["column"], detected["role"], detected["semantic_type"], detected["confidence"],
                 tuple(detected["evidence"]), detected["match_share"], dict(detected["entities"]))
         return row[0], classifications
+
+    def stored_profiles(self, release_id: int):
+        """The column profiles kept at indexing (without values), or None for an older index."""
+        summary = self._summary(release_id)
+        if not summary or any("profile" not in column for column in summary):
+            return None
+        return {column["name"]: read_profile(column["profile"]) for column in summary}
 
     def indexed_columns(self, form: str, variant: str, exclude_path: str | None = None) -> list[IndexedColumn]:
         """Every indexed column of one form and variant (MinHash only; `hashes` loads the rest)."""

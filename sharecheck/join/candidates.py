@@ -17,8 +17,9 @@ import polars as pl
 from ..naming import match_column_name, normalise_column_name
 from . import normalise as nz
 from .clock import Clock, best_clock
-from .keys import is_full_range, row_index_columns
+from .keys import is_area_code, is_full_range, row_index_columns
 from .vocab import join_vocabulary
+from .namesakes import NAMESAKE_FACTOR as _NAMESAKE_FACTOR, namesakes
 from .sketch import SAMPLE_FROM_DISTINCT, exact_overlap, lsh_ensemble_pairs, minhash, sketched_overlap
 
 SHARED_KEY, QUASI_IDENTIFIER, TEMPORAL, SPATIAL = "shared_key", "quasi_identifier", "temporal", "spatial"
@@ -128,7 +129,8 @@ def release_forms(analysed, keep: tuple[str, ...] = ()) -> ReleaseForms:
     row_numbers = row_index_columns(frame)
     for column in analysed.columns:
         if column.name not in keep:
-            if column.name == analysed.aggregate_count_column or column.name in row_numbers:
+            if column.name == analysed.aggregate_count_column or (
+                    column.name in row_numbers and not is_area_code(analysed, column)):
                 continue
             if column.role == "other" and column.source == "user":
                 continue  # --ignore, --role X=other, a config role: the user's word holds for joins too
@@ -182,6 +184,8 @@ def name_evidence(a_name: str, b_name: str) -> tuple[float, str | None]:
 def _kind(a: nz.ColumnForm, b: nz.ColumnForm) -> str:
     if a.form == nz.DATETIME and b.form == nz.DATETIME:
         return TEMPORAL
+    if a.by_name or b.by_name:
+        return QUASI_IDENTIFIER  # an income unique in a small survey is a coincidence of values, not a key
     if a.role in _KEY_ROLES or b.role in _KEY_ROLES or a.form == nz.NAME or b.form == nz.NAME:
         return SHARED_KEY
     # A column unique per record is a key, unless it is a quasi-identifier that happens to be
@@ -257,7 +261,12 @@ def find_candidates(fa: ReleaseForms, fb: ReleaseForms, settings: CandidateSetti
             if candidate is not None:
                 candidates.append(candidate)
     candidates.extend(_spatial_candidates(fa, fb, settings))
-    candidates.sort(key=lambda c: (-c.forced, -c.score, c.a_column, c.b_column))
+    # Equally contained, the column with more distinct values narrows more: it is tried first.
+    def distinct(c: JoinCandidate) -> int:
+        sides = (fa.forms.get(c.a_column), fb.forms.get(c.b_column))
+        return min(f.distinct for f in sides) if all(sides) else 0
+
+    candidates.sort(key=lambda c: (-c.forced, -c.score, -distinct(c), c.a_column, c.b_column))
     return candidates
 
 
@@ -291,6 +300,9 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
     if a.row_range and b.row_range and not forced:
         return None  # both 0..n-1 or 1..n: row numbers of two tables, not a key they share
     name_score, name_reason = name_evidence(a.name, b.name)
+    if (a.by_name or b.by_name) and not forced and (
+            normalise_column_name(a.name) != normalise_column_name(b.name)):
+        return None  # a measurement meets only its namesake: a count of visits is not an age
     same_type = a.semantic_type == b.semantic_type and a.semantic_type not in _UNINFORMATIVE_TYPES
     typed = same_type or name_score >= 0.7 or form in (nz.POSTAL, nz.SEX, nz.NAME, nz.YEAR)
     if not forced and name_score < 0.7 and not (same_type and _identifying_type(a.semantic_type)) \
@@ -348,34 +360,6 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
     score = containment * (0.6 + 0.4 * evidence_strength)
     return JoinCandidate(fa.name, fb.name, a.name, b.name, kind, round(score, 4), containment, a_in_b, b_in_a,
                          method, tuple(evidence), forced, clock)
-
-
-_NAMESAKE_FACTOR = 3.0
-
-
-def namesakes(va: pl.Series, vb: pl.Series, seed: int = 11) -> float:
-    """How many of A's names would occur in B by chance if the two lists were of different people:
-    A's name tokens recombined across records (the first token of one name with the rest of
-    another's) keep the frequencies of first and last names, so JOHN SMITH still collides as often
-    as namesakes do, while the people are no longer the same. Two registers of one city share
-    many more names than their recombinations; two cities' payrolls share about as many."""
-    names = va.drop_nulls().unique()
-    tokens = names.str.split(" ")
-    usable = tokens.list.len() >= 2
-    tokens = tokens.filter(usable)
-    if tokens.len() < 2:
-        return 0.0
-    known = vb.drop_nulls().unique().implode()
-    heads = tokens.list.first()
-    rests = tokens.list.slice(1)
-    counts = []
-    rng = np.random.default_rng(seed)
-    for _ in range(2):
-        order = pl.Series(rng.permutation(tokens.len()))
-        mixed = pl.DataFrame({"h": heads, "r": rests.gather(order)}).select(
-            pl.concat_list(pl.col("h"), pl.col("r")).list.sort().list.join(" ")).to_series()
-        counts.append(int(mixed.is_in(known).sum()))
-    return float(np.mean(counts)) * names.len() / tokens.len()
 
 
 def _identifying_type(semantic_type: str) -> bool:

@@ -64,3 +64,15 @@ def row_index_columns(frame: pl.DataFrame) -> set[str]:
               and series.n_unique() == series.len()):
             found.add(name)
     return found
+
+
+def is_area_code(analysed, column) -> bool:
+    """In a table of areas, a place code in row order (community areas 1..77 sorted by number)
+    is each row's own key, not a row number: the table lists the areas, and other releases name
+    them by that code. Everywhere else a column equal to the row position is a row number."""
+    from ..classify import semantic_types
+
+    subject = getattr(analysed, "subject", None)
+    if subject is None or subject.about != "places" or column.role == "other" and column.source == "user":
+        return False
+    return semantic_types().get(column.semantic_type, {}).get("about") == "place"

@@ -8,7 +8,7 @@ in an afternoon. Every normaliser here is vectorised polars; no value is ever pr
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -47,6 +47,10 @@ class ColumnForm:
     distinct: int
     rows: int
     row_range: bool = False  # values are 0..n-1 or 1..n, each once: shaped like a row number
+    # A measurement or count (a visit count, an income): no key by its type, but two releases of
+    # one survey carry it under one name with the same values, and an intruder joins on whatever
+    # they share. It is compared only with a column of the same name (candidates._judge).
+    by_name: bool = False
 
     @property
     def distinct_ratio(self) -> float:
@@ -72,9 +76,25 @@ def _folded_upper(series: pl.Series) -> pl.Series:
     return text.str.strip_chars().replace("", None)
 
 
+def integral_floats(series: pl.Series) -> pl.Series | None:
+    """A float column whose every value is whole (1.0, 2.0: a code read by a reader that met a
+    blank cell) as integers, or None. A code does not become a measurement by its storage."""
+    if not series.dtype.is_float():
+        return None
+    present = series.drop_nulls().drop_nans()
+    if present.len() == 0 or present.len() < series.len() - series.null_count():
+        return None
+    if not bool((present == present.floor()).all()) or float(present.abs().max()) >= 2 ** 53:
+        return None
+    return series.cast(pl.Int64)
+
+
 def text_form(series: pl.Series) -> tuple[pl.Series, tuple[str, ...]]:
     """Generic identifiers and categories: trimmed, case-folded; digit strings lose leading zeros
     (spreadsheets drop them, so an intruder ignores them)."""
+    whole = integral_floats(series)
+    if whole is not None:
+        return whole.cast(pl.String).rename(series.name), ("whole-number floats compared as integers",)
     if series.dtype.is_integer():
         return series.cast(pl.String), ("integers compared as text",)
     folded = _folded_upper(series)
@@ -204,8 +224,10 @@ def column_form(series: pl.Series, semantic_type: str, role: str) -> ColumnForm 
     dtype = series.dtype
     if dtype == pl.Boolean or dtype == pl.Null or isinstance(dtype, (pl.List, pl.Struct, pl.Array)):
         return None
-    if semantic_type in ("count", "free_text", "measure", "latitude", "longitude", "coordinates"):
+    if semantic_type in ("free_text", "latitude", "longitude", "coordinates"):
         return None
+    if semantic_type in ("count", "measure"):
+        return measured_form(series, semantic_type, role)
     form, steps, values = TEXT, (), None
     if semantic_type == "postal_code":
         values, steps = postal_form(series)
@@ -228,14 +250,25 @@ def column_form(series: pl.Series, semantic_type: str, role: str) -> ColumnForm 
         values, steps = name_form(series)
         form = NAME
     if values is None:
-        if dtype.is_float():
-            return None  # measurements, money, rates: never a key
+        if dtype.is_float() and integral_floats(series) is None:
+            return measured_form(series, semantic_type, role)  # measurements, money, rates: by name only
         if dtype == pl.String:
             lengths = series.drop_nulls().head(5000).str.len_chars()
             if lengths.len() and lengths.mean() > 60:
                 return None  # free text
         values, steps = text_form(series)
     return _finish(series.name, (series.name,), semantic_type, role, form, values, steps)
+
+
+def measured_form(series: pl.Series, semantic_type: str, role: str) -> ColumnForm | None:
+    """A measurement as the exact value written (3.05 stays 3.05), for a join by name only."""
+    if not (series.dtype.is_numeric() or series.dtype == pl.String):
+        return None
+    whole = integral_floats(series)
+    values = (whole if whole is not None else series).cast(pl.String).str.strip_chars().replace("", None)
+    form = _finish(series.name, (series.name,), semantic_type, role, TEXT, values.rename(series.name),
+                   ("measurement compared as written, with a column of the same name only",))
+    return None if form is None else replace(form, by_name=True)
 
 
 def _finish(name, sources, semantic_type, role, form, values, steps) -> ColumnForm | None:

@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from ..classify import semantic_types
+from .agreement import OverlapEstimate, estimate_overlap
 from .candidates import QUASI_IDENTIFIER, SHARED_KEY, SPATIAL, TEMPORAL, CandidateSettings, JoinCandidate, find_candidates, release_forms
 from .link import _A, _B, Component, Linker, LinkSummary, make_component, swapped
 from .measures import ClassMeasures, Disclosure, homogeneous_records
@@ -51,10 +52,15 @@ def side_kind(analysed) -> str:
         return "areas"
     if analysed.about_people:
         return "people"
+    subject = getattr(analysed, "subject", None)
+    if subject is not None and subject.about == "places":
+        return "areas"
     types = semantic_types()
     keyed = any(c.role in ("pseudonym", "direct_identifier") for c in analysed.columns)
     qi_about = {types.get(c.semantic_type, {}).get("about") for c in analysed.columns if c.role == "quasi_identifier"}
-    if not keyed and qi_about <= {"place"}:
+    # Only QIs that all describe places make a table of areas: a list of restaurants whose columns
+    # were all set aside (no QI at all) is still one row per thing, and its owners can be people.
+    if not keyed and qi_about and qi_about <= {"place"}:
         return "areas"
     return "records"
 
@@ -91,6 +97,7 @@ class PairAnalysis:
     population: PopulationTest = PopulationTest("unknown")
     posterior_a: np.ndarray | None = field(default=None, repr=False)
     posterior_b: np.ndarray | None = field(default=None, repr=False)
+    overlap_estimate: OverlapEstimate | None = None  # the overlap read from held-out columns, if it was
 
     @property
     def name(self) -> str:
@@ -164,7 +171,8 @@ class PairAnalysis:
             "reidentified_a": link.reidentified if link else 0,
             "reidentified_b": self.link_b.reidentified if self.link_b else 0,
             "overlap_assumed": self.overlap,
-            "overlap_note": (f"assumes {self.overlap:.0%} of the smaller release's people are in the larger one"),
+            "overlap_note": (f"assumes {self.overlap:.0%} of the smaller release's people are in the larger one"
+                             + (f" ({self.overlap_estimate.describe()})" if self.overlap_estimate else "")),
             "match_probability": round(self.match_probability, 6),
             "comparisons": [c.to_dict() for c in self.comparisons],
             "population": self.population.to_dict(),
@@ -335,6 +343,12 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms
         pairs, scope = linker.pairs(plan, rows), f"linked pairs of records with at most {max_k} matches"
     vocabulary = join_vocabulary()
     overlap = settings.overlap if settings.overlap is not None else float(vocabulary["default_overlap"])
+    estimate = None
+    if settings.overlap is None and plan_kind(plan) != SHARED_KEY:
+        # A key is the identity itself; agreement of coarse values may be chance: measured where it can be.
+        estimate = estimate_overlap(plan, candidates, fa, fb, pairs, counts_a, counts_b, linker)
+        if estimate is not None:
+            overlap = min(overlap, estimate.share)
     compared = comparisons(plan, fa, fb)
     m = float(np.prod([c.m for c in compared]))
     scored = posteriors(plan, linker, pairs, counts_a, counts_b, m, overlap, complete=total_pairs <= settings.pair_limit)
@@ -357,7 +371,8 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms
     attached_b = link_b.reidentified if new_for_b and b.sensitive else 0
     return PairAnalysis(a, b, candidates, plan, kind, counts_a, counts_b, link_a, link_b, alone_a, alone_b,
                         combined, scope, tuple(disclosures), new_for_a, new_for_b, attached_a, attached_b,
-                        kind_a, kind_b, settings, pairs, without, compared, m, overlap, population, scored.a, scored.b)
+                        kind_a, kind_b, settings, pairs, without, compared, m, overlap, population, scored.a, scored.b,
+                        estimate)
 
 
 def combined_columns(a, b, plan) -> tuple[list[str], list[str], list[str], list[str]]:

@@ -85,8 +85,16 @@ def test_each_release_is_analysed_once(tmp_path, monkeypatch):
             classified.append(frame.width)
             return real_classify(frame, *args, **kwargs)
 
+        profiled: list[int] = []
+        real_profile = analysis.profile_frame
+
+        def counting_profile(frame, *args, **kwargs):
+            profiled.append(frame.width)
+            return real_profile(frame, *args, **kwargs)
+
         monkeypatch.setattr(analysis, "analyse", counting)
         monkeypatch.setattr(analysis, "classify_columns", counting_classify)
+        monkeypatch.setattr(analysis, "profile_frame", counting_profile)
         reads = []
         import sharecheck.catalogue.check as check_module
 
@@ -96,6 +104,8 @@ def test_each_release_is_analysed_once(tmp_path, monkeypatch):
     assert len(report.checked) == 5 and report.verdict == "fail"
     # The new release is analysed once; partners are read once each and never classified again.
     assert calls == ["clinic"] and len(classified) == 1
+    # ... nor profiled again: the index keeps their profiles (without values).
+    assert len(profiled) == 1
     assert sorted(reads) == [f"register_{i}" for i in range(5)]
     # A partner that is not among the best is never read.
     reads.clear()

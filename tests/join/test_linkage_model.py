@@ -44,6 +44,26 @@ def test_same_one_to_n_range_under_any_name_is_not_a_key():
     assert "LK601" not in report.codes()
 
 
+def test_an_area_tables_own_codes_in_row_order_are_kept():
+    # A table of areas sorted by area number: 1..40 in row order is each area's code, and a
+    # release of events names the areas by it. A row number of a people table stays out.
+    from sharecheck import analysis
+    from sharecheck.config import resolve_options
+    from sharecheck.join.candidates import release_forms
+    from sharecheck.release import release_from_frame
+
+    areas = pl.DataFrame({"community_area_number": [float(i) for i in range(1, 41)],
+                          "community_area_name": [f"AREA {i}" for i in range(1, 41)],
+                          "poverty_rate": [round(0.05 + 0.01 * i, 3) for i in range(40)],
+                          "per_capita_income": [20_000 + 750 * i for i in range(40)]})
+    analysed = analysis.analyse(release_from_frame(areas, "areas"), resolve_options())
+    assert analysed.subject.about == "places"
+    assert "community_area_number" in release_forms(analysed).forms
+    a, _ = _unrelated_with_row_numbers()
+    people = analysis.analyse(release_from_frame(a, "people"), resolve_options())
+    assert "rownames" not in release_forms(people).forms
+
+
 def test_a_real_key_subset_is_still_a_key(renamed_key_pair):
     dispatch, outcomes = renamed_key_pair
     report = check_join(dispatch.with_row_index("rownames", offset=1), outcomes.head(40))
@@ -118,11 +138,15 @@ def _stops(city_lat, city_lon, n, seed, names=False):
 
 def test_two_cities_on_precinct_race_sex_do_not_link():
     chicago = _stops(41.88, -87.63, 40, seed=1)
-    same_city = _stops(41.88, -87.63, 40, seed=2, names=True)
+    # The control is the same people (Chicago's stops, shuffled, with names): a real link. Two
+    # independent draws in one city would agree on precinct, race and sex only by chance, which the
+    # leave-one-column-out estimate of the overlap discounts.
+    same_city = (chicago.drop("arrest_charge").sample(fraction=1.0, shuffle=True, seed=3)
+                 .with_columns(pl.Series("subject_name", [f"First{i} Last{i}" for i in range(40)])))
     other_city = _stops(40.71, -74.00, 40, seed=2, names=True)
     control = check_join(chicago, same_city)
     assert control.metrics["population"]["verdict"] != "different"
-    assert "LK602" in control.codes()  # small classes, same population: a real link
+    assert {"LK602", "LK604"} & control.codes()  # the same people: a real link (through place, or QIs)
     report = check_join(chicago, other_city)
     assert report.metrics["population"]["verdict"] == "different"
     assert not {"LK602", "LK603", "LK605"} & report.codes()
@@ -207,3 +231,37 @@ def test_cli_overlap(tmp_path, health_and_register):
     doubtful = CliRunner().invoke(cli, ["join", str(a), str(b), "--overlap", "0.33", "--format", "json"])
     assert doubtful.exit_code == 0 and json.loads(doubtful.output)["metrics"]["reidentified"] == 0
     assert CliRunner().invoke(cli, ["join", str(a), str(b), "--overlap", "1.5"]).exit_code == 2
+
+
+def test_chance_agreement_of_independent_draws_is_discounted():
+    # Two independent samples of one city's stops: precinct, race and sex agree by chance only.
+    # Each plan column, read on the links the rest of the plan makes, agrees no more often than
+    # strangers do, so the estimated overlap is low and nobody is re-identified.
+    first = _stops(41.88, -87.63, 300, seed=1).drop("latitude", "longitude")
+    second = _stops(41.88, -87.63, 300, seed=2).drop("latitude", "longitude")
+    report = check_join(first, second)
+    assert report.metrics["overlap_assumed"] < 0.5 and "estimated from" in report.metrics["overlap_note"]
+    assert "LK602" not in report.codes()
+    # The same people, shuffled: each column agrees on the others' links, the overlap stays 1.
+    same = first.sample(fraction=1.0, shuffle=True, seed=4)
+    linked = check_join(first, same)
+    assert linked.metrics["overlap_assumed"] == 1.0
+
+
+def test_a_table_without_quasi_identifiers_is_not_a_table_of_areas():
+    # Every column set aside (a list of restaurants, subject organisations): one row per thing.
+    # The empty set of QIs must not read as "all QIs are places".
+    from types import SimpleNamespace
+
+    from sharecheck.join.pair import side_kind
+
+    def release(about, columns):
+        return SimpleNamespace(columns=[SimpleNamespace(role=r, semantic_type=t) for r, t in columns],
+                               aggregate_count_column=None, about_people=False, subject=SimpleNamespace(about=about))
+
+    things = release("organisations", [("other", "category"), ("other", "street_address"), ("other", "phone")])
+    assert side_kind(things) == "records"
+    areas = release("places", [("other", "place"), ("other", "measure")])
+    assert side_kind(areas) == "areas"
+    area_qis = release("events", [("quasi_identifier", "place"), ("other", "measure")])
+    assert side_kind(area_qis) == "areas"

@@ -66,6 +66,19 @@ def test_text_ignores_case_spacing_and_leading_zeros():
     assert values.to_list() == ["WARD 1", "WARD 1", "7", "7"]
 
 
+def test_whole_number_floats_meet_integer_codes():
+    # A reader that meets a blank cell reads a code column as floats: 1.0 is still area 1.
+    floats = nz.column_form(pl.Series("Community Area Number", [1.0, 2.0, None, 77.0]), "unknown", "other")
+    ints = nz.column_form(pl.Series("area", ["01", "2", "77", "3"]), "unknown", "other")
+    assert floats is not None and floats.values.to_list() == ["1", "2", None, "77"]
+    a, b, _, _ = nz.common_domain(floats, ints)
+    assert set(a.drop_nulls()) <= set(b.drop_nulls())
+    assert not floats.by_name
+    # Near miss: a measurement with fractions (or NaN) is no code: it meets only a column of its own name.
+    assert nz.column_form(pl.Series("rate", [1.0, 2.5, 3.0]), "unknown", "other").by_name
+    assert nz.column_form(pl.Series("rate", [1.0, float("nan"), 3.0]), "unknown", "other").by_name
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.sets(st.integers(0, 10**6), min_size=50, max_size=400), st.sets(st.integers(0, 10**6), min_size=50, max_size=400))
 def test_minhash_containment_close_to_exact(left, right):
@@ -97,7 +110,7 @@ def test_counted_containment_equals_exact(left, right):
 def test_namesakes_estimate_chance_collisions_of_names():
     import numpy as np
 
-    from sharecheck.join.candidates import namesakes
+    from sharecheck.join.namesakes import namesakes
 
     rng = np.random.default_rng(1)
 

@@ -149,10 +149,15 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
 
 
 def _sensitive_support(evidence: ColumnEvidence) -> bool:
+    """A header word or a value names a sensitive attribute: a sensitive type, or a word of a
+    clinical finding or an assessment (rules/classifier.yaml)."""
     from . import default_role
 
+    vocabulary = words()
+    tokens = set(header_tokens(evidence.name))
     return any(default_role(hint.semantic_type) == "sensitive" for hint in evidence.hints) or any(
-        default_role(item.semantic_type) == "sensitive" for item in evidence.items)
+        default_role(item.semantic_type) == "sensitive" for item in evidence.items) or bool(
+        tokens & (vocabulary.clinical | vocabulary.assessment))
 
 
 def _attach(decision: Decision, evidence: ColumnEvidence) -> None:

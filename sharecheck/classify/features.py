@@ -59,7 +59,8 @@ def _entropy(series: pl.Series, rows: int) -> tuple[float, float]:
         return 0.0, 0.0
     if isinstance(present.dtype, (pl.List, pl.Struct, pl.Array, pl.Object)):
         present = present.cast(pl.String, strict=False).drop_nulls()
-    counts = present.value_counts(name="_n").get_column("_n").cast(pl.Float64)
+    # sorted: value_counts' order varies between runs, and so would the float sum's last bit
+    counts = present.value_counts(name="_n").get_column("_n").cast(pl.Float64).sort()
     shares = counts / counts.sum()
     bits = float(-(shares * shares.log(2)).sum())
     distinct = counts.len()
@@ -165,8 +166,10 @@ def _table_context(own: dict[str, float], name: str, names: list[str], features:
 
     The same column means different things in different tables: a measurement beside an age
     and a sex is a person's (health, pay, a score: sensitive), the same measurement in a table
-    of cars or areas describes a thing; an address beside no attribute of anyone is a site's.
-    A linear model cannot multiply two features itself, so the products are features too.
+    of cars or areas describes a thing. A linear model cannot multiply two features itself, so
+    the products are features too. Identifiers, places and times get no "nobody in the table"
+    product: an event log of times and coordinates holds no age or sex and still reaches people;
+    whose an address or a ZIP is stays the subject step's call (sharecheck/subject.py).
     """
     others = [features[other] for other in names if other != name] or [{}]
 
@@ -190,10 +193,6 @@ def _table_context(own: dict[str, float], name: str, names: list[str], features:
     own["x_clinical_person"] = own["word_clinical"] * anyone
     own["x_assessment_person"] = own["word_assessment"] * anyone
     own["x_clinical_table"] = numeric * own["ctx_clinical"]
-    own["x_named_di_noperson"] = own["name_direct_identifier"] * (1.0 - anyone)
-    own["x_value_di_noperson"] = own["value_direct_identifier"] * (1.0 - anyone)
-    own["x_named_qi_noperson"] = own["name_quasi_identifier"] * (1.0 - anyone)
-    own["x_text_noperson"] = own["dtype_text"] * (1.0 - anyone)
 
 
 # --------------------------------------------------------------------------------------------

@@ -72,6 +72,30 @@ def summarise(rows: list[dict]) -> dict:
     return out
 
 
+def confusion_lines(rows: list[dict]) -> list[str]:
+    """Labelled role (rows) against the classifier's role (columns), and the model's own argmax
+    recall per role, so that what the policy changes is visible."""
+    counts = Counter((r["role"], r["predicted"]) for r in rows)
+    argmax = Counter((r["role"], ROLES[int(np.argmax(r["proba"]))]) for r in rows)
+    short = {"direct_identifier": "DI", "quasi_identifier": "QI", "sensitive": "sensitive", "pseudonym": "pseudonym", "other": "other"}
+    lines = ["| labelled → given | " + " | ".join(short[role] for role in ROLES) + " | model argmax recall |",
+             "|---|" + "---|" * (len(ROLES) + 1)]
+    for role in ROLES:
+        support = sum(argmax[(role, other)] for other in ROLES)
+        lines.append(f"| {short[role]} | " + " | ".join(str(counts[(role, other)]) for other in ROLES)
+                     + f" | {argmax[(role, role)] / support if support else float('nan'):.3f} |")
+    return lines
+
+
+def worst_confusions(rows: list[dict], top: int = 6) -> list[str]:
+    pairs = Counter((r["role"], r["predicted"]) for r in rows if r["role"] != r["predicted"])
+    out = []
+    for (truth, got), n in pairs.most_common(top):
+        where = Counter(r["source"] for r in rows if r["role"] == truth and r["predicted"] == got).most_common(4)
+        out.append(f"- {truth} → {got}: {n} (" + ", ".join(f"{source} {k}" for source, k in where) + ")")
+    return out
+
+
 def _fmt(value: float) -> str:
     return "–" if value != value else f"{value:.3f}"
 
@@ -115,6 +139,8 @@ def main() -> None:
              f"label counts {dict(Counter(r['role'] for r in loso_rows))}.", "",
              "Command: `PYTHONPATH=$PWD python benchmarks/evaluate_corpus.py`", ""]
     lines += table_lines(loso, insample)
+    lines += ["", "LOSO confusion (labelled role by row, the classifier's role by column):", ""] + confusion_lines(loso_rows)
+    lines += ["", "Largest LOSO confusions, with the sources holding most of them:", ""] + worst_confusions(loso_rows)
     lines += ["", "Correct roles per held-out source: " + ", ".join(per_source) + ".",
               f"", f"Feature extraction {extracted:.0f} s; {len(models)} LOSO fits."]
     print("\n".join(lines))

@@ -59,7 +59,8 @@ def _entropy(series: pl.Series, rows: int) -> tuple[float, float]:
         return 0.0, 0.0
     if isinstance(present.dtype, (pl.List, pl.Struct, pl.Array, pl.Object)):
         present = present.cast(pl.String, strict=False).drop_nulls()
-    counts = present.value_counts(name="_n").get_column("_n").cast(pl.Float64)
+    # sorted: value_counts' order varies between runs, and so would the float sum's last bit
+    counts = present.value_counts(name="_n").get_column("_n").cast(pl.Float64).sort()
     shares = counts / counts.sum()
     bits = float(-(shares * shares.log(2)).sum())
     distinct = counts.len()
@@ -99,7 +100,10 @@ def column_features(series: pl.Series, evidence: ColumnEvidence) -> dict[str, fl
         f[f"grain_{grain}"] = float(profile.granularity == grain)
     f["time_of_day"] = float(profile.time_of_day)
     f["has_grain"] = float(bool(profile.granularity or profile.time_of_day))
-    for key in ("digest", "hash_reversed", "id_like", "names_full", "names_given", "names_surname", "names_blocked", "free_text_entities"):
+    # no feature reads how much of a digest column was reversed: that depends on the hashing
+    # time budget and the machine's load, and a refit must give the same model (policy.py
+    # makes every digest a pseudonym whatever was recovered)
+    for key in ("digest", "id_like", "names_full", "names_given", "names_surname", "names_blocked", "free_text_entities"):
         f[key] = float(facts.get(key, 0.0))
     # name hints, by the role and the subject of the type they point to
     roles = _roles_of_types()
@@ -127,7 +131,8 @@ def column_features(series: pl.Series, evidence: ColumnEvidence) -> dict[str, fl
     tokens = set(header_tokens(profile.name))
     f.update(word_person_id=float(bool(tokens & vocabulary.person_id)), word_record_id=float(bool(tokens & vocabulary.record_id)),
              word_metadata_time=float(bool(tokens & vocabulary.metadata_time)), n_tokens=min(1.0, len(tokens) / 5),
-             has_digit_token=float(any(token.isdigit() for token in tokens)))
+             has_digit_token=float(any(token.isdigit() for token in tokens)),
+             word_clinical=float(bool(tokens & vocabulary.clinical)), word_assessment=float(bool(tokens & vocabulary.assessment)))
     identifier = max(f["value_pseudonym"], f["value_weak_pseudonym"], f["name_pseudonym"])
     f["id_x_person_word"] = identifier * f["word_person_id"]
     f["id_x_record_word"] = identifier * f["word_record_id"]
@@ -153,6 +158,41 @@ def add_context(features: dict[str, dict[str, float]], evidence: dict[str, Colum
         own["ctx_first_last"] = float(bool(first) and bool(last) and (name in first or name in last))
         own["ctx_name_beside"] = float(any(other != name for other in first + last))
         own["ctx_single_row_per_value"] = float(own["uniqueness"] >= 0.99 and own["ctx_value_person"] > 0)
+        _table_context(own, name, names, features)
+
+
+def _table_context(own: dict[str, float], name: str, names: list[str], features: dict[str, dict[str, float]]) -> None:
+    """What the table as a whole is about, and this column's statistics read in that light.
+
+    The same column means different things in different tables: a measurement beside an age
+    and a sex is a person's (health, pay, a score: sensitive), the same measurement in a table
+    of cars or areas describes a thing. A linear model cannot multiply two features itself, so
+    the products are features too. Identifiers, places and times get no "nobody in the table"
+    product: an event log of times and coordinates holds no age or sex and still reaches people;
+    whose an address or a ZIP is stays the subject step's call (sharecheck/subject.py).
+    """
+    others = [features[other] for other in names if other != name] or [{}]
+
+    def share(test) -> float:
+        return sum(1.0 for row in others if row and test(row)) / len(others)
+
+    person = share(lambda row: max(row["name_person"], row["value_person"]) > 0.5)
+    own["ctx_person_share"] = person
+    own["ctx_any_person"] = anyone = float(person > 0)
+    own["ctx_person_words"] = share(lambda row: row["word_person_id"] > 0)
+    own["ctx_record_words"] = share(lambda row: row["word_record_id"] > 0)
+    own["ctx_numeric"] = share(lambda row: row["dtype_int"] + row["dtype_float"] > 0)
+    own["ctx_clinical"] = share(lambda row: row["word_clinical"] + row["name_sensitive"] > 0)
+    numeric = float(own["dtype_int"] + own["dtype_float"] > 0 and not own["range_year"])
+    measure = numeric * (1.0 - own["few_distinct"])
+    own["x_measure_person"] = measure * anyone
+    own["x_measure_noperson"] = measure * (1.0 - anyone)
+    own["x_float_person"] = own["dtype_float"] * anyone
+    own["x_binary_person"] = own["binary"] * anyone
+    own["x_few_person"] = own["few_distinct"] * (1.0 - own["binary"]) * anyone
+    own["x_clinical_person"] = own["word_clinical"] * anyone
+    own["x_assessment_person"] = own["word_assessment"] * anyone
+    own["x_clinical_table"] = numeric * own["ctx_clinical"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from ..errors import RuleError
 FORMAT = "sharecheck-role-model"
 FORMAT_VERSION = 1
 # Bump when a feature's meaning changes: a model fitted on the old meaning must be refitted.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 MODEL_FILE = "role_model.json"
 ENVIRONMENT = "SHARECHECK_ROLE_MODEL"  # path of a model file to use instead of the shipped one
 

@@ -8,8 +8,8 @@ statistic can outweigh, or because the rest of the pipeline relies on it:
 - checksum-valid national IDs, IBANs and card numbers are what they are;
 - a given name beside a surname in the same table spells a person's full name;
 - a house number beside its street spells an address (QI206 reports it);
-- free text is never a quasi-identifier as a whole (every row would be unique): what it
-  reveals is reported by its embedded entities;
+- free text is never a quasi- or direct identifier as a whole (every row would be unique):
+  what it reveals is reported by its embedded entities;
 - values that prove their type (type_distribution) keep that type's role, and a direct-
   identifier type shown by values or the header's head noun stays a direct identifier: whose
   it is (a person's or a business's) is the subject step's call, made on the whole table.
@@ -126,7 +126,8 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
     elif checksum:
         decision.semantic_type, decision.role = checksum.semantic_type, default_role(checksum.semantic_type)
         decision.confidence = max(decision.confidence, 0.95)
-    elif semantic_type == "free_text" and role == "quasi_identifier":
+    elif semantic_type == "free_text" and role in ("quasi_identifier", "direct_identifier"):
+        # the column as a whole identifies no one: what its rows reveal is in its entities
         decision.role = "other"
     elif type_confidence == 1.0 and role != default_role(semantic_type):
         # values that prove a type (type_distribution) carry its role: a proven MAC address is no
@@ -149,10 +150,15 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
 
 
 def _sensitive_support(evidence: ColumnEvidence) -> bool:
+    """A header word or a value names a sensitive attribute: a sensitive type, or a word of a
+    clinical finding or an assessment (rules/classifier.yaml)."""
     from . import default_role
 
+    vocabulary = words()
+    tokens = set(header_tokens(evidence.name))
     return any(default_role(hint.semantic_type) == "sensitive" for hint in evidence.hints) or any(
-        default_role(item.semantic_type) == "sensitive" for item in evidence.items)
+        default_role(item.semantic_type) == "sensitive" for item in evidence.items) or bool(
+        tokens & (vocabulary.clinical | vocabulary.assessment))
 
 
 def _attach(decision: Decision, evidence: ColumnEvidence) -> None:

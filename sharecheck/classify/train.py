@@ -16,7 +16,7 @@ import numpy as np
 from . import ROLES, semantic_types
 from .model import LinearModel, RoleModel
 
-ROLE_C = 0.5
+ROLE_C = 0.05  # held out by source, C 0.5 -> 0.05 raised accuracy 0.67 -> 0.70: strong shrinkage keeps a source's habits out
 TYPE_C = 1.0
 MIN_TOKEN_SOURCES = 2
 BALANCED = False  # class weights: off, the corpus proportions are a fair prior for a city portal

@@ -87,8 +87,9 @@ def choose(screened: list[Screened], about_people: list[bool], max_partners: int
     return chosen
 
 
-def check_pair(a, b, options, join_values: dict[str, Any]):
-    """The join check of two releases analysed already, as `check_join` runs it for a pair."""
+def check_pair(a, b, options, join_values: dict[str, Any], cache: dict | None = None):
+    """The join check of two releases analysed already, as `check_join` runs it for a pair;
+    `cache` holds their join forms and class sizes when they are known already."""
     from ..join.check import check_analysed, join_settings
 
-    return check_analysed([a, b], options, join=join_settings(join_values))
+    return check_analysed([a, b], options, join=join_settings(join_values), cache=cache)

@@ -31,6 +31,7 @@ class Screened:
 
 
 def _containment(a: ColumnHashes, b: ColumnHashes) -> float:
+    """Share of a's values in b, for one pair: the definition `screen` computes for all pairs at once."""
     if not a.hashes.size:
         return 0.0
     if a.sampled != b.sampled:

@@ -1,104 +1,99 @@
-"""The change proposed for sharecheck/classify (applied by the lead at merge; measured here by
-patching it in): call presidio only when it can change the answer.
+"""The presidio gate (sharecheck/pii/presidio_gate.py) against presidio on every column.
 
-Without a spaCy model presidio runs pattern recognizers only, and each entity that can decide a
-column (PRESIDIO_DECISIVE) needs '@' (e-mail), ':' (IPv6, MAC), a dotted quad (IPv4), six or
-more digits with at most one other character between them (IBAN, card, NINO, NIF/NIE, fiscal
-code, RRN) or three hex pairs joined by '-' / '.' (MAC). A sample with none of them, and no candidate of a type presidio could confirm,
-cannot get a presidio hit that counts, so building the analyzer (about 1.5 s CPU: presidio,
-spaCy, 300 regex compiles) is skipped.
+    PYTHONPATH=$PWD python benchmarks/_presidio_gate.py [--sources PREFIX] [--loso]
+
+Extracts the classifier's evidence and features for every labelled corpus table twice, with the
+gate and with presidio run wherever the classifier would call it, and reports the presidio calls
+the gate skips, the CPU time of each extraction and every column whose features differ. With
+`--loso` (or when some column differs) the leave-one-source-out role and type accuracy of both
+feature sets is compared too.
 """
 from __future__ import annotations
 
-import re
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
 
-GATE = re.compile(r"[@:]|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\d(?:\D?\d){5}|[0-9A-Fa-f]{2}[-.][0-9A-Fa-f]{2}[-.][0-9A-Fa-f]{2}")
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
+from corpus_features import corpus_tables  # noqa: E402
 
-def presidio_can_matter(values, context, found) -> bool:
-    from sharecheck.pii.recognizers import presidio_config
-
-    if context.nlp_model:
-        return True
-    from sharecheck.classify.words import words
-
-    sample = [value for value in values if len(value) <= 200][: int(words().thresholds["presidio_sample"])]
-    if any(GATE.search(value) for value in sample):
-        return True
-    _, entity_types = presidio_config()
-    return bool({candidate.semantic_type for candidate in found} & set(entity_types.values()))
+from sharecheck.classify import extract_features  # noqa: E402
+from sharecheck.pii import presidio_gate  # noqa: E402
+from sharecheck.profile import profile_frame  # noqa: E402
 
 
-def install() -> None:
-    """Patch the gate into classify/evidence.py's presidio step (the "audit" helper applies it
-    there for real); the third argument is the evidence already found for the column."""
-    from sharecheck.classify import evidence
+def _extract(tables, gated: bool, calls: dict):
+    original = presidio_gate.presidio_can_matter
 
-    original = evidence._presidio_evidence
+    def counted(sample, evidence_types, nlp_model):
+        calls["asked"] += 1
+        passed = original(sample, evidence_types, nlp_model) if gated else True
+        calls["ran"] += passed
+        return passed
 
-    def gated(values, out, context):
-        if presidio_can_matter(values, context, out.items):
-            original(values, out, context)
+    presidio_gate.presidio_can_matter = counted
+    out, cpu = [], time.process_time()
+    try:
+        for source, table, frame, labels in tables:
+            out.append((source, table, extract_features(frame, profile_frame(frame)), labels))
+    finally:
+        presidio_gate.presidio_can_matter = original
+    return out, time.process_time() - cpu
 
-    evidence._presidio_evidence = gated
+
+def _close(a: dict, b: dict) -> bool:
+    # Entropy features are sums polars adds up in parallel: the last bit differs between runs.
+    return a.keys() == b.keys() and all(math.isclose(a[k], b[k], rel_tol=1e-9, abs_tol=1e-12) for k in a)
 
 
-def compare() -> dict:
-    """Classify every real release with and without the gate; the roles and types must not change.
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sources", default="", help="only sources whose name starts with this (e.g. city_)")
+    parser.add_argument("--loso", action="store_true")
+    args = parser.parse_args()
+    tables = []
+    for source, table, frame, labels in corpus_tables():
+        present = {name: label for name, label in labels.items() if name in frame.columns}
+        if source.startswith(args.sources) and present:
+            tables.append((source, table, frame.select(list(present)), present))
+    from sharecheck.pii.engine import analyzer
 
-        python benchmarks/_presidio_gate.py        (needs ../shared/datasets)
-    """
-    import json
-    import sys
-    import time
-    from pathlib import Path
+    analyzer()  # built once before either run, so neither pays for it
+    calls = {True: {"asked": 0, "ran": 0}, False: {"asked": 0, "ran": 0}}
+    results, cpu = {}, {}
+    for gated in (False, True):
+        results[gated], cpu[gated] = _extract(tables, gated, calls[gated])
+    changed = []
+    for (source, table, plain, labels), (_, _, gated, _) in zip(results[False], results[True]):
+        for name in labels:
+            evidence = [[(i.semantic_type, i.source, i.strength) for i in e.evidence[name].items] for e in (plain, gated)]
+            same = (evidence[0] == evidence[1] and _close(plain.columns[name], gated.columns[name])
+                    and [k for k, _ in plain.candidates[name]] == [k for k, _ in gated.candidates[name]]
+                    and all(_close(x, y) for (_, x), (_, y) in zip(plain.candidates[name], gated.candidates[name])))
+            if not same:
+                changed.append(f"{table} :: {name}")
+    columns = sum(len(labels) for *_, labels in tables)
+    print(f"{len(tables)} tables, {columns} labelled columns; presidio asked {calls[True]['asked']} times, "
+          f"ran {calls[True]['ran']} with the gate ({calls[False]['ran']} without)")
+    print(f"feature extraction CPU: {cpu[False]:.1f} s without the gate, {cpu[True]:.1f} s with it")
+    print(f"columns whose features differ: {len(changed)}")
+    for line in changed:
+        print("  " + line)
+    if changed or args.loso:
+        from evaluate_corpus import loso_models, predict, summarise
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from sharecheck import classify
-    from sharecheck.analysis import LARGE_FILE_SAMPLE_ROWS, collect
-    from sharecheck.profile import profile_frame
-    from sharecheck.readers import read_releases
-
-    from _results import SHARED_DATASETS
-
-    original = classify._presidio_candidates
-    skipped = {"n": 0, "calls": 0}
-
-    def gated(values, by_type, context, found):
-        skipped["calls"] += 1
-        if not presidio_can_matter(values, context, found):
-            skipped["n"] += 1
-            return []
-        return original(values, by_type, context, found)
-
-    paths = sorted(p for p in SHARED_DATASETS.rglob("*") if p.suffix.lower() in (".csv", ".parquet", ".json", ".geojson"))
-    changed, columns, seconds = [], 0, {"with": 0.0, "gated": 0.0}
-    for path in paths:
-        try:
-            releases = read_releases(path)
-        except Exception:  # a file the reader rejects is not part of this comparison
-            continue
-        for release in releases:
-            frame = collect(release)
-            if frame.height > LARGE_FILE_SAMPLE_ROWS:
-                frame = frame.gather_every(-(-frame.height // LARGE_FILE_SAMPLE_ROWS))
-            profiles = profile_frame(frame)
-            results = {}
-            for label, function in (("with", original), ("gated", gated)):
-                classify._presidio_candidates = function
-                start = time.process_time()
-                found = classify.classify_columns(frame, profiles)
-                seconds[label] += time.process_time() - start
-                results[label] = {name: (c.role, c.semantic_type, round(c.confidence, 6)) for name, c in found.items()}
-            classify._presidio_candidates = original
-            columns += len(results["with"])
-            changed += [(release.name, name, results["with"][name], results["gated"][name])
-                        for name in results["with"] if results["with"][name] != results["gated"][name]]
-    summary = {"files": len(paths), "columns": columns, "presidio_calls": skipped["calls"], "skipped": skipped["n"],
-               "changed": changed, "classify_cpu_s": {k: round(v, 2) for k, v in seconds.items()}}
-    print(json.dumps(summary, indent=1))
-    return summary
+        for gated in (False, True):
+            rows = predict(results[gated], loso_models(results[gated]).__getitem__)
+            summary = summarise(rows)
+            roles = sum(1 for r in rows if r["role"] == r["predicted"]) / len(rows)
+            print(f"LOSO {'with' if gated else 'without'} the gate: role accuracy {roles:.4f}, "
+                  f"type accuracy {summary['type_accuracy']:.4f}, flagged {summary['flagged']:.4f}")
 
 
 if __name__ == "__main__":
-    compare()
+    main()

@@ -208,7 +208,7 @@ def main() -> None:
     ad = sub.add_parser("adult")
     ad.add_argument("--repeats", type=int, default=5)
     rel = sub.add_parser("releases")
-    rel.add_argument("--variants", default="gate,current")
+    rel.add_argument("--variants", default="current")
     for command in (ad, rel):
         command.add_argument("--out", required=True)
     args = parser.parse_args()
@@ -237,10 +237,6 @@ def main() -> None:
 
 _SCAN_RUNNER = """
 import json, sys, time
-gate = sys.argv[2] == "gate"
-if gate:
-    sys.path.insert(0, sys.argv[3])
-    import _presidio_gate; _presidio_gate.install()
 from sharecheck.cli import main
 sys.argv = ["sharecheck", "scan", sys.argv[1], "--format", "json", "-o", sys.argv[4], *sys.argv[5:]]
 try:
@@ -287,19 +283,15 @@ def fresh_scan(path: Path, variant: str, extra: list[str], repo: Path = REPO) ->
     return record
 
 
-MAIN = REPO.parent.parent / "main"  # /work/main: the merged code before this branch
-
-
 def adult(repeats: int) -> list[dict]:
-    """Fresh-process scans of Adult: main (before) and this branch, with and without the
-    presidio gate and the inference model; then pyCANON's k, l and t on the same file."""
+    """Fresh-process scans of Adult with this checkout (the presidio gate is part of the scan,
+    `sharecheck/pii/presidio_gate.py`), with and without the inference model; then pyCANON's
+    k, l and t on the same file."""
     from _results import SHARED_DATASETS
 
     path = SHARED_DATASETS / "adult" / "adult_arx.csv"
     no_inference = [*ADULT_ARGS, "--no-inference"]
-    cases = [("main + gate", "gate", ADULT_ARGS, MAIN), ("main + gate, --no-inference", "gate", no_inference, MAIN),
-             ("this branch", "current", ADULT_ARGS, REPO), ("this branch + gate", "gate", ADULT_ARGS, REPO),
-             ("this branch + gate, --no-inference", "gate", no_inference, REPO)]
+    cases = [("default scan", "current", ADULT_ARGS, REPO), ("--no-inference", "current", no_inference, REPO)]
     out = []
     for label, variant, extra, repo in cases:
         if not (repo / "sharecheck").is_dir():
@@ -400,8 +392,7 @@ def write_section(adult_path: str | None, run_paths: list[str], notes: str = "")
                      "`python benchmarks/bench_scale.py adult --repeats 3 --out A.json`: each run is "
                      "`sharecheck scan adult_arx.csv --qi workclass --sensitive salary-class --format json -o …` "
                      "in a fresh process (working directory outside any checkout); \"main\" runs /work/main's code "
-                     "(PYTHONPATH), \"gate\" patches in the presidio gate of `benchmarks/_presidio_gate.py` "
-                     "(being applied in classify/evidence.py by the audit work). pyCANON: pandas read plus "
+                     "(PYTHONPATH); the presidio gate (`sharecheck/pii/presidio_gate.py`) is part of every scan. pyCANON: pandas read plus "
                      "`k_anonymity`, `l_diversity`, `t_closeness` on the same QIs.\n\n" + _adult_markdown(records))
     runs = [{**json.loads(line), "batch": batch} for batch, path in enumerate(run_paths, 1)
             for line in Path(path).read_text().splitlines() if line.strip()]

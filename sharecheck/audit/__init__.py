@@ -20,7 +20,7 @@ from ..errors import InputError, UsageError
 from ..findings import Finding
 from ..report import FindingsSummary, Report, _sorted
 from .files import audit_files
-from .worker import Outcome, PairOutcome, audit_file, check_pair_task, initialise
+from .worker import Outcome, PairOutcome, audit_file, check_pair_task, forget, initialise
 
 log = logging.getLogger("sharecheck")
 
@@ -215,9 +215,10 @@ def audit(paths, *, config: str | None = None, workers: int | None = None, max_p
         chosen = choose(screen([o.columns for o in readable]), [o.report.about_people for o in readable],
                         max_partners) if max_partners else []
         tasks = [(f"{readable[p.a].name} × {readable[p.b].name}", check_pair_task, readable[p.a].analysed,
-                  readable[p.b].analysed, join_values) for p in chosen]
+                  readable[p.b].analysed, join_values, (readable[p.a].forms, readable[p.b].forms)) for p in chosen]
         died = lambda task, exc: PairOutcome("error", (), {}, (), (), 0.0, 0.0, error=f"{task[0]}: worker failed ({type(exc).__name__})")  # noqa: E731
         results = _run_all(executor, tasks, progress("joining", len(tasks)), died)
+    forget()  # what the pair checks cached in this process
     links, link_findings, link_suppressed = [], [], []
     for pair, result in zip(chosen, results):
         a, b = readable[pair.a], readable[pair.b]

@@ -21,6 +21,10 @@ _SAMPLE_FROM = 4096
 _SAMPLE_BELOW = np.uint64(2**61)
 
 _OPTIONS = None
+# What a worker has computed for a release across the pair checks of one audit (join forms with
+# their MinHash sketches, class sizes alone), keyed by the release's file and name.
+_FORMS: dict[tuple[str, str], Any] = {}
+_ALONE: dict[tuple[str, str], Any] = {}
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Outcome:
     columns: tuple[ColumnHashes, ...] = ()
     error: str | None = None
     sha256: str | None = None
+    forms: Any = None  # sharecheck.join.candidates.ReleaseForms: the pair checks reuse them
 
 
 def initialise(config: str | None, settings: dict[str, Any], worker: bool = True) -> None:
@@ -61,17 +66,24 @@ def initialise(config: str | None, settings: dict[str, Any], worker: bool = True
         for name in ("sharecheck", "presidio-analyzer"):
             logging.getLogger(name).setLevel(logging.ERROR)
     _OPTIONS = resolve_options(config, **settings)
+    forget()
+
+
+def forget() -> None:
+    """Drop what the pair checks of the last audit cached (each audit starts afresh)."""
+    _FORMS.clear()
+    _ALONE.clear()
 
 
 def _options_for(options, columns):
     return options.for_columns(columns)
 
-def column_hashes(analysed) -> tuple[ColumnHashes, ...]:
+def column_hashes(analysed, forms=None) -> tuple[ColumnHashes, ...]:
     from ..join.candidates import release_forms
     from ..join.sketch import value_hashes
 
     columns = []
-    for name, form in release_forms(analysed).forms.items():
+    for name, form in (forms or release_forms(analysed)).forms.items():
         hashes = np.unique(value_hashes(form.values))
         sampled = hashes.size > _SAMPLE_FROM
         if sampled:
@@ -103,6 +115,7 @@ def _describe(path: Path, exc: BaseException) -> str:
 def audit_file(path: str, options=None, keep_analysed: bool = True) -> list[Outcome]:
     """Scan every table of one file; never raises (an unreadable file is an Outcome with an error)."""
     from ..analysis import analyse
+    from ..join.candidates import release_forms
     from ..pipeline import scan_release
     from ..readers import read_releases
 
@@ -120,11 +133,13 @@ def audit_file(path: str, options=None, keep_analysed: bool = True) -> list[Outc
             own = _options_for(options, release.columns)
             analysed = analyse(release, own)
             report = scan_release(release, own, analysed=analysed)
-            columns = column_hashes(analysed)
+            forms = release_forms(analysed)
+            columns = column_hashes(analysed, forms)
             # The frame is in `analysed.frame`; the lazy source would pickle the data a second time.
             light = replace(analysed, release=replace(release, frame=analysed.frame.head(0).lazy())) if keep_analysed else None
             outcomes.append(Outcome(str(file), release.name, time.perf_counter() - start, time.process_time() - cpu,
-                                    report=report, analysed=light, columns=columns, sha256=digest))
+                                    report=report, analysed=light, columns=columns, sha256=digest,
+                                    forms=forms if keep_analysed else None))
         except Exception as exc:  # noqa: BLE001
             outcomes.append(Outcome(str(file), release.name, time.perf_counter() - start, time.process_time() - cpu,
                                     error=_describe(file, exc)))
@@ -144,16 +159,33 @@ class PairOutcome:
     error: str | None = None
 
 
-def check_pair_task(a, b, join_values: dict[str, Any], options=None) -> PairOutcome:
-    """The join check of two analysed releases (in a worker: they arrive pickled, frames and all)."""
+def _key(analysed) -> tuple[str, str]:
+    return (str(analysed.release.location), analysed.release.name)
+
+
+def check_pair_task(a, b, join_values: dict[str, Any], forms=(None, None), options=None) -> PairOutcome:
+    """The join check of two analysed releases (in a worker: they arrive pickled, frames and all).
+    `forms`: their join forms from the scan, so they are not built again."""
     from .pairs import check_pair
 
     options = options or _OPTIONS
     start, cpu = time.perf_counter(), time.process_time()
+    cache: dict = {"forms": {}, "alone": {}}
+    for release, shipped in zip((a, b), forms):
+        known = _FORMS.setdefault(_key(release), shipped) if shipped is not None else _FORMS.get(_key(release))
+        if known is not None:
+            cache["forms"][(id(release), ())] = (release, known)
+        if _key(release) in _ALONE:
+            cache["alone"][id(release)] = (release, _ALONE[_key(release)])
     try:
-        report = check_pair(a, b, _options_for(options, a.release.columns + b.release.columns), join_values)
+        report = check_pair(a, b, _options_for(options, a.release.columns + b.release.columns), join_values, cache)
     except Exception as exc:  # noqa: BLE001 - one pair that cannot be checked is named, not fatal
         return PairOutcome("error", (), {}, (), (), time.perf_counter() - start, time.process_time() - cpu,
                            error=f"{a.release.name} x {b.release.name}: join check failed ({type(exc).__name__})")
+    for release in (a, b):
+        if (id(release), ()) in cache["forms"]:
+            _FORMS.setdefault(_key(release), cache["forms"][(id(release), ())][1])
+        if id(release) in cache["alone"]:
+            _ALONE.setdefault(_key(release), cache["alone"][id(release)][1])
     return PairOutcome(report.verdict, tuple(sorted(report.codes())), dict(report.metrics), tuple(report.findings),
                        tuple(report.suppressed), time.perf_counter() - start, time.process_time() - cpu)

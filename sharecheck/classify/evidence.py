@@ -321,6 +321,10 @@ def _presidio_evidence(values: list[str], out: ColumnEvidence, context: Context)
     sample = [value for value in values if len(value) <= 200][: int(vocabulary.thresholds["presidio_sample"])]
     if len(sample) < 3:
         return
+    from ..pii.presidio_gate import presidio_can_matter
+
+    if not presidio_can_matter(sample, (item.semantic_type for item in out.items), context.nlp_model):
+        return
     from ..pii.engine import analyze_values
     from ..pii.recognizers import presidio_config
 

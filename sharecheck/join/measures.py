@@ -39,11 +39,21 @@ class ClassMeasures:
 def homogeneous_records(frame: pl.DataFrame, qis, attribute: str) -> int:
     """Records in groups of two or more whose known values of `attribute` are all the same: knowing
     someone is in the group tells the value without singling them out (the homogeneity attack)."""
-    if not qis or frame.height == 0:
-        return 0
+    return homogeneous_counts(frame, qis, [attribute])[attribute]
+
+
+def homogeneous_counts(frame: pl.DataFrame, qis, attributes) -> dict[str, int]:
+    """`homogeneous_records` of several attributes over the same groups: one GROUP BY for all."""
+    attributes = list(dict.fromkeys(attributes))
+    if not qis or frame.height == 0 or not attributes:
+        return {attribute: 0 for attribute in attributes}
     groups = frame.group_by(list(qis)).agg(
-        pl.len().alias("size"), pl.col(attribute).drop_nulls().n_unique().alias("values"))
-    return int(groups.filter((pl.col("size") >= 2) & (pl.col("values") == 1))["size"].sum())
+        pl.len().alias("_sc_size"),
+        *[pl.col(attribute).drop_nulls().n_unique().alias(f"_sc_values_{i}") for i, attribute in enumerate(attributes)],
+    ).filter(pl.col("_sc_size") >= 2)
+    sums = groups.select(
+        pl.col("_sc_size").filter(pl.col(f"_sc_values_{i}") == 1).sum().alias(f"_sc_{i}") for i in range(len(attributes))).row(0)
+    return {attribute: int(total or 0) for attribute, total in zip(attributes, sums)}
 
 
 @dataclass(frozen=True)

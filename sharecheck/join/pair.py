@@ -18,7 +18,7 @@ from ..classify import semantic_types
 from .agreement import OverlapEstimate, estimate_overlap
 from .candidates import QUASI_IDENTIFIER, SHARED_KEY, SPATIAL, TEMPORAL, CandidateSettings, JoinCandidate, find_candidates, release_forms
 from .link import _A, _B, Component, Linker, LinkSummary, make_component, swapped
-from .measures import ClassMeasures, Disclosure, homogeneous_records
+from .measures import ClassMeasures, Disclosure, homogeneous_counts
 from .population import PopulationTest, same_population
 from .score import Comparison, comparisons, posteriors
 from .vocab import join_vocabulary
@@ -393,11 +393,10 @@ def _combined(a, b, plan, pairs: pl.DataFrame, policy, options) -> tuple[ClassMe
     qis = [f"{a.release.name}.{q}" for q in qis_a] + [f"{b.release.name}.{q}" for q in qis_b]
     measures = ClassMeasures.of(frame, qis, policy, options.null_mode)
     disclosures = []
-    for side, attributes in ((a, sens_a), (b, sens_b)):
-        for attribute in attributes:
-            qualified = f"{side.release.name}.{attribute}"
-            alone = homogeneous_records(side.frame, side.quasi_identifiers, attribute)
-            joined = homogeneous_records(frame, qis, qualified)
-            disclosures.append(Disclosure(qualified, alone, joined))
+    sides = ((a, sens_a, [f"{a.release.name}.{s}" for s in sens_a]), (b, sens_b, [f"{b.release.name}.{s}" for s in sens_b]))
+    joined = homogeneous_counts(frame, qis, [name for *_, names in sides for name in names])
+    for side, attributes, names in sides:
+        alone = homogeneous_counts(side.frame, side.quasi_identifiers, attributes)
+        disclosures += [Disclosure(name, alone[attribute], joined[name]) for attribute, name in zip(attributes, names)]
     return measures, disclosures
 

@@ -15,8 +15,12 @@ import polars as pl
 from ._freq import FrequencyTable
 
 # Mixed-radix keys are kept dense enough for bincount; above this many slots per class they
-# are re-densified with a hash factorisation.
+# are re-densified.
 _MAX_SLOTS_PER_ROW = 8
+# Up to this many slots per row, densifying is a presence table and a cumulative sum (linear);
+# beyond it, a sort.
+_TABLE_SLOTS_PER_ROW = 16
+_TABLE_MIN_SLOTS = 1 << 12
 
 
 @dataclass(frozen=True)
@@ -56,45 +60,37 @@ def encode_classes(table: FrequencyTable) -> EncodedClasses:
     )
 
 
-def densify(keys: np.ndarray) -> tuple[np.ndarray, int]:
-    codes = _dense_codes(pl.Series(keys))
-    return codes, int(codes.max()) + 1 if codes.size else 0
+def densify(keys: np.ndarray, slots: int | None = None) -> tuple[np.ndarray, int]:
+    """0..card-1 for the distinct keys, in sorted order. With `slots` (an upper bound on the keys)
+    small next to the rows, a presence table does it in one pass instead of a sort."""
+    if slots is not None and slots <= max(_TABLE_SLOTS_PER_ROW * keys.size, _TABLE_MIN_SLOTS):
+        present = np.zeros(slots, dtype=np.int32)
+        present[keys] = 1
+        remap = np.cumsum(present, dtype=np.int32)
+        return (remap[keys] - 1).astype(np.int64, copy=False), int(remap[-1]) if slots else 0
+    if not keys.size:
+        return keys.astype(np.int64, copy=True), 0
+    unique, codes = np.unique(keys, return_inverse=True)
+    return codes.reshape(-1).astype(np.int64, copy=False), int(unique.size)
 
 
-def combine(prefix: np.ndarray, prefix_card: int, codes: np.ndarray, card: int) -> tuple[np.ndarray, int]:
-    """Key of (prefix, column): dense enough for bincount, re-densified when it is not."""
+def combine(prefix: np.ndarray, prefix_card: int, codes: np.ndarray, card: int,
+            dense_prefix: tuple[np.ndarray, int] | None = None) -> tuple[np.ndarray, int]:
+    """Key of (prefix, column): dense enough for bincount, re-densified when it is not.
+    `dense_prefix`: the prefix densified already (siblings share it)."""
     n_rows = max(prefix.size, 1)
     if prefix_card * card > _MAX_SLOTS_PER_ROW * n_rows:
-        prefix, prefix_card = densify(prefix)
+        prefix, prefix_card = dense_prefix or densify(prefix, prefix_card)
         if prefix_card * card > _MAX_SLOTS_PER_ROW * n_rows:
-            return densify(prefix * card + codes)
+            return densify(prefix * card + codes, prefix_card * card)
     return prefix * card + codes, prefix_card * card
+
+
+def needs_dense_prefix(prefix_card: int, n_rows: int, cards) -> bool:
+    """Whether some sibling's combine will densify this prefix (then it is done once for all)."""
+    return any(prefix_card * card > _MAX_SLOTS_PER_ROW * max(n_rows, 1) for card in cards)
 
 
 def group_counts(keys: np.ndarray, slots: int, weights: np.ndarray) -> np.ndarray:
     """Records per key, as an array indexed by key."""
     return np.bincount(keys, weights=weights, minlength=slots).astype(np.int64)
-
-
-def iter_subsets(encoded: EncodedClasses, max_size: int):
-    """Yield ``(column indices, per-class key, key slots)`` for every subset of 1..max_size columns.
-
-    Depth-first, so each subset's key extends its prefix's key and only a stack of max_size keys
-    is alive at any time.
-    """
-    n_columns = len(encoded.columns)
-    max_size = min(max_size, n_columns)
-
-    def visit(prefix: tuple[int, ...], key: np.ndarray | None, slots: int, start: int):
-        for j in range(start, n_columns):
-            if key is None:
-                child_key, child_slots = encoded.codes[j], encoded.cardinalities[j]
-            else:
-                child_key, child_slots = combine(key, slots, encoded.codes[j], encoded.cardinalities[j])
-            subset = (*prefix, j)
-            yield subset, child_key, child_slots
-            if len(subset) < max_size:
-                yield from visit(subset, child_key, child_slots, j + 1)
-
-    if max_size >= 1:
-        yield from visit((), None, 0, 0)

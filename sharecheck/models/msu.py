@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._codes import encode_classes, group_counts, iter_subsets
+from ._codes import combine, densify, encode_classes, group_counts, needs_dense_prefix
 from ._freq import FrequencyTable
 from ._util import as_dict, safe_div
 
@@ -110,23 +110,88 @@ def analyse_subsets(
     weights = encoded.weights
     n = int(weights.sum())
     m = len(encoded.columns)
-    candidates = np.flatnonzero(weights == 1) if table.classes.height else np.zeros(0, dtype=np.int64)
     # Records unique on all QIs are the only ones that can be unique on a subset.
-    full_unique = candidates
-    unique_masks: dict[tuple[int, ...], np.ndarray] = {}
-    subset_metrics: list[SubsetMetric] = []
-    depth = max(max_msu_size, subset_limit)
-    for subset, keys, slots in iter_subsets(encoded, depth):
-        counts = group_counts(keys, slots, weights)
-        if len(subset) <= subset_limit:
-            subset_metrics.append(_subset_metric(table, subset, counts, n))
-        if len(subset) <= max_msu_size and full_unique.size:
-            mask = counts[keys[full_unique]] == 1
-            if mask.any():
-                unique_masks[subset] = mask
-    msu_result = _collect_msus(table, encoded.columns, unique_masks, full_unique, max_msu_size, n, m)
-    subset_metrics.sort(key=lambda s: (len(s.columns), s.columns))
-    return msu_result, tuple(subset_metrics)
+    full_unique = np.flatnonzero(weights == 1) if table.classes.height else np.zeros(0, dtype=np.int64)
+    # No record unique on all QIs: none is unique on a subset, and no subset beyond the metrics'
+    # needs a count.
+    msu_size = max_msu_size if full_unique.size else 0
+    search = _Search(table, encoded, full_unique, msu_size, subset_limit, n)
+    search.children((), None, 0, None, np.arange(full_unique.size), full_unique)
+    msu_result = _collect_msus(table, encoded.columns, search.unique_masks, full_unique, max_msu_size, n, m)
+    search.subset_metrics.sort(key=lambda s: (len(s.columns), s.columns))
+    return msu_result, tuple(search.subset_metrics)
+
+
+class _Search:
+    """Depth-first over QI subsets; each subset's key extends its prefix's key.
+
+    Beyond the subsets that need metrics (all classes counted), only MSU masks are wanted, and a
+    record's count on S = P + {j} involves only the classes that share its key on P. So below P
+    the search keeps just the classes of P's groups that hold a sample unique not yet unique on
+    P; a record unique on P is unique on every superset (its mask is true without counting).
+    """
+
+    def __init__(self, table, encoded, full_unique, msu_size, subset_limit, n):
+        self.table, self.codes, self.cards = table, encoded.codes, encoded.cardinalities
+        self.weights, self.n, self.m = encoded.weights, n, len(encoded.columns)
+        self.msu_size, self.subset_limit = msu_size, subset_limit
+        self.depth = min(max(msu_size, subset_limit), self.m)
+        self.every = np.ones(full_unique.size, dtype=bool)
+        self.every.flags.writeable = False  # shared by every subset on which all are unique
+        self.unique_masks: dict[tuple[int, ...], np.ndarray] = {}
+        self.subset_metrics: list[SubsetMetric] = []
+
+    def children(self, prefix, key, slots, rows, inside, at) -> None:
+        """Subsets prefix + (j,), j after the prefix's last column. `rows`: the classes kept (None:
+        all), `key`/`slots` the prefix's key over them; `inside`: the sample uniques among them
+        (indices into full_unique), `at`: their positions in `rows`."""
+        start = prefix[-1] + 1 if prefix else 0
+        n_rows = self.weights.size if rows is None else rows.size
+        weights = self.weights if rows is None else self.weights[rows]
+        dense = densify(key, slots) if key is not None and needs_dense_prefix(slots, n_rows, self.cards[start:]) else None
+        for j in range(start, self.m):
+            column = self.codes[j] if rows is None else self.codes[j][rows]
+            if key is None:
+                child, child_slots = column, self.cards[j]
+            else:
+                child, child_slots = combine(key, slots, column, self.cards[j], dense)
+            subset = (*prefix, j)
+            counts = group_counts(child, child_slots, weights)
+            if len(subset) <= self.subset_limit:
+                self.subset_metrics.append(_subset_metric(self.table, subset, counts, self.n))
+            at_counts = None
+            if len(subset) <= self.msu_size:
+                at_counts = counts[child[at]]
+                if rows is None:
+                    mask = at_counts == 1
+                else:
+                    mask = self.every.copy()
+                    mask[inside] = at_counts == 1
+                if mask.any():
+                    self.unique_masks[subset] = mask
+            if len(subset) >= self.depth:
+                continue
+            if len(subset) < self.subset_limit or at_counts is None:
+                self.children(subset, child, child_slots, rows, inside, at)
+                continue
+            shared = at_counts >= 2
+            if not shared.any():
+                self._all_unique(subset)
+                continue
+            groups = np.zeros(child_slots, dtype=bool)
+            groups[child[at[shared]]] = True
+            local = np.flatnonzero(groups[child])
+            self.children(subset, child[local], child_slots, local if rows is None else rows[local],
+                          inside[shared], np.searchsorted(local, at[shared]))
+
+    def _all_unique(self, prefix) -> None:
+        """Every sample unique is unique on `prefix`, hence on each subset below it."""
+        for j in range(prefix[-1] + 1, self.m):
+            subset = (*prefix, j)
+            if len(subset) <= self.msu_size:
+                self.unique_masks[subset] = self.every
+            if len(subset) < self.depth:
+                self._all_unique(subset)
 
 
 def _subset_metric(table: FrequencyTable, subset: tuple[int, ...], counts: np.ndarray, n: int) -> SubsetMetric:

@@ -123,12 +123,13 @@ def _coverage(text: str, start: int, end: int) -> float:
 
 def analyze_values(values: Iterable[str], *, nlp_model: str | None = None, threshold: float = 0.3) -> list[list[SampleHit]]:
     """presidio's findings for each value, best entity per span, with how much of the value it covers."""
-    engine = analyzer(nlp_model)
-    results = []
-    for value in values:
-        text = str(value)[:2000]  # a long cell is still scanned, but not a whole document
-        hits = []
-        for result in engine.analyze(text=text, language="en", score_threshold=threshold):
-            hits.append(SampleHit(result.entity_type, float(result.score), _coverage(text, result.start, result.end)))
-        results.append(hits)
-    return results
+    # a long cell is still scanned, but not a whole document
+    return [list(_analyze(str(value)[:2000], nlp_model, threshold)) for value in values]
+
+
+@lru_cache(maxsize=1 << 16)
+def _analyze(text: str, nlp_model: str | None, threshold: float) -> tuple[SampleHit, ...]:
+    """One value: releases of one portal repeat theirs (street names, offence codes), and presidio
+    gives a value the same findings every time."""
+    results = analyzer(nlp_model).analyze(text=text, language="en", score_threshold=threshold)
+    return tuple(SampleHit(r.entity_type, float(r.score), _coverage(text, r.start, r.end)) for r in results)

@@ -67,7 +67,8 @@ class ColumnClassification:
 
 
 def hash_budget_seconds() -> float:
-    """Seconds all hash columns of one classification may spend hashing candidate spaces."""
+    """CPU seconds (of the classifying thread) all hash columns of one classification may spend
+    hashing candidate spaces."""
     from ..pii.hashes import _config
 
     return float(_config().get("budget_seconds", 12))
@@ -89,7 +90,7 @@ def extract_features(frame: pl.DataFrame, profiles: Mapping[str, ColumnProfile],
     missing = [name for name in frame.columns if name not in profiles]
     if missing:
         profiles = {**profiles, **profile_frame(frame.select(missing))}
-    context = Context(nlp_model=nlp_model, hash_deadline=time.monotonic() + hash_budget_seconds(), today=date.today())
+    context = Context(nlp_model=nlp_model, hash_deadline=time.thread_time() + hash_budget_seconds(), today=date.today())
     evidence = {name: column_evidence(frame.get_column(name), profiles[name], context) for name in frame.columns}
     columns = {name: column_features(frame.get_column(name), evidence[name]) for name in frame.columns}
     add_context(columns, evidence)

@@ -200,21 +200,23 @@ def _digest_bytes(text: str, encoding: str) -> bytes | None:
 def reverse_hashes(values: Iterable[str], algorithm: str, encoding: str = "hex", *,
                    deadline: float | None = None, stop_share: float | None = None) -> HashReversal:
     """Hash candidate spaces until `stop_share` of the distinct digests are recovered or the
-    monotonic `deadline` passes. Recovered preimages are counted, not kept."""
+    `deadline` on this thread's CPU clock (`time.thread_time`) passes. CPU time, not wall time,
+    so that how many digests a scan recovers (and so its verdict) does not depend on how busy
+    the machine is. Recovered preimages are counted, not kept."""
     targets = {digest for digest in (_digest_bytes(str(value), encoding) for value in values) if digest}
     result = HashReversal(algorithm=algorithm, encoding=encoding, distinct=len(targets))
     if not targets:
         return result
     stop_share = float(_config().get("stop_share", 0.95)) if stop_share is None else stop_share
     constructor = getattr(hashlib, algorithm)
-    started = time.monotonic()
+    started = time.thread_time()
     remaining = set(targets)
     for space in spaces():
         if len(targets) - len(remaining) >= stop_share * len(targets):
             break
         # a space smaller than the number of distinct digests cannot hold them all, but it can
         # hold some: still search it
-        if deadline is not None and time.monotonic() >= deadline:
+        if deadline is not None and time.thread_time() >= deadline:
             result.complete = False
             break
         result.spaces_searched.append(space.name)
@@ -225,7 +227,7 @@ def reverse_hashes(values: Iterable[str], algorithm: str, encoding: str = "hex",
                 remaining -= hits
                 if not remaining:
                     break
-            if deadline is not None and time.monotonic() >= deadline:
+            if deadline is not None and time.thread_time() >= deadline:
                 result.complete = False
                 break
         if len(remaining) < before:
@@ -233,5 +235,5 @@ def reverse_hashes(values: Iterable[str], algorithm: str, encoding: str = "hex",
         if not result.complete:
             break
     result.recovered = len(targets) - len(remaining)
-    result.seconds = time.monotonic() - started
+    result.seconds = time.thread_time() - started
     return result

@@ -83,6 +83,14 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         # a header naming exactly another type the values also fit (`ssn` over numbers that
         # could be phones) outweighs a shape both types share
         semantic_type, type_confidence = named, 0.9
+    spelled_sensitive = next((hint.semantic_type for hint in evidence.hints if hint.exact and evidence.head.get(hint.semantic_type)
+                              and default_role(hint.semantic_type) == "sensitive" and hint.semantic_type in kinds), None)
+    if spelled_sensitive and default_role(semantic_type) != "sensitive" and type_confidence < 1.0 and \
+            not any(item.decides for item in evidence.items):
+        # the whole header is a vocabulary term of a sensitive attribute (`person_searched`,
+        # `diagnosis`) and no value proves another type: a weak generic type (a category) must not
+        # drop it, or l-diversity never runs on the outcome of a stop or a diagnosis
+        semantic_type, type_confidence = spelled_sensitive, max(type_confidence, float(type_proba[kinds.index(spelled_sensitive)]))
     role = max(probability, key=probability.get)
     typed_role = default_role(semantic_type)
     backed = any(item.decides for item in evidence.items if item.semantic_type == semantic_type) or any(
@@ -94,6 +102,9 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         # call (sharecheck/subject.py), which reads the whole table, not this column's model
         caution = f"{semantic_type} is a direct identifier of whoever it belongs to (P({role}) = {probability[role]:.2f})"
         role = typed_role
+    elif spelled_sensitive and semantic_type == spelled_sensitive and role != "sensitive":
+        caution = f"the column name is a {semantic_type} term (P({role}) = {probability[role]:.2f})"
+        role = "sensitive"
     elif role == "other" and typed_role != "other" and backed and probability.get(typed_role, 0.0) >= words().thresholds["type_role_min_probability"]:
         # a gate errs towards caution: values or a header that show a personal type are not
         # dropped on a weak `other` (a missed quasi-identifier is a silent pass)

@@ -66,13 +66,13 @@ def class_emd(
         return sizes.with_columns(pl.lit(0.0).alias("emd")), m
     # Only the columns the distance reads, built lazily: at 20 M cells every extra column of
     # this frame is 160 MB.
-    wanted = [CLASS, "_sc_idx", "_sc_q"] if distance == ORDERED else [CLASS, attribute, "_sc_p", "_sc_q"]
+    wanted = [CLASS, "_sc_idx", "_sc_q"] if distance == ORDERED else [CLASS, "_sc_idx", attribute, "_sc_p", "_sc_q"]
     rows = (counts.lazy().join(overall.lazy().select([attribute, "_sc_idx", "_sc_p"]), on=attribute, how="inner")
             .with_columns((pl.col(COUNT) / pl.col(COUNT).sum().over(CLASS)).alias("_sc_q"))
             .select(wanted))
-    if distance == ORDERED:
-        rows = rows.sort([CLASS, "_sc_idx"])
-    rows = rows.collect()
+    # sorted for every distance: the join's row order varies between runs, and a float sum in
+    # another order differs in the last bit, so the same release gave two values of t
+    rows = rows.sort([CLASS, "_sc_idx"]).collect()
     if distance == NOMINAL:
         emd = rows.group_by(CLASS).agg(
             (0.5 * ((pl.col("_sc_q") - pl.col("_sc_p")).abs().sum() + 1.0 - pl.col("_sc_p").sum())).alias("emd")

@@ -102,9 +102,6 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         # call (sharecheck/subject.py), which reads the whole table, not this column's model
         caution = f"{semantic_type} is a direct identifier of whoever it belongs to (P({role}) = {probability[role]:.2f})"
         role = typed_role
-    elif spelled_sensitive and semantic_type == spelled_sensitive and role != "sensitive":
-        caution = f"the column name is a {semantic_type} term (P({role}) = {probability[role]:.2f})"
-        role = "sensitive"
     elif role == "other" and typed_role != "other" and backed and probability.get(typed_role, 0.0) >= words().thresholds["type_role_min_probability"]:
         # a gate errs towards caution: values or a header that show a personal type are not
         # dropped on a weak `other` (a missed quasi-identifier is a silent pass)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._codes import combine, encode_classes, group_counts
+from ._codes import combine, densify, encode_classes, group_counts
 from ._freq import FrequencyTable
 from ._util import as_dict
 
@@ -47,8 +47,7 @@ def drop_one_uniques(table: FrequencyTable) -> tuple[QIContribution, ...]:
             key = np.zeros(weights.size, dtype=np.int64)
             for codes, card in others:
                 key = key * card + codes
-            _, key = np.unique(key, return_inverse=True)
-            key, slots = key.ravel(), int(key.max()) + 1
+            key, slots = densify(key)
         else:
             key, slots = np.zeros(weights.size, dtype=np.int64), 1
             for codes, card in others:

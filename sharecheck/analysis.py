@@ -19,6 +19,7 @@ from .readers import describe_parse_error
 from .release import Release
 from .report import ColumnReport
 from .subject import Subject, decide_subject, vocabulary
+from .subject_values import check_values
 
 log = logging.getLogger("sharecheck")
 
@@ -184,7 +185,7 @@ def analyse(release: Release, options: Options, *, classifications: Mapping[str,
     if classifications is None:
         log.info("%s: classifying columns", release.name)
         classifications = classify_columns(frame, profiles, nlp_model=options.nlp_model)
-    columns = assign_roles(release, frame, profiles, classifications, options)
+    columns = check_values(frame, assign_roles(release, frame, profiles, classifications, options))
     from .models.aggregate import detect_count_column
 
     records_only = bool(options.entity_id or options.qi)

@@ -21,6 +21,7 @@ from .errors import UsageError
 from .naming import match_column_name
 from .subject_counts import count_table
 from .subject_rules import counts_people, has_word, thresholds, vocabulary
+from .subject_units import group_sizes, names_of_things, taxa
 
 SUBJECTS = ("people", "events", "organisations", "places", "things", "counts")
 SOURCES = ("detected", "user", "datapackage")
@@ -220,7 +221,9 @@ def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifi
     words = vocabulary()
     attributes, statistics, dummies = _attributes(columns, profiles)
     owners = _owners_among_businesses(columns, classifications)
-    names = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_name_types"]] + owners
+    names = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_name_types"]]
+    things_named = [] if attributes else names_of_things(frame, columns, names)
+    names = [n for n in names if n not in things_named] + owners
     reaching = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_reaching_types"]]
     tracked = [c.name for c in columns if c.role == "pseudonym" and (c.semantic_type == "hash" or profiles[c.name].uniqueness < 0.95)]
     organisations = _naming_columns(columns, profiles, classifications, "organisation_words")
@@ -237,6 +240,9 @@ def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifi
             evidence.append(f"{_list(attributes + statistics)} {'is' if len(attributes + statistics) == 1 else 'are'} then "
                             "statistics of each area, not attributes of a person")
         return Subject("places", evidence=tuple(evidence))
+    unit = _unit(frame, profiles, columns, names + reaching, categorical, attributes + statistics)
+    if unit is not None:
+        return unit
     if attributes:
         evidence = [f"{_list(attributes)} describe{'s' if len(attributes) == 1 else ''} a person"]
         return _people_or_events(evidence, events)
@@ -290,6 +296,9 @@ def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifi
         # a log of calls or complaints whose notes name people: events involving them
         return _people_or_events([f"free text in {_list(free)} names or reaches people"], events)
     evidence = ["no column describes, names or tracks a person"]
+    if things_named:
+        evidence.append(f"{_list(things_named)} hold{'s' if len(things_named) == 1 else ''} names that are rarely people's "
+                        "(census given names and surnames): the names of things")
     if contacts:
         evidence[0] += f"; {_list(contacts)} give{'s' if len(contacts) == 1 else ''} a location whose occupant the table does not name"
     if free:
@@ -297,6 +306,29 @@ def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifi
         # reported (ID120, a warning), but they do not make each row a record about a person
         evidence.append(f"free text in {_list(free)} embeds names or contacts: reported, but the rows are not about people")
     return Subject("things", evidence=tuple(evidence))
+
+
+def _unit(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, named: list[str], categorical: list[str],
+          attributes: list[str]) -> Subject | None:
+    """Rows that are groups (a people count beside them) or living things (a species), when no
+    column names or reaches a person; None otherwise."""
+    if named:
+        return None
+    groups = group_sizes(frame, profiles, columns)
+    if groups and not categorical:
+        kind = "places" if any(c.semantic_type in vocabulary()["area_types"] for c in columns) else "organisations"
+        evidence = [f"{_list([g for g, _ in groups])} count{'s' if len(groups) == 1 else ''} the people in each row "
+                    f"(median {groups[0][1]:,.0f}, more than any household): each row is a group (an area, a school, a firm)"]
+        if attributes:
+            evidence.append(f"{_list(attributes)} {'is' if len(attributes) == 1 else 'are'} then statistics of the group, "
+                            "not attributes of a person")
+        return Subject(kind, evidence=tuple(evidence))
+    species = taxa(profiles, columns)
+    if species:
+        evidence = [f"{_list(species)} give{'s' if len(species) == 1 else ''} each row's species or breed: the rows are "
+                    "animals or plants, whose sex, age and measurements are not personal data"]
+        return Subject("things", evidence=tuple(evidence))
+    return None
 
 
 def _people_or_events(evidence: list[str], events: list[str]) -> Subject:

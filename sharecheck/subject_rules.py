@@ -10,9 +10,11 @@ from .naming import normalise_column_name
 
 _LIST_KEYS = ("person_attribute_types", "person_name_types", "contact_types", "person_reaching_types", "organisation_words", "place_words",
               "owner_words", "event_words", "dimension_types", "not_count_types", "event_time_granularities", "area_types",
-              "statistic_words", "home_words")
+              "statistic_words", "home_words", "group_size_words", "taxon_words")
 _THRESHOLDS = {"categorical_attribute_max_distinct": int, "natural_person_min_share": float, "cell_label_max_distinct": int,
-               "cross_tab_min_density": float}
+               "cross_tab_min_density": float,
+               "contradicting_values_min_share": float, "plate_max_characters": int, "group_size_min_median": float,
+               "people_name_min_share": float}
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,159 @@
+"""Groups, living things, named things and contradicted identifier types in the subject decision
+(sharecheck/subject_units.py, sharecheck/subject_values.py).
+
+The column roles are set by hand (as a classifier might have given them), so each test asks only
+the table-level rule; every frame is made up, and the person names are common census names.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from sharecheck.profile import profile_frame
+from sharecheck.report import ColumnReport
+from sharecheck.subject import decide_subject
+from sharecheck.subject_units import group_sizes, names_of_things, taxa
+from sharecheck.subject_values import check_values
+
+
+def _columns(frame: pl.DataFrame, roles: dict[str, tuple[str, str]]) -> tuple[ColumnReport, ...]:
+    return tuple(ColumnReport(name=name, role=roles.get(name, ("other", "measure"))[0],
+                              semantic_type=roles.get(name, ("other", "measure"))[1], confidence=0.9, source="detected")
+                 for name in frame.columns)
+
+
+def _decide(frame: pl.DataFrame, roles: dict[str, tuple[str, str]]):
+    profiles = profile_frame(frame)
+    return decide_subject(frame, profiles, _columns(frame, roles), {}, count_column=None)
+
+
+# ---------------------------------------------------------------- a row that counts its people
+
+
+def _stores(population: list[int]) -> pl.DataFrame:
+    n = len(population)
+    return pl.DataFrame({
+        "Sales": [round(5 + 0.37 * i, 2) for i in range(n)],
+        "Income": [40 + (7 * i) % 60 for i in range(n)],
+        "Age": [30 + (11 * i) % 45 for i in range(n)],
+        "Population": population,
+    })
+
+
+STORE_ROLES = {"Income": ("sensitive", "income"), "Age": ("quasi_identifier", "age"), "Population": ("other", "count")}
+
+
+def test_a_row_counting_hundreds_of_people_is_a_group_not_a_person():
+    frame = _stores([150 + 13 * i for i in range(40)])  # median 403.5: a store's catchment, no household
+    subject = _decide(frame, STORE_ROLES)
+    assert subject.about == "organisations"
+    assert not subject.involves_people
+    assert "'Population'" in subject.evidence[0]
+
+
+def test_near_miss_a_household_size_is_a_persons_attribute():
+    # people per household, 1 to 8: whole numbers under the same word, median 4.5, below 20
+    frame = _stores([1 + i % 8 for i in range(40)])
+    assert group_sizes(frame, profile_frame(frame), _columns(frame, STORE_ROLES)) == []
+    assert _decide(frame, STORE_ROLES).about == "people"
+
+
+def test_near_miss_a_group_count_beside_a_persons_sex_label_is_still_people():
+    frame = _stores([150 + 13 * i for i in range(40)]).with_columns(pl.Series("sex", ["F", "M", "F", "X"] * 10))
+    roles = {**STORE_ROLES, "sex": ("quasi_identifier", "sex")}
+    assert _decide(frame, roles).about == "people"
+
+
+# ---------------------------------------------------------------- a species or a breed
+
+
+def _animals(with_names: bool) -> pl.DataFrame:
+    frame = pl.DataFrame({
+        "species": ["Adelie", "Gentoo", "Chinstrap", "Adelie"] * 10,
+        "sex": ["male", "female"] * 20,
+        "body_mass_g": [3200 + 25 * i for i in range(40)],
+    })
+    if with_names:
+        given = ["Mary", "James", "Linda", "Robert", "Susan"]
+        family = ["Smith", "Johnson", "Brown", "Miller", "Davis", "Wilson", "Moore", "Taylor"]
+        frame = frame.with_columns(pl.Series("keeper", [f"{given[i % 5]} {family[i % 8]}" for i in range(40)]))
+    return frame
+
+
+ANIMAL_ROLES = {"species": ("other", "category"), "sex": ("quasi_identifier", "sex"), "keeper": ("direct_identifier", "person_name")}
+
+
+def test_rows_with_a_species_are_animals_whose_sex_is_not_a_persons():
+    frame = _animals(with_names=False)
+    assert taxa(profile_frame(frame), _columns(frame, ANIMAL_ROLES)) == ["species"]
+    subject = _decide(frame, ANIMAL_ROLES)
+    assert subject.about == "things" and not subject.involves_people
+
+
+def test_near_miss_a_species_beside_peoples_names_stays_about_people():
+    # pet licences with the keepers' full names: the names are personal data
+    assert _decide(_animals(with_names=True), ANIMAL_ROLES).about == "people"
+
+
+def test_near_miss_a_header_race_is_a_persons_race_not_a_breed():
+    frame = _animals(with_names=False).rename({"species": "race"})
+    assert taxa(profile_frame(frame), _columns(frame, {"race": ("quasi_identifier", "race")})) == []
+
+
+# ---------------------------------------------------------------- a "name" that names things
+
+
+def test_names_that_are_rarely_peoples_name_things():
+    companies = [f"{word} {kind}" for word in ("Acme", "Globex", "Initech", "Umbrella", "Soylent")
+                 for kind in ("Holdings", "Motors", "Foods", "Energy", "Telecom")]
+    frame = pl.DataFrame({"name": companies, "sales": [float(i) for i in range(25)]})
+    assert names_of_things(frame, _columns(frame, {}), ["name"]) == ["name"]
+    subject = _decide(frame, {"name": ("direct_identifier", "person_name")})
+    assert subject.about == "things"
+
+
+def test_near_miss_census_names_are_peoples_and_owner_headers_are_kept():
+    given = ["Mary", "James", "Linda", "Robert", "Susan"]
+    family = ["Smith", "Johnson", "Brown", "Miller", "Davis"]
+    people = pl.DataFrame({"name": [f"{g} {f}" for g in given for f in family]})
+    assert names_of_things(people, _columns(people, {}), ["name"]) == []
+    # an owner's column is judged by the natural-person rule, not as names of things
+    owners = pl.DataFrame({"owner": [f"Acme Holdings {i}" for i in range(25)]})
+    assert names_of_things(owners, _columns(owners, {}), ["owner"]) == []
+
+
+# ---------------------------------------------------------------- values that contradict a type
+
+
+def test_codes_in_a_name_column_are_not_names():
+    frame = pl.DataFrame({"studyName": ["PAL0708", "PAL0809", "PAL0910"] * 10, "zone": ["America/Chicago"] * 30})
+    columns = check_values(frame, _columns(frame, {"studyName": ("direct_identifier", "person_name"),
+                                                   "zone": ("direct_identifier", "person_name")}))
+    assert [(c.role, c.semantic_type) for c in columns] == [("other", "category"), ("other", "category")]
+    assert columns[0].evidence[0].startswith("not a person name")
+
+
+def test_near_miss_names_with_a_stray_digit_stay_names():
+    values = ["Mary Smith", "James Brown", "Linda Davis 2nd", "Robert Miller"] * 5  # a quarter hold a digit
+    frame = pl.DataFrame({"name": values})
+    columns = check_values(frame, _columns(frame, {"name": ("direct_identifier", "person_name")}))
+    assert columns[0].role == "direct_identifier"
+
+
+def test_card_numbers_must_pass_luhn_and_plates_be_short():
+    # 4111111111111111 and 5500000000000004 pass the Luhn check; 11500 is a 5-digit provider number
+    frame = pl.DataFrame({
+        "ccn": ["11500", "11502", "11504", "11506"] * 5,
+        "card": ["4111 1111 1111 1111", "5500-0000-0000-0004"] * 10,
+        "Registration Number": ["00-SA-000224", "18-SA-002112"] * 10,  # 10 letters and digits
+        "plate": ["ABC1234", "7XYZ123"] * 10,
+    })
+    roles = {"ccn": ("direct_identifier", "payment_card"), "card": ("direct_identifier", "payment_card"),
+             "Registration Number": ("direct_identifier", "vehicle_plate"), "plate": ("direct_identifier", "vehicle_plate")}
+    got = {c.name: c.role for c in check_values(frame, _columns(frame, roles))}
+    assert got == {"ccn": "other", "card": "direct_identifier", "Registration Number": "other", "plate": "direct_identifier"}
+
+
+def test_declared_roles_are_not_second_guessed():
+    frame = pl.DataFrame({"code": ["PAL0708"] * 5})
+    declared = ColumnReport(name="code", role="direct_identifier", semantic_type="person_name", confidence=1.0, source="user")
+    assert check_values(frame, (declared,))[0].role == "direct_identifier"

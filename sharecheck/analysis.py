@@ -19,6 +19,7 @@ from .readers import describe_parse_error
 from .release import Release
 from .report import ColumnReport
 from .subject import Subject, decide_subject, vocabulary
+from .subject_units import grouping_qis
 from .subject_values import check_values
 
 log = logging.getLogger("sharecheck")
@@ -193,7 +194,7 @@ def analyse(release: Release, options: Options, *, classifications: Mapping[str,
     subject = decide_subject(frame, profiles, columns, classifications,
                              count_column=None if records_only else detect_count_column(frame),
                              about=about, source=source, entity_id=options.entity_id, records_only=records_only)
-    columns = roles_for_subject(columns, subject)
+    columns = grouping_qis(profiles, roles_for_subject(columns, subject), subject)
     if sampled_from is not None:
         # Every row, but only of the columns that identify or describe people: the rest were
         # judged on the sample and are not needed again.

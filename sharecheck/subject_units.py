@@ -62,3 +62,30 @@ def names_of_things(frame: pl.DataFrame, columns: Sequence, names: Sequence[str]
         if shares.values >= 20 and shares.full + shares.given + shares.surname < floor:
             out.append(name)
     return out
+
+
+def grouping_qis(profiles: Mapping, columns: Sequence, subject) -> tuple:
+    """In records about people where the classifier found fewer quasi-identifiers than
+    `few_qis_below`, the text categories it left `other` that group the people (a team, a sport,
+    a school type, a position: a handful of values, each shared by several rows) become
+    quasi-identifiers: whoever knows a person knows them, and k-anonymity over one coarse
+    column says nothing. Columns the user or a data package declared keep their role."""
+    from dataclasses import replace
+
+    if subject.about not in ("people", "events") or subject.is_aggregate:
+        return tuple(columns)
+    found = sum(1 for c in columns if c.role == "quasi_identifier")
+    if found >= thresholds()["few_qis_below"]:
+        return tuple(columns)
+    most = thresholds()["grouping_max_distinct"]
+    out = []
+    for column in columns:
+        profile = profiles[column.name]
+        if (column.source == "detected" and column.role == "other" and column.semantic_type in ("category", "unknown")
+                and not profile.is_numeric and 2 <= profile.distinct <= most and profile.distinct * 2 <= profile.non_null):
+            column = replace(column, role="quasi_identifier", evidence=(
+                f"groups the people into {profile.distinct} values, knowable to whoever knows them; the classifier found "
+                f"{found} quasi-identifier{'' if found == 1 else 's'} in this table of people, so it is taken as one",)
+                + tuple(column.evidence))
+        out.append(column)
+    return tuple(out)

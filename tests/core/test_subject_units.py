@@ -157,3 +157,52 @@ def test_declared_roles_are_not_second_guessed():
     frame = pl.DataFrame({"code": ["PAL0708"] * 5})
     declared = ColumnReport(name="code", role="direct_identifier", semantic_type="person_name", confidence=1.0, source="user")
     assert check_values(frame, (declared,))[0].role == "direct_identifier"
+
+
+# ---------------------------------------------------------------- too few QIs; a key of people's names
+
+
+def test_a_table_of_people_with_one_qi_takes_its_grouping_categories_as_qis():
+    from sharecheck.subject import Subject
+    from sharecheck.subject_units import grouping_qis
+
+    frame = pl.DataFrame({
+        "sex": ["F", "M"] * 20,
+        "sport": ["row", "swim", "netball", "tennis"] * 10,  # 4 values over 40 rows
+        "note": [f"n{i}" for i in range(40)],  # unique per row: groups no one
+    })
+    roles = {"sex": ("quasi_identifier", "sex"), "sport": ("other", "category"), "note": ("other", "category")}
+    got = {c.name: c.role for c in grouping_qis(profile_frame(frame), _columns(frame, roles), Subject("people"))}
+    assert got == {"sex": "quasi_identifier", "sport": "quasi_identifier", "note": "other"}
+
+
+def test_near_miss_two_qis_found_or_not_about_people_leave_categories_alone():
+    from sharecheck.subject import Subject
+    from sharecheck.subject_units import grouping_qis
+
+    frame = pl.DataFrame({"sex": ["F", "M"] * 20, "age": list(range(20, 60)), "sport": ["row", "swim"] * 20})
+    two = {"sex": ("quasi_identifier", "sex"), "age": ("quasi_identifier", "age"), "sport": ("other", "category")}
+    assert grouping_qis(profile_frame(frame), _columns(frame, two), Subject("people"))[2].role == "other"
+    one = {"sex": ("quasi_identifier", "sex"), "sport": ("other", "category")}
+    assert grouping_qis(profile_frame(frame), _columns(frame, one), Subject("things"))[2].role == "other"
+
+
+def test_a_unique_key_of_surnames_with_initials_names_people():
+    family = ["SMITH", "JOHNSON", "BROWN", "MILLER", "DAVIS", "WILSON", "MOORE", "TAYLOR", "ANDERSON", "THOMAS"]
+    frame = pl.DataFrame({"rownames": [f"{f},{a}.{b}." for f in family for a, b in (("J", "R"), ("M", "K"))]})
+    column = check_values(frame, _columns(frame, {"rownames": ("other", "category")}))[0]
+    assert (column.role, column.semantic_type) == ("direct_identifier", "person_name")
+
+
+def test_near_miss_county_names_are_surnames_without_initials():
+    counties = ["Washington", "Jefferson", "Franklin", "Jackson", "Lincoln", "Madison", "Monroe", "Marion", "Clay",
+                "Warren", "Wayne", "Greene", "Union", "Grant", "Adams", "Johnson", "Lake", "Polk", "Hamilton", "Marshall"]
+    frame = pl.DataFrame({"county": counties})
+    assert check_values(frame, _columns(frame, {"county": ("other", "category")}))[0].role == "other"
+
+
+def test_near_miss_numbered_business_names_in_an_owner_column_are_not_codes():
+    frame = pl.DataFrame({"OwnerName": ["GREEN HOLDINGS LLC 12", "MARY K SMITH", "BLUE 7 PARTNERS"] * 10,
+                          "name": ["Acme 2 Foods", "Mary Smith", "Linda Davis"] * 10})
+    roles = {"OwnerName": ("direct_identifier", "person_name"), "name": ("direct_identifier", "person_name")}
+    assert [c.role for c in check_values(frame, _columns(frame, roles))] == ["direct_identifier", "direct_identifier"]

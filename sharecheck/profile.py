@@ -139,6 +139,8 @@ def profile_frame(frame: pl.DataFrame, *, sample: pl.DataFrame | None = None) ->
         # pl.nth, not pl.col: a header such as "*" or "^x$" would be read as a pattern.
         [pl.nth(index).null_count().alias(f"{index}_nulls") for index in range(frame.width)]
         + [pl.nth(index).n_unique().alias(f"{index}_distinct") for index in range(frame.width)]
+        # The largest count is all a profile needs of the value counts: no sort of them.
+        + [pl.nth(index).drop_nulls().unique_counts().max().alias(f"{index}_top") for index in range(frame.width)]
     ).row(0, named=True) if rows else {}
     sample = sample if sample is not None else sample_frame(frame)
     profiles = {}
@@ -146,17 +148,15 @@ def profile_frame(frame: pl.DataFrame, *, sample: pl.DataFrame | None = None) ->
         series = frame.get_column(name)
         nulls = int(stats.get(f"{index}_nulls", 0))
         distinct = int(stats.get(f"{index}_distinct", 0)) - (1 if nulls else 0)
-        profiles[name] = _profile_column(name, series, sample.get_column(name), rows, nulls, max(distinct, 0))
+        profiles[name] = _profile_column(name, series, sample.get_column(name), rows, nulls, max(distinct, 0),
+                                         stats.get(f"{index}_top"))
     return profiles
 
 
-def _profile_column(name: str, series: pl.Series, sampled: pl.Series, rows: int, nulls: int, distinct: int) -> ColumnProfile:
+def _profile_column(name: str, series: pl.Series, sampled: pl.Series, rows: int, nulls: int, distinct: int,
+                    top: int | None) -> ColumnProfile:
     dtype = series.dtype
-    top_share = 0.0
-    if rows - nulls:
-        # The largest count is all that is needed: no sort of every distinct value's count.
-        top = series.drop_nulls().value_counts(name="_sc_n")["_sc_n"].max()
-        top_share = top / (rows - nulls) if top else 0.0
+    top_share = top / (rows - nulls) if rows - nulls and top else 0.0
     distinct_sample = sampled.drop_nulls().unique(maintain_order=True)
     if distinct_sample.len() > SAMPLE_DISTINCT:
         distinct_sample = distinct_sample.sample(n=SAMPLE_DISTINCT, seed=0)

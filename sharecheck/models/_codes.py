@@ -32,11 +32,37 @@ class EncodedClasses:
 
 
 def _dense_codes(series: pl.Series) -> np.ndarray:
-    """0..card-1 for the distinct values (in sorted order), -1 for null: polars' dense rank."""
+    """0..card-1 for the distinct values (in sorted order), -1 for null: polars' dense rank.
+
+    A rank sorts every row; text and integers (the usual QIs) get the same codes from sorting
+    only the distinct values (an Enum cast) or from a presence table over the integer range,
+    at a fifth of the cost on a scan's small tables."""
     if series.dtype in (pl.Null, pl.Object) or isinstance(series.dtype, (pl.List, pl.Struct, pl.Array)):
         series = series.cast(pl.String, strict=False)
+    if series.dtype == pl.String:
+        categories = series.drop_nulls().unique().sort()
+        return series.cast(pl.Enum(categories)).to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
+    if series.dtype == pl.Boolean or (series.dtype.is_integer() and series.dtype != pl.UInt64) or series.dtype.is_temporal():
+        return _integer_codes(series.cast(pl.UInt8) if series.dtype == pl.Boolean else series.to_physical())
     ranks = series.rank(method="dense")
     return (ranks.fill_null(0).cast(pl.Int64) - 1).to_numpy()
+
+
+def _integer_codes(series: pl.Series) -> np.ndarray:
+    nulls = series.null_count()
+    values = series.drop_nulls().cast(pl.Int64).to_numpy()
+    if values.size == 0:
+        return np.full(series.len(), -1, dtype=np.int64)
+    low = int(values.min())
+    span = int(values.max()) - low + 1
+    # Shifting by the minimum is exact only over a small range; a wide one is sorted as it is.
+    small = span <= max(_TABLE_SLOTS_PER_ROW * values.size, _TABLE_MIN_SLOTS)
+    dense, _ = densify(values - low, span) if small else densify(values)
+    if not nulls:
+        return dense
+    codes = np.full(series.len(), -1, dtype=np.int64)
+    codes[series.is_not_null().to_numpy()] = dense
+    return codes
 
 
 def encode_column(series: pl.Series) -> tuple[np.ndarray, int]:
@@ -50,6 +76,10 @@ def encode_column(series: pl.Series) -> tuple[np.ndarray, int]:
 
 
 def encode_classes(table: FrequencyTable) -> EncodedClasses:
+    return table.encoded
+
+
+def _encode_classes(table: FrequencyTable) -> EncodedClasses:
     classes = table.classes
     encoded = [encode_column(classes[q]) for q in table.qis]
     return EncodedClasses(

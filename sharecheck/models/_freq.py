@@ -87,6 +87,14 @@ class FrequencyTable:
         return self.class_sizes
 
     @cached_property
+    def encoded(self):
+        """The classes' QI columns as integer codes (sharecheck.models._codes), made once for
+        the MSU search and the QI contribution alike."""
+        from ._codes import _encode_classes
+
+        return _encode_classes(self)
+
+    @cached_property
     def _exploded(self) -> pl.DataFrame:
         if not self.sensitive:
             return self.classes.select([CLASS, COUNT])

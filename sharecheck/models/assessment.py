@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import polars as pl
 
@@ -17,9 +17,11 @@ from .inference import InferenceResult, predictability
 from .kanon import AlphaKResult, KAnonymityResult, alpha_k_anonymity, k_anonymity
 from .msu import MSUResult, SubsetMetric, analyse_subsets
 from .policy import ModelPolicy
-from .population import PopulationUniquenessResult, population_uniqueness
 from .risk import RiskResult, reidentification_risk
-from .unicity import PersonLevelResult, person_level
+
+if TYPE_CHECKING:  # imported where used: most scans have no population figures and no entity id
+    from .population import PopulationUniquenessResult
+    from .unicity import PersonLevelResult
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class Assessment:
     checks: tuple[PolicyCheck, ...]
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     qi_contribution: tuple[QIContribution, ...] = ()  # uniques when each QI is dropped
+    # The frequency table assess built from the records (None when the caller passed one): the
+    # scan's detectors read it instead of grouping the records again. Never exported.
+    records_table: FrequencyTable | None = field(default=None, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
@@ -143,6 +148,7 @@ def assess(
     if entity_id is not None:
         qis = tuple(q for q in qis if q != entity_id)
         sensitive = tuple(s for s in sensitive if s != entity_id)
+    own_table = table is None
     with watch("frequency_table"):
         if table is None:
             table = frequency_table(frame, qis, sensitive, null_mode=null_mode)
@@ -177,6 +183,8 @@ def assess(
     population_result = None
     with watch("population_uniqueness"):
         if table.n and (sampling_fraction is not None or population_size is not None or population is not None):
+            from .population import population_uniqueness
+
             size = population_size if population_size is not None else (population.height if population is not None and sampling_fraction is None else None)
             population_result = population_uniqueness(
                 table.effective_class_sizes if null_mode == "value" else table.class_sizes,
@@ -192,6 +200,8 @@ def assess(
     persons = None
     if entity_id is not None:
         with watch("persons"):
+            from .unicity import person_level
+
             persons = person_level(
                 frame,
                 entity_id,
@@ -230,6 +240,7 @@ def assess(
         checks=tuple(checks),
         timings=watch.timings,
         qi_contribution=contribution,
+        records_table=table if own_table else None,
     )
 
 

@@ -42,12 +42,14 @@ def drop_one_uniques(table: FrequencyTable) -> tuple[QIContribution, ...]:
         # A class is unique without column i when the records sharing its other codes number
         # one: one integer key of the other columns and a bincount, as in the MSU search.
         others = [(codes, card) for j, (codes, card) in enumerate(zip(encoded.codes, encoded.cardinalities)) if j != i]
-        if math.prod(card for _, card in others) < 1 << 62:
-            # The mixed-radix key fits: one sort finds the groups, no re-densifying per column.
+        span = math.prod(card for _, card in others)
+        if span < 1 << 62:
+            # The mixed-radix key fits: one pass finds the groups (a presence table when the
+            # key's range is small, else a sort), no re-densifying per column.
             key = np.zeros(weights.size, dtype=np.int64)
             for codes, card in others:
                 key = key * card + codes
-            key, slots = densify(key)
+            key, slots = densify(key, span)
         else:
             key, slots = np.zeros(weights.size, dtype=np.int64), 1
             for codes, card in others:

@@ -28,7 +28,7 @@ from typing import Sequence
 import numpy as np
 import polars as pl
 
-from ._codes import encode_column
+from ._codes import densify, encode_column
 from ._util import as_dict
 
 _MAX_CLASSES = 20  # rarer classes are pooled so that folds stay populated
@@ -107,9 +107,10 @@ def _score(truth: np.ndarray, guess: np.ndarray, regression: bool) -> float:
 
 
 def _combine(key: np.ndarray, column: np.ndarray) -> tuple[np.ndarray, int]:
-    """Dense codes of the pairs (key, column); keys stay below rows x width, so no overflow."""
-    uniques, dense = np.unique(key * (int(column.max()) + 1) + column, return_inverse=True)
-    return dense.ravel(), len(uniques)
+    """Dense codes of the pairs (key, column), in sorted order; keys stay below rows x width, so
+    no overflow. A presence table over the key range when it is small, else a sort."""
+    width = int(column.max()) + 1
+    return densify(key * width + column, (int(key.max()) + 1) * width)
 
 
 def _chain(codes: list[np.ndarray], y: np.ndarray, n_classes: int | None, leaf: int) -> list[int]:

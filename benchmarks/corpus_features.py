@@ -63,20 +63,33 @@ def labelled_tables(verbose: bool = False) -> list[tuple[str, str, object, dict]
     """(source, table id, sharecheck.classify.TableFeatures, {column: (role, type)}) per table.
 
     $SHARECHECK_FEATURE_CACHE names a pickle that keeps them between runs while developing
-    (delete it whenever evidence or features change)."""
+    (delete it whenever evidence or features change). $SHARECHECK_EVIDENCE_CACHE keeps only the
+    tables and their evidence (the slow step) and recomputes the features on every run: the
+    cache to use while changing features.py, deleted whenever evidence.py changes."""
     import os
     import pickle
 
     cache = os.environ.get("SHARECHECK_FEATURE_CACHE")
     if cache and Path(cache).exists():
         return pickle.loads(Path(cache).read_bytes())
-    out = _extract(verbose)
+    evidence_cache = os.environ.get("SHARECHECK_EVIDENCE_CACHE")
+    if evidence_cache and Path(evidence_cache).exists():
+        from sharecheck.classify import features_from_evidence
+
+        stored = pickle.loads(Path(evidence_cache).read_bytes())
+        out = [(source, table, features_from_evidence(frame, evidence), present) for source, table, frame, evidence, present in stored]
+    else:
+        stored = _extract(verbose)
+        out = [(source, table, features, present) for source, table, _, features, present in stored]
+        if evidence_cache:
+            Path(evidence_cache).write_bytes(pickle.dumps([(source, table, frame, features.evidence, present)
+                                                           for source, table, frame, features, present in stored]))
     if cache:
         Path(cache).write_bytes(pickle.dumps(out))
     return out
 
 
-def _extract(verbose: bool) -> list[tuple[str, str, object, dict]]:
+def _extract(verbose: bool) -> list[tuple]:
     out = []
     for source, table, frame, labels in corpus_tables(verbose):
         started = time.perf_counter()
@@ -84,7 +97,7 @@ def _extract(verbose: bool) -> list[tuple[str, str, object, dict]]:
         if not present:
             continue
         frame = frame.select(list(present)) if len(present) < frame.width else frame
-        out.append((source, table, extract_features(frame, profile_frame(frame)), present))
+        out.append((source, table, frame, extract_features(frame, profile_frame(frame)), present))
         if verbose:
             print(f"  {table}: {len(present)} columns in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return out

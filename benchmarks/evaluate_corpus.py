@@ -1,6 +1,8 @@
 """Column roles and semantic types, leave-one-source-out on the labelled corpus.
 
     python benchmarks/evaluate_corpus.py [--misses]
+    python benchmarks/evaluate_corpus.py --folds 8 --no-write            # grouped 8-fold, for iterating
+    python benchmarks/evaluate_corpus.py --models /tmp/loso.pkl --sweep sensitive_unsupported_min_probability=0.85,0.6,0.4
 
 For each source, the model is fitted on every other source and predicts that source's
 columns through the whole classifier (evidence, features, model, policy). In-sample figures
@@ -35,11 +37,46 @@ TARGETS = {"direct_identifier": (0.95, 0.97), "quasi_identifier": (None, 0.95), 
 FLAGGED_TARGET = 0.05
 
 
-def loso_models(tables=None) -> dict:
-    """source -> model fitted on every other source of the corpus."""
+def loso_models(tables=None, folds: int = 0, held: set[str] | None = None) -> dict:
+    """source -> model fitted on every other source of the corpus. With `folds`, sources are
+    dealt into that many groups (sorted, every folds-th) and one model is fitted per group,
+    a cheaper out-of-source estimate while iterating; `held` restricts the sources predicted."""
     tables = tables if tables is not None else labelled_tables()
     columns = as_columns(tables)
-    return {source: fit([c for c in columns if c.source != source]) for source in sorted({c.source for c in columns})}
+    sources = sorted({c.source for c in columns})
+    if not folds:
+        return {source: fit([c for c in columns if c.source != source]) for source in sources if held is None or source in held}
+    out = {}
+    for fold in range(folds):
+        group = set(sources[fold::folds])
+        if held is not None and not group & held:
+            continue
+        model = fit([c for c in columns if c.source not in group])
+        out.update({source: model for source in group})
+    return out
+
+
+def sweep(tables, models: dict, setting: str) -> list[str]:
+    """The policy threshold `name=v1,v2,...` at each value, on the same fitted models: a policy
+    threshold needs no refit. Returns one summary line per value."""
+    from sharecheck.classify.words import words
+
+    name, values = setting.split("=", 1)
+    thresholds = words().thresholds
+    if name not in thresholds:
+        raise SystemExit(f"--sweep: no threshold {name!r} in rules/classifier.yaml")
+    kept, lines = thresholds[name], []
+    try:
+        for value in values.split(","):
+            thresholds[name] = float(value)
+            rows = predict(tables, models.__getitem__)
+            result = summarise(rows)
+            lines.append(f"| {value} | " + " | ".join(f"{_fmt(result[role][0])} / {_fmt(result[role][1])}" for role in ROLES)
+                         + f" | {result['flagged']:.1%} | {result['accuracy']:.3f} | {result['macro_f1']:.3f} |")
+    finally:
+        thresholds[name] = kept
+    return [f"| {name} | " + " | ".join(f"{role} P / R" for role in ROLES) + " | flagged | accuracy | macro F1 |",
+            "|---|" + "---|" * (len(ROLES) + 3)] + lines
 
 
 def predict(tables, model_for) -> list[dict]:
@@ -61,6 +98,9 @@ def summarise(rows: list[dict]) -> dict:
         predicted = sum(1 for r in rows if r["predicted"] == role)
         support = sum(1 for r in rows if r["role"] == role)
         out[role] = (hits / predicted if predicted else float("nan"), hits / support if support else float("nan"), support, predicted)
+    f1 = [2 * p * r / (p + r) if p + r > 0 else 0.0 for p, r, *_ in (out[role] for role in ROLES)]
+    out["macro_f1"] = float(np.nanmean(f1))
+    out["accuracy"] = sum(1 for r in rows if r["role"] == r["predicted"]) / len(rows)
     others = [r for r in rows if r["role"] == "other"]
     out["flagged"] = sum(1 for r in others if r["predicted"] != "other") / len(others) if others else float("nan")
     out["type_accuracy"] = sum(1 for r in rows if r["type"] == r["predicted_type"]) / len(rows)
@@ -119,14 +159,34 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true", help="print every LOSO miss")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--folds", type=int, default=0, help="grouped k-fold by source instead of leave-one-source-out (iterating)")
+    parser.add_argument("--sources", help="comma-separated sources to hold out and predict (iterating); implies --no-write")
+    parser.add_argument("--models", type=Path, help="pickle of the fitted out-of-source models: read if present, else written")
+    parser.add_argument("--sweep", action="append", default=[], help="threshold=v1,v2,... of rules/classifier.yaml, on the same fits")
+    parser.add_argument("--no-insample", action="store_true", help="skip the in-sample fit")
     args = parser.parse_args()
     started = time.perf_counter()
     tables = labelled_tables()
     extracted = time.perf_counter() - started
-    models = loso_models(tables)
+    held = set(args.sources.split(",")) if args.sources else None
+    if held:
+        args.no_write = True
+    if args.models and args.models.exists():
+        import pickle
+
+        models = pickle.loads(args.models.read_bytes())
+    else:
+        models = loso_models(tables, args.folds, held)
+        if args.models:
+            import pickle
+
+            args.models.write_bytes(pickle.dumps(models))
+    tables = [t for t in tables if t[0] in models]
+    for setting in args.sweep:
+        print("\n".join(sweep(tables, models, setting)) + "\n")
     loso_rows = predict(tables, models.__getitem__)
-    everything = fit(as_columns(tables))
-    insample_rows = predict(tables, lambda _source: everything)
+    everything = None if args.no_insample or args.folds or held else fit(as_columns(tables))
+    insample_rows = predict(tables, lambda _source: everything) if everything else loso_rows
     loso, insample = summarise(loso_rows), summarise(insample_rows)
     sources = Counter(source for source, *_ in tables)
     per_source = []
@@ -137,12 +197,14 @@ def main() -> None:
     lines = [f"Machine: {machine_line()}. Corpus: {'benchmarks/corpus' if corpus_present() else 'benchmarks/labels.yaml'}, "
              f"{len(tables)} tables, {len(loso_rows)} labelled columns, {len(sources)} sources; "
              f"label counts {dict(Counter(r['role'] for r in loso_rows))}.", "",
-             "Command: `PYTHONPATH=$PWD python benchmarks/evaluate_corpus.py`", ""]
+             "Command: `PYTHONPATH=$PWD python benchmarks/evaluate_corpus.py`"
+             + (f" (grouped {args.folds}-fold by source, not leave-one-source-out)" if args.folds else "")
+             + ("" if everything else "; in-sample columns repeat the out-of-source figures (not fitted)"), ""]
     lines += table_lines(loso, insample)
     lines += ["", "LOSO confusion (labelled role by row, the classifier's role by column):", ""] + confusion_lines(loso_rows)
     lines += ["", "Largest LOSO confusions, with the sources holding most of them:", ""] + worst_confusions(loso_rows)
     lines += ["", "Correct roles per held-out source: " + ", ".join(per_source) + ".",
-              f"", f"Feature extraction {extracted:.0f} s; {len(models)} LOSO fits."]
+              "", f"Feature extraction {extracted:.0f} s; {len(set(map(id, models.values())))} out-of-source fits."]
     print("\n".join(lines))
     if args.misses:
         for r in loso_rows:

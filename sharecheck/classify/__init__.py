@@ -83,15 +83,21 @@ class TableFeatures:
     candidates: Mapping[str, list[tuple[str, dict[str, float]]]]  # column -> (type, type-model features)
 
 
-def extract_features(frame: pl.DataFrame, profiles: Mapping[str, ColumnProfile], *, nlp_model: str | None = None) -> TableFeatures:
+def extract_evidence(frame: pl.DataFrame, profiles: Mapping[str, ColumnProfile], *, nlp_model: str | None = None) -> dict:
+    """column -> evidence.ColumnEvidence: what every recogniser sees (the slow step)."""
     from .evidence import Context, column_evidence
-    from .features import add_context, candidate_features, candidate_types, column_features, token_features
 
     missing = [name for name in frame.columns if name not in profiles]
     if missing:
         profiles = {**profiles, **profile_frame(frame.select(missing))}
     context = Context(nlp_model=nlp_model, hash_deadline=time.thread_time() + hash_budget_seconds(), today=date.today())
-    evidence = {name: column_evidence(frame.get_column(name), profiles[name], context) for name in frame.columns}
+    return {name: column_evidence(frame.get_column(name), profiles[name], context) for name in frame.columns}
+
+
+def features_from_evidence(frame: pl.DataFrame, evidence: Mapping[str, object]) -> TableFeatures:
+    """The model's inputs from the evidence (cheap: the training script recomputes them)."""
+    from .features import add_context, candidate_features, candidate_types, column_features, token_features
+
     columns = {name: column_features(frame.get_column(name), evidence[name]) for name in frame.columns}
     add_context(columns, evidence)
     for name in frame.columns:
@@ -99,6 +105,10 @@ def extract_features(frame: pl.DataFrame, profiles: Mapping[str, ColumnProfile],
     candidates = {name: [(kind, candidate_features(kind, evidence[name], columns[name])) for kind in candidate_types(evidence[name])]
                   for name in frame.columns}
     return TableFeatures(evidence, columns, candidates)
+
+
+def extract_features(frame: pl.DataFrame, profiles: Mapping[str, ColumnProfile], *, nlp_model: str | None = None) -> TableFeatures:
+    return features_from_evidence(frame, extract_evidence(frame, profiles, nlp_model=nlp_model))
 
 
 def classify_columns(

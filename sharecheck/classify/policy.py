@@ -102,7 +102,7 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         # call (sharecheck/subject.py), which reads the whole table, not this column's model
         caution = f"{semantic_type} is a direct identifier of whoever it belongs to (P({role}) = {probability[role]:.2f})"
         role = typed_role
-    elif role == "other" and typed_role != "other" and backed and probability.get(typed_role, 0.0) >= words().thresholds["type_role_min_probability"]:
+    elif role == "other" and typed_role != "other" and backed and probability.get(typed_role, 0.0) >= _type_role_floor(typed_role):
         # a gate errs towards caution: values or a header that show a personal type are not
         # dropped on a weak `other` (a missed quasi-identifier is a silent pass)
         caution = f"type {semantic_type} implies {typed_role}; P(other) = {probability['other']:.2f} is not enough to drop it"
@@ -155,6 +155,14 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
     reasons.append(f"model: {decision.role} with probability {probability.get(decision.role, 0.0):.2f}"
                    + (f" ({described})" if described else "") + f"; type {decision.semantic_type} ({type_confidence:.2f})")
     return decision
+
+
+def _type_role_floor(typed_role: str) -> float:
+    """The probability a value- or header-backed type's role needs to overrule the model's `other`.
+    A record id's type says nothing of whose record it is: a row number is one as much as a
+    patient id, so a pseudonym needs the model's own support (rules/classifier.yaml)."""
+    thresholds = words().thresholds
+    return thresholds["pseudonym_type_min_probability" if typed_role == "pseudonym" else "type_role_min_probability"]
 
 
 def _sensitive_support(evidence: ColumnEvidence) -> bool:

@@ -16,11 +16,12 @@ import polars as pl
 
 from ..classify import semantic_types
 from .agreement import OverlapEstimate, estimate_overlap
+from .em import train_m
 from .candidates import QUASI_IDENTIFIER, SHARED_KEY, SPATIAL, TEMPORAL, CandidateSettings, JoinCandidate, find_candidates, release_forms
 from .link import _A, _B, Component, Linker, LinkSummary, make_component, swapped
 from .measures import ClassMeasures, Disclosure, homogeneous_counts
 from .population import PopulationTest, same_population
-from .score import Comparison, comparisons, posteriors
+from .score import Comparison, comparisons, m_probability, posteriors
 from .vocab import join_vocabulary
 
 SPATIO_TEMPORAL = "spatio_temporal"
@@ -311,6 +312,14 @@ def _new_identifiers(source, target) -> tuple[str, ...]:
     return tuple(name for name, semantic in _direct_identifier_types(source).items() if semantic not in known)
 
 
+def _train_m(plan, candidates, fa, fb, linker):
+    """EM estimate of m for the plan's exact columns (em.py)."""
+    exact = tuple(c for c in plan if c.kind not in (TEMPORAL, SPATIAL) and c.a_values is not None)
+    if not exact:
+        return None
+    return train_m(exact, linker, {c.label: m_probability(c, fa, fb) for c in exact})
+
+
 def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms=None, alone=None) -> PairAnalysis:
     """`forms` (analysed, keep) -> ReleaseForms and `alone` (analysed) -> ClassMeasures: callables
     that cache each release's join forms and class sizes across pairs."""
@@ -349,7 +358,7 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms
         estimate = estimate_overlap(plan, candidates, fa, fb, pairs, counts_a, counts_b, linker)
         if estimate is not None:
             overlap = min(overlap, estimate.share)
-    compared = comparisons(plan, fa, fb)
+    compared = comparisons(plan, fa, fb, _train_m(plan, candidates, fa, fb, linker))
     m = float(np.prod([c.m for c in compared]))
     scored = posteriors(plan, linker, pairs, counts_a, counts_b, m, overlap, complete=total_pairs <= settings.pair_limit)
     confident = float(vocabulary["confident_posterior"])

@@ -280,11 +280,22 @@ def choose_plan(candidates, fa, fb, linker: Linker, settings: JoinSettings) -> t
     return best_valid
 
 
-def plan_kind(plan: tuple[Component, ...]) -> str | None:
+def _is_place(component: Component, fa, fb) -> bool:
+    if component.kind == SPATIAL:
+        return True
+    types = semantic_types()
+    forms = (fa.forms.get(component.candidate.a_column), fb.forms.get(component.candidate.b_column))
+    return any(f is not None and (types.get(f.semantic_type, {}).get("about") == "place"
+                                  or f.semantic_type == "street_address") for f in forms)
+
+
+def plan_kind(plan: tuple[Component, ...], fa=None, fb=None) -> str | None:
+    """LK604's link is time and place together (a minute at a station); a place without a time,
+    or a time without a place, links like any other quasi-identifier (LK602)."""
     if not plan:
         return None
     kinds = {c.kind for c in plan}
-    if kinds & {TEMPORAL, SPATIAL}:
+    if TEMPORAL in kinds and (fa is None or any(_is_place(c, fa, fb) for c in plan if c.kind != TEMPORAL)):
         return SPATIO_TEMPORAL
     if SHARED_KEY in kinds:
         return SHARED_KEY
@@ -353,7 +364,7 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms
     vocabulary = join_vocabulary()
     overlap = settings.overlap if settings.overlap is not None else float(vocabulary["default_overlap"])
     estimate = None
-    if settings.overlap is None and plan_kind(plan) != SHARED_KEY:
+    if settings.overlap is None and plan_kind(plan, fa, fb) != SHARED_KEY:
         # A key is the identity itself; agreement of coarse values may be chance: measured where it can be.
         estimate = estimate_overlap(plan, candidates, fa, fb, pairs, counts_a, counts_b, linker)
         if estimate is not None:
@@ -364,7 +375,7 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms
     confident = float(vocabulary["confident_posterior"])
     link_a = LinkSummary.of(counts_a, max_k, scored.a, confident)
     link_b = LinkSummary.of(counts_b, max_k, scored.b, confident)
-    kind = plan_kind(plan)
+    kind = plan_kind(plan, fa, fb)
     coarse = kind in (QUASI_IDENTIFIER, SPATIO_TEMPORAL) and not any(
         c.kind == SHARED_KEY for c in plan)
     population = same_population(a, b, fa, fb, plan) if coarse else PopulationTest("unknown")

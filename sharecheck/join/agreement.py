@@ -26,6 +26,7 @@ import polars as pl
 
 from ..naming import normalise_column_name
 from .candidates import SPATIAL, TEMPORAL
+from .heldout import same_fact_pairs
 from .link import _A, _B, make_component
 from .score import chance_agreement, m_probability
 
@@ -82,22 +83,30 @@ def _sample(indices: np.ndarray, size: int) -> np.ndarray:
     return np.random.default_rng(5).choice(indices, size, replace=False) if indices.size > size else indices
 
 
-def _held_out(plan, candidates, fa, fb, pairs, counts_a, counts_b) -> list[OverlapEstimate]:
-    """Columns outside the plan, read on the plan's own links."""
+def held_out_comparisons(plan, candidates, fa, fb) -> list:
+    """Components for the columns outside the plan that both releases hold as one fact."""
     used_a = {c.candidate.a_column for c in plan}
     used_b = {c.candidate.b_column for c in plan}
+    # Only a column both releases name as one fact is surely one fact: a visit date and a
+    # registration date disagree for the same person, and would pass true links off as chance.
+    held_out = [c for c in candidates if c.kind not in (TEMPORAL, SPATIAL) and c.a_column not in used_a
+                and c.b_column not in used_b and c.a_column in fa.forms and c.b_column in fb.forms
+                and normalise_column_name(c.a_column) == normalise_column_name(c.b_column)]
+    seen = {(c.a_column, c.b_column) for c in held_out}
+    held_out += [c for c in same_fact_pairs(fa, fb, used_a, used_b) if (c.a_column, c.b_column) not in seen]
+    return [make_component(c, fa, fb) for c in held_out[:MAX_HELD_OUT]]
+
+
+def _held_out(plan, candidates, fa, fb, pairs, counts_a, counts_b) -> list[OverlapEstimate]:
+    """Columns outside the plan, read on the plan's own links."""
     rows_a, rows_b = pairs[_A].to_numpy(), pairs[_B].to_numpy()
     # Links that single a record out on either side: those the posterior credits.
     unique = (counts_a[rows_a] == 1) | (counts_b[rows_b] == 1)
     if int(unique.sum()) < MIN_LINKS:
         return []
     ambiguous = _sample(np.flatnonzero(~unique), SAMPLE_PAIRS)
-    # Only a column both releases give the same name is surely one fact: a visit date and a
-    # registration date disagree for the same person, and would pass true links off as chance.
-    held_out = [c for c in candidates if c.kind not in (TEMPORAL, SPATIAL) and c.a_column not in used_a
-                and c.b_column not in used_b and c.a_column in fa.forms and c.b_column in fb.forms
-                and normalise_column_name(c.a_column) == normalise_column_name(c.b_column)][:MAX_HELD_OUT]
-    found = (_estimate(make_component(c, fa, fb), fa, fb, rows_a, rows_b, unique, ambiguous) for c in held_out)
+    held_out = held_out_comparisons(plan, candidates, fa, fb)
+    found = (_estimate(c, fa, fb, rows_a, rows_b, unique, ambiguous) for c in held_out)
     return [estimate for estimate in found if estimate is not None]
 
 

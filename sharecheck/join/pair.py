@@ -16,11 +16,12 @@ import polars as pl
 
 from ..classify import semantic_types
 from .agreement import OverlapEstimate, estimate_overlap
+from .em import train_m
 from .candidates import QUASI_IDENTIFIER, SHARED_KEY, SPATIAL, TEMPORAL, CandidateSettings, JoinCandidate, find_candidates, release_forms
 from .link import _A, _B, Component, Linker, LinkSummary, make_component, swapped
 from .measures import ClassMeasures, Disclosure, homogeneous_counts
 from .population import PopulationTest, same_population
-from .score import Comparison, comparisons, posteriors
+from .score import Comparison, comparisons, m_probability, posteriors
 from .vocab import join_vocabulary
 
 SPATIO_TEMPORAL = "spatio_temporal"
@@ -279,11 +280,22 @@ def choose_plan(candidates, fa, fb, linker: Linker, settings: JoinSettings) -> t
     return best_valid
 
 
-def plan_kind(plan: tuple[Component, ...]) -> str | None:
+def _is_place(component: Component, fa, fb) -> bool:
+    if component.kind == SPATIAL:
+        return True
+    types = semantic_types()
+    forms = (fa.forms.get(component.candidate.a_column), fb.forms.get(component.candidate.b_column))
+    return any(f is not None and (types.get(f.semantic_type, {}).get("about") == "place"
+                                  or f.semantic_type == "street_address") for f in forms)
+
+
+def plan_kind(plan: tuple[Component, ...], fa=None, fb=None) -> str | None:
+    """LK604's link is time and place together (a minute at a station); a place without a time,
+    or a time without a place, links like any other quasi-identifier (LK602)."""
     if not plan:
         return None
     kinds = {c.kind for c in plan}
-    if kinds & {TEMPORAL, SPATIAL}:
+    if TEMPORAL in kinds and (fa is None or any(_is_place(c, fa, fb) for c in plan if c.kind != TEMPORAL)):
         return SPATIO_TEMPORAL
     if SHARED_KEY in kinds:
         return SHARED_KEY
@@ -309,6 +321,14 @@ def _new_identifiers(source, target) -> tuple[str, ...]:
     """Direct-identifier columns of `source` whose kind `target` does not already carry."""
     known = set(_direct_identifier_types(target).values())
     return tuple(name for name, semantic in _direct_identifier_types(source).items() if semantic not in known)
+
+
+def _train_m(plan, candidates, fa, fb, linker):
+    """EM estimate of m for the plan's exact columns (em.py)."""
+    exact = tuple(c for c in plan if c.kind not in (TEMPORAL, SPATIAL) and c.a_values is not None)
+    if not exact:
+        return None
+    return train_m(exact, linker, {c.label: m_probability(c, fa, fb) for c in exact})
 
 
 def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms=None, alone=None) -> PairAnalysis:
@@ -344,18 +364,18 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms
     vocabulary = join_vocabulary()
     overlap = settings.overlap if settings.overlap is not None else float(vocabulary["default_overlap"])
     estimate = None
-    if settings.overlap is None and plan_kind(plan) != SHARED_KEY:
+    if settings.overlap is None and plan_kind(plan, fa, fb) != SHARED_KEY:
         # A key is the identity itself; agreement of coarse values may be chance: measured where it can be.
         estimate = estimate_overlap(plan, candidates, fa, fb, pairs, counts_a, counts_b, linker)
         if estimate is not None:
             overlap = min(overlap, estimate.share)
-    compared = comparisons(plan, fa, fb)
+    compared = comparisons(plan, fa, fb, _train_m(plan, candidates, fa, fb, linker))
     m = float(np.prod([c.m for c in compared]))
     scored = posteriors(plan, linker, pairs, counts_a, counts_b, m, overlap, complete=total_pairs <= settings.pair_limit)
     confident = float(vocabulary["confident_posterior"])
     link_a = LinkSummary.of(counts_a, max_k, scored.a, confident)
     link_b = LinkSummary.of(counts_b, max_k, scored.b, confident)
-    kind = plan_kind(plan)
+    kind = plan_kind(plan, fa, fb)
     coarse = kind in (QUASI_IDENTIFIER, SPATIO_TEMPORAL) and not any(
         c.kind == SHARED_KEY for c in plan)
     population = same_population(a, b, fa, fb, plan) if coarse else PopulationTest("unknown")

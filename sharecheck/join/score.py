@@ -42,6 +42,9 @@ class Comparison:
     label: str
     m: float
     u: float | None
+    # Where m comes from: the rules' value for the column's form, or EM over this pair's data
+    # (with the expected number of true pairs it was read from).
+    m_source: str = "rules/join.yaml"
 
     @property
     def weight(self) -> float | None:
@@ -49,7 +52,7 @@ class Comparison:
 
     def to_dict(self) -> dict:
         return {"columns": self.label, "m": round(self.m, 4), "u": None if self.u is None else round(self.u, 6),
-                "agreement_weight": None if self.weight is None else round(self.weight, 3)}
+                "agreement_weight": None if self.weight is None else round(self.weight, 3), "m_source": self.m_source}
 
 
 def m_probability(component: Component, fa, fb) -> float:
@@ -77,8 +80,16 @@ def chance_agreement(component: Component) -> float | None:
     return float((joined["fa"] * joined["fb"]).sum())
 
 
-def comparisons(plan, fa, fb) -> tuple[Comparison, ...]:
-    return tuple(Comparison(c.label, m_probability(c, fa, fb), chance_agreement(c)) for c in plan)
+def comparisons(plan, fa, fb, trained=None) -> tuple[Comparison, ...]:
+    """`trained`: an em.TrainedM; its m replaces the rules' where the data identified it."""
+    out = []
+    for c in plan:
+        if trained is not None and c.label in trained.estimated:
+            out.append(Comparison(c.label, trained.m[c.label], chance_agreement(c),
+                                  f"EM over this pair's agreement patterns (~{trained.estimated[c.label]:,} true pairs)"))
+        else:
+            out.append(Comparison(c.label, m_probability(c, fa, fb), chance_agreement(c)))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

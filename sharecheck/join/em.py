@@ -1,0 +1,187 @@
+"""Fellegi–Sunter m estimated from the data: EM over agreement patterns, as splink trains it.
+
+rules/join.yaml gives m per comparison form: the intruder's best case for values copied from one
+system. Where two releases hold enough pairs of the same people, the data say how often those
+people's records really agree (a survey wave that recodes education, an age one year older): m
+is estimated by expectation–maximisation over the comparison vectors of candidate pairs, with
+- u fixed at the chance agreement measured from each column's value frequencies (splink's
+  `estimate_u_using_random_sampling`, here exact: Σ_v f_A(v) f_B(v));
+- conditional independence of the columns given match status (the Fellegi–Sunter model);
+- the rules' m as a Beta prior worth `PRIOR_PAIRS` pairs, so a column seen on few matches stays
+  near it, and a fallback when the data cannot identify a match class at all.
+
+Pairs come from blocking, as in splink: the pairs agreeing on one plan column, compared on the
+others (a column blocked on agrees on every pair, so its m is read in the sessions of the other
+blocks). splink itself was evaluated for this (README, Dependencies): it runs the same EM in SQL
+over DuckDB on materialised pairs; this is the ~100 lines of it the check needs, over numpy.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+# Prior weight of the rules' m, in pairs: small against hundreds of true pairs, decisive on five.
+PRIOR_PAIRS = 10.0
+# Fewest expected true matches (Σ posterior) in a session for its m to be read.
+MIN_MATCHES = 20.0
+# Log-likelihood gain over "no pair is a match" (u alone) that shows a match class at all:
+# half the 99.9 % point of χ² with one degree of freedom, about, per parameter.
+MIN_GAIN_PER_PARAMETER = 5.5
+MAX_ITERATIONS = 200
+TOLERANCE = 1e-6
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class EMResult:
+    m: np.ndarray  # per column: the estimate, or the prior where not identified
+    identified: bool  # the data showed a match class; else m is the prior
+    share: float  # λ: the share of the pairs that are matches
+    matches: float  # expected number of matching pairs, Σ posterior
+    iterations: int
+
+
+def _log_likelihoods(agree: np.ndarray, seen: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Per pair, Σ_k log P(g_k | class) over the columns both records have."""
+    p = np.clip(p, _EPS, 1 - _EPS)
+    return (seen * (agree * np.log(p) + (1 - agree) * np.log1p(-p))).sum(axis=1)
+
+
+def fit(agree: np.ndarray, u: np.ndarray, m_prior: np.ndarray, prior_pairs: float = PRIOR_PAIRS,
+        max_matches: float | None = None) -> EMResult:
+    """EM for λ and m with u fixed. `agree`: pairs × columns, 1 agree, 0 disagree, NaN missing;
+    `u`: per column, or per pair and column (strangers' agreement given the pair's block).
+    `max_matches`: the most true pairs there can be (each record has one person behind it); a
+    larger match class is columns that vary together among strangers (age and years married),
+    not identity, and the data are taken not to identify m."""
+    agree = np.asarray(agree, dtype=float)
+    u, m_prior = np.asarray(u, dtype=float), np.asarray(m_prior, dtype=float)
+    n, k = agree.shape if agree.ndim == 2 else (0, len(m_prior))
+    if n == 0 or k == 0:
+        return EMResult(m_prior.copy(), False, 0.0, 0.0, 0)
+    u = np.broadcast_to(u, agree.shape)
+    # EM runs over the distinct (pattern, u) rows, each weighted by its count: at most 3^k
+    # patterns per block class.
+    rows, counts = np.unique(np.hstack([np.nan_to_num(agree, nan=2.0), u]), axis=0, return_counts=True)
+    patterns, u = rows[:, :k], rows[:, k:]
+    counts = counts.astype(float)
+    seen = patterns != 2.0
+    g = np.where(seen, patterns, 0.0)
+    log_u = _log_likelihoods(g, seen, u)
+    m, share, iterations = m_prior.copy(), 0.01, 0
+    for iterations in range(1, MAX_ITERATIONS + 1):
+        log_m = _log_likelihoods(g, seen, m)
+        # Posterior of match, in logs so many columns' products do not underflow.
+        a, b = np.log(share) + log_m, np.log1p(-share) + log_u
+        w = np.exp(a - np.logaddexp(a, b)) * counts
+        new_share = float(np.clip(w.sum() / n, _EPS, 1 - _EPS))
+        weighted = w[:, None] * seen
+        new_m = ((weighted * g).sum(axis=0) + prior_pairs * m_prior) / (weighted.sum(axis=0) + prior_pairs)
+        done = abs(new_share - share) < TOLERANCE and np.max(np.abs(new_m - m)) < TOLERANCE
+        m, share = new_m, new_share
+        if done:
+            break
+    log_m = _log_likelihoods(g, seen, m)
+    a, b = np.log(share) + log_m, np.log1p(-share) + log_u
+    gain = float((counts * (np.logaddexp(a, b) - log_u)).sum())
+    matches = float((np.exp(a - np.logaddexp(a, b)) * counts).sum())
+    identified = (matches >= MIN_MATCHES and gain >= MIN_GAIN_PER_PARAMETER * (k + 1)
+                  and (max_matches is None or matches <= max_matches)
+                  and bool(np.all(m > (counts[:, None] * u).sum(axis=0) / n)))
+    return EMResult(m if identified else m_prior.copy(), identified, share, matches, iterations)
+
+
+# ----------------------------------------------------------------------------- blocking sessions
+
+# Pairs drawn per blocking session: enough for hundreds of true pairs, bounded memory.
+SESSION_PAIRS = 200_000
+
+
+@dataclass(frozen=True)
+class TrainedM:
+    m: dict[str, float]  # comparison label -> m (estimated where identified, else the prior)
+    estimated: dict[str, int]  # comparison label -> expected true pairs it was read from
+    sessions: int
+
+
+def _block_rows(counts: np.ndarray, limit: int) -> np.ndarray:
+    """A rows, in a fixed random order, whose links on the block add up to at most `limit` pairs."""
+    rows = np.random.default_rng(11).permutation(np.flatnonzero(counts > 0))
+    kept = rows[np.cumsum(counts[rows]) <= limit]
+    return kept if kept.size else rows[:1]
+
+
+def _patterns(columns, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+    out = np.empty((rows_a.size, len(columns)), dtype=float)
+    for j, component in enumerate(columns):
+        left, right = component.a_values.gather(rows_a), component.b_values.gather(rows_b)
+        out[:, j] = (left == right).cast(pl.Float64).to_numpy()  # NaN where either value is missing
+    return out
+
+
+def _conditional_u(block, column, rows_a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair: the chance that two records sharing the pair's block value agree on `column`,
+    Σ_x P_A(x | block) P_B(x | block), with the block class's sizes on both sides. Blocking on age
+    changes how often strangers share an education; the marginal u would count that as identity."""
+    def shares(block_values, values):
+        frame = pl.DataFrame({"k": block_values.hash(seed=3), "v": values.hash(seed=3)})
+        frame = frame.filter(values.is_not_null() & block_values.is_not_null())
+        counts = frame.group_by("k", "v").len()
+        return counts.with_columns(pl.col("len").sum().over("k").alias("n"))
+
+    fa, fb = shares(block.a_values, column.a_values), shares(block.b_values, column.b_values)
+    per_key = (fa.join(fb, on=["k", "v"], how="inner")
+               .group_by("k").agg((pl.col("len") * pl.col("len_right") / (pl.col("n") * pl.col("n_right"))).sum().alias("u"),
+                                  pl.col("n").first().alias("na"), pl.col("n_right").first().alias("nb")))
+    keys = pl.DataFrame({"k": block.a_values.gather(rows_a).hash(seed=3)})
+    joined = keys.join(per_key, on="k", how="left", maintain_order="left").fill_null(0)
+    return joined["u"].cast(pl.Float64).to_numpy(), joined["na"].cast(pl.Float64).to_numpy(), joined["nb"].cast(pl.Float64).to_numpy()
+
+
+def _without_matches(u: np.ndarray, na: np.ndarray, nb: np.ndarray, m: np.ndarray, linked: float) -> np.ndarray:
+    """u of strangers: the class's agreement minus that of its true pairs. A class of n_A by n_B
+    records holds about `linked` x min(n_A, n_B) true pairs, each agreeing with probability m."""
+    pairs = (na * nb)[:, None]
+    true = (linked * np.minimum(na, nb))[:, None]
+    return np.clip((u * pairs - m * true) / np.maximum(pairs - true, 1.0), 0.0, 1.0)
+
+
+def train_m(blocks, linker, prior: dict[str, float]) -> TrainedM:
+    """m for each of the plan's exact components (`blocks`), from sessions that block on one of
+    them and compare on the others, u conditional on the block."""
+    from .link import _A, _B
+
+    sums = {c.label: 0.0 for c in blocks}
+    weights = {c.label: 0.0 for c in blocks}
+    sessions = 0
+    for block in blocks:
+        compared = [c for c in blocks if c.label != block.label]
+        if len(compared) < 2:
+            continue  # one binary column cannot separate the share of matches from their m
+        rows = _block_rows(linker.counts((block,)), SESSION_PAIRS)
+        pairs = linker.pairs((block,), rows)
+        if pairs.height == 0:
+            continue
+        rows_a, rows_b = pairs[_A].to_numpy(), pairs[_B].to_numpy()
+        agree = _patterns(compared, rows_a, rows_b)
+        conditional = [_conditional_u(block, c, rows_a) for c in compared]
+        u = np.column_stack([x[0] for x in conditional])
+        na, nb = conditional[0][1], conditional[0][2]
+        most = min(np.unique(rows_a).size, np.unique(rows_b).size)
+        m_prior = np.array([prior[c.label] for c in compared])
+        result = fit(agree, u, m_prior, max_matches=most)
+        if result.identified:
+            # The class agreement counted the true pairs as strangers; taken out, fit again.
+            linked = min(result.matches / most, 1.0)
+            result = fit(agree, _without_matches(u, na, nb, result.m, linked), m_prior, max_matches=most)
+        sessions += 1
+        if not result.identified:
+            continue
+        for j, component in enumerate(compared):
+            sums[component.label] += result.matches * float(result.m[j])
+            weights[component.label] += result.matches
+    m = {label: (sums[label] / weights[label] if weights[label] else prior[label]) for label in sums}
+    estimated = {label: int(round(weights[label])) for label in sums if weights[label]}
+    return TrainedM(m, estimated, sessions)

@@ -1,0 +1,88 @@
+"""EM estimate of Fellegi–Sunter m (sharecheck/join/em.py) on data with a known m per column."""
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from hypothesis import given, settings, strategies as st
+
+from sharecheck.join.candidates import QUASI_IDENTIFIER, JoinCandidate
+from sharecheck.join.em import fit, train_m
+from sharecheck.join.link import Component, Linker
+
+
+def _patterns(rng, n, share, m, u):
+    match = rng.random(n) < share
+    p = np.where(match[:, None], m, u)
+    return (rng.random((n, len(m))) < p).astype(float)
+
+
+@settings(max_examples=25, deadline=None)
+@given(share=st.floats(0.05, 0.4), m=st.lists(st.floats(0.75, 0.99), min_size=3, max_size=4),
+       seed=st.integers(0, 10_000))
+def test_fit_recovers_m_of_a_known_mixture(share, m, seed):
+    rng = np.random.default_rng(seed)
+    m = np.array(m)
+    u = np.full(m.size, 0.05)
+    result = fit(_patterns(rng, 40_000, share, m, u), u, np.full(m.size, 0.95))
+    assert result.identified
+    # 40,000 pairs, at least 2,000 matches: the standard error of each m is below 0.01.
+    assert np.all(np.abs(result.m - m) < 0.06)
+    assert abs(result.share - share) < 0.02
+
+
+def test_fit_without_matches_keeps_the_prior():
+    rng = np.random.default_rng(3)
+    u = np.array([0.1, 0.2, 0.3])
+    result = fit(_patterns(rng, 20_000, 0.0, np.array([0.9, 0.9, 0.9]), u), u, np.array([0.95, 0.97, 0.99]))
+    assert not result.identified
+    assert result.m.tolist() == [0.95, 0.97, 0.99]
+
+
+def test_fit_ignores_missing_comparisons():
+    rng = np.random.default_rng(4)
+    m, u = np.array([0.9, 0.8, 0.85]), np.array([0.05, 0.05, 0.05])
+    agree = _patterns(rng, 30_000, 0.1, m, u)
+    agree[rng.random(agree.shape) < 0.2] = np.nan  # one comparison in five cannot be made
+    result = fit(agree, u, np.full(3, 0.95))
+    assert result.identified and np.all(np.abs(result.m - m) < 0.05)
+
+
+def test_a_match_class_larger_than_the_records_is_not_identity():
+    rng = np.random.default_rng(5)
+    m, u = np.array([0.9, 0.9, 0.9]), np.array([0.05, 0.05, 0.05])
+    agree = _patterns(rng, 20_000, 0.2, m, u)  # ~4,000 "matches" among pairs of 100 records
+    assert not fit(agree, u, np.full(3, 0.95), max_matches=100).identified
+
+
+def _component(name, a, b):
+    candidate = JoinCandidate("a", "b", name, name, QUASI_IDENTIFIER, 1.0, 1.0, 1.0, 1.0, "exact", ())
+    return Component(candidate, a_values=pl.Series(name, a), b_values=pl.Series(name, b))
+
+
+def test_train_m_recovers_the_error_rates_of_two_synthetic_files():
+    """B holds 2,000 of A's 3,000 people plus 1,000 others; each column of a shared person's B record
+    is rewritten to another value with a known error rate, so m = 1 - error (by construction)."""
+    rng = np.random.default_rng(7)
+    cardinality = {"c1": 60, "c2": 50, "c3": 40, "c4": 70}
+    error = {"c1": 0.05, "c2": 0.15, "c3": 0.25, "c4": 0.10}
+    a = {c: rng.integers(0, k, 3000) for c, k in cardinality.items()}
+    b = {}
+    for c, k in cardinality.items():
+        shared = a[c][:2000].copy()
+        wrong = rng.random(2000) < error[c]
+        shared[wrong] = (shared[wrong] + rng.integers(1, k, int(wrong.sum()))) % k  # a different value
+        b[c] = np.concatenate([shared, rng.integers(0, k, 1000)])
+    blocks = tuple(_component(c, a[c].astype(str), b[c].astype(str)) for c in cardinality)
+    trained = train_m(blocks, Linker(3000, 3000, 5.0, 50.0), {c.label: 0.95 for c in blocks})
+    assert set(trained.estimated) == {f"{c}={c}" for c in cardinality}
+    for c in cardinality:
+        assert abs(trained.m[f"{c}={c}"] - (1 - error[c])) < 0.05, c
+
+
+def test_train_m_on_two_columns_keeps_the_rules():
+    """Two columns: blocking on one leaves one comparison, which cannot separate matches from m."""
+    rng = np.random.default_rng(8)
+    values = rng.integers(0, 30, 500).astype(str)
+    blocks = (_component("x", values, values), _component("y", values[::-1].copy(), values[::-1].copy()))
+    trained = train_m(blocks, Linker(500, 500, 5.0, 50.0), {"x=x": 0.95, "y=y": 0.97})
+    assert trained.estimated == {} and trained.m == {"x=x": 0.95, "y=y": 0.97}

@@ -145,7 +145,9 @@ def _dominated_by_table_value(ctx: ScanContext, attribute: str) -> float | None:
     if not ctx.analysed.has_values(attribute) or not all(ctx.analysed.has_values(q) for q in qis):
         return None
     policy = ctx.policy
-    table = ctx.assessment.records_table or frequency_table(ctx.analysed.frame, qis, [attribute], null_mode=ctx.options.null_mode)
+    table = ctx.assessment.records_table
+    if table is None or attribute not in table.sensitive:
+        table = frequency_table(ctx.analysed.frame, qis, [attribute], null_mode=ctx.options.null_mode)
     counts = table.sensitive_counts(attribute)
     if counts.height == 0:
         return None

@@ -21,11 +21,10 @@ column says the links are true.
 """
 from __future__ import annotations
 
-import polars as pl
-
 from ..naming import normalise_column_name
 from . import normalise as nz
 from .candidates import QUASI_IDENTIFIER, JoinCandidate, ReleaseForms, name_evidence
+from .sketch import exact_overlap
 from .vocab import join_vocabulary
 
 # Name evidence at which candidates.py takes two names for one meaning.
@@ -57,16 +56,6 @@ def same_fact_name(a_name: str, b_name: str, min_prefix: int) -> str | None:
     return None
 
 
-def _containment(va: pl.Series, vb: pl.Series) -> float:
-    sa, sb = va.drop_nulls().unique(), vb.drop_nulls().unique()
-    if sa.dtype != sb.dtype:
-        sa, sb = sa.cast(pl.String), sb.cast(pl.String)
-    smaller, larger = (sa, sb) if sa.len() <= sb.len() else (sb, sa)
-    if smaller.len() == 0:
-        return 0.0
-    return float(smaller.is_in(larger.implode()).mean())
-
-
 def same_fact_pairs(fa: ReleaseForms, fb: ReleaseForms, used_a: set[str], used_b: set[str]) -> list[JoinCandidate]:
     """Column pairs outside the plan that hold one fact in both releases, as comparisons for
     link.make_component (never as join candidates: they do not enter the plan)."""
@@ -84,7 +73,7 @@ def same_fact_pairs(fa: ReleaseForms, fb: ReleaseForms, used_a: set[str], used_b
             domain = nz.common_domain(a, b)
             if domain is None:
                 continue
-            contained = _containment(domain[0], domain[1])
+            contained = exact_overlap(domain[0], domain[1]).containment
             if contained < settings["min_value_containment"]:
                 continue
             evidence = (reason, f"{contained:.0%} of the smaller value set occurs in the other (held out from the link)")

@@ -289,13 +289,13 @@ def _is_place(component: Component, fa, fb) -> bool:
                                   or f.semantic_type == "street_address") for f in forms)
 
 
-def plan_kind(plan: tuple[Component, ...], fa=None, fb=None) -> str | None:
+def plan_kind(plan: tuple[Component, ...], fa, fb) -> str | None:
     """LK604's link is time and place together (a minute at a station); a place without a time,
     or a time without a place, links like any other quasi-identifier (LK602)."""
     if not plan:
         return None
     kinds = {c.kind for c in plan}
-    if TEMPORAL in kinds and (fa is None or any(_is_place(c, fa, fb) for c in plan if c.kind != TEMPORAL)):
+    if TEMPORAL in kinds and any(_is_place(c, fa, fb) for c in plan if c.kind != TEMPORAL):
         return SPATIO_TEMPORAL
     if SHARED_KEY in kinds:
         return SHARED_KEY
@@ -323,7 +323,7 @@ def _new_identifiers(source, target) -> tuple[str, ...]:
     return tuple(name for name, semantic in _direct_identifier_types(source).items() if semantic not in known)
 
 
-def _train_m(plan, candidates, fa, fb, linker):
+def _train_m(plan, fa, fb, linker):
     """EM estimate of m for the plan's exact columns (em.py)."""
     exact = tuple(c for c in plan if c.kind not in (TEMPORAL, SPATIAL) and c.a_values is not None)
     if not exact:
@@ -364,18 +364,18 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms
     vocabulary = join_vocabulary()
     overlap = settings.overlap if settings.overlap is not None else float(vocabulary["default_overlap"])
     estimate = None
-    if settings.overlap is None and plan_kind(plan, fa, fb) != SHARED_KEY:
+    kind = plan_kind(plan, fa, fb)
+    if settings.overlap is None and kind != SHARED_KEY:
         # A key is the identity itself; agreement of coarse values may be chance: measured where it can be.
         estimate = estimate_overlap(plan, candidates, fa, fb, pairs, counts_a, counts_b, linker)
         if estimate is not None:
             overlap = min(overlap, estimate.share)
-    compared = comparisons(plan, fa, fb, _train_m(plan, candidates, fa, fb, linker))
+    compared = comparisons(plan, fa, fb, _train_m(plan, fa, fb, linker))
     m = float(np.prod([c.m for c in compared]))
     scored = posteriors(plan, linker, pairs, counts_a, counts_b, m, overlap, complete=total_pairs <= settings.pair_limit)
     confident = float(vocabulary["confident_posterior"])
     link_a = LinkSummary.of(counts_a, max_k, scored.a, confident)
     link_b = LinkSummary.of(counts_b, max_k, scored.b, confident)
-    kind = plan_kind(plan, fa, fb)
     coarse = kind in (QUASI_IDENTIFIER, SPATIO_TEMPORAL) and not any(
         c.kind == SHARED_KEY for c in plan)
     population = same_population(a, b, fa, fb, plan) if coarse else PopulationTest("unknown")

@@ -12,7 +12,9 @@ statistic can outweigh, or because the rest of the pipeline relies on it:
   what it reveals is reported by its embedded entities;
 - values that prove their type (type_distribution) keep that type's role, and a direct-
   identifier type shown by values or the header's head noun stays a direct identifier: whose
-  it is (a person's or a business's) is the subject step's call, made on the whole table.
+  it is (a person's or a business's) is the subject step's call, made on the whole table;
+- and last, a column's values can veto its type (vetoes.py): digits in names, card numbers
+  without a Luhn digit, plates too long, one-letter employers, a day of month taken for an id.
 
 Where the model calls a column `other` but its type, shown by its values or its header's head
 noun, is personal and the model gives that type's role some probability, a publication gate
@@ -28,6 +30,7 @@ from ..naming import normalise_column_name
 from .evidence import ColumnEvidence
 from .features import header_tokens
 from .model import RoleModel
+from .vetoes import overrule
 from .words import words
 
 
@@ -150,6 +153,12 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         # the role follows from the type here, so it is as certain as the type
         decision.confidence = max(decision.confidence, type_confidence)
     _attach(decision, evidence)
+    vetoed = overrule(decision.role, decision.semantic_type, evidence)
+    if vetoed:
+        # the column's own values contradict the type (vetoes.py): the reason goes first
+        decision.role, decision.semantic_type, reason = vetoed
+        decision.confidence = max(decision.confidence, 0.9)
+        reasons.insert(0, reason)
     drivers = model.role.contributions(role_row, classes.index(decision.role)) if decision.role in classes else []
     described = "; ".join(_phrase(name) for name, _ in drivers[:3])
     reasons.append(f"model: {decision.role} with probability {probability.get(decision.role, 0.0):.2f}"

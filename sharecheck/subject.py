@@ -134,6 +134,8 @@ def _attributes(columns: Sequence, profiles: Mapping) -> tuple[list[str], list[s
             continue
         kinds = ({column.semantic_type} | _header_types(column.name)) & words["person_attribute_types"]
         profile = profiles[column.name]
+        if not kinds and _model_only_sensitive(column):
+            continue
         # a quasi-identifier of two values that is neither a place nor a time is a person's trait
         # coded as a dummy (male, black, married); an area's or a firm's would be a share
         dummy = column.role == "quasi_identifier" and profile.distinct == 2 and column.semantic_type not in (
@@ -148,6 +150,15 @@ def _attributes(columns: Sequence, profiles: Mapping) -> tuple[list[str], list[s
         else:
             persons.append(column.name)
     return persons, statistics, dummies
+
+
+def _model_only_sensitive(column) -> bool:
+    """A `sensitive` call that only the role model makes (no header word, no value, no sensitive
+    type: policy.py marks it) and below `sensitive_subject_min_probability`: it says what the
+    column would be if the rows were people's, not that they are."""
+    details = (column.classification or {}).get("details") or {}
+    return (column.source == "detected" and column.role == "sensitive" and details.get("sensitive_support") == "model only"
+            and column.confidence < thresholds()["sensitive_subject_min_probability"])
 
 
 def _owners_among_businesses(columns: Sequence, classifications: Mapping) -> list[str]:

@@ -153,6 +153,10 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         # the role follows from the type here, so it is as certain as the type
         decision.confidence = max(decision.confidence, type_confidence)
     _attach(decision, evidence)
+    if decision.role == "sensitive" and default_role(decision.semantic_type) != "sensitive" and not _sensitive_support(evidence):
+        # the model alone calls it sensitive: the subject step (sharecheck/subject.py) does not
+        # take such a call, below its own bar, as proof that the rows are about people
+        decision.details["sensitive_support"] = "model only"
     vetoed = overrule(decision.role, decision.semantic_type, evidence)
     if vetoed:
         # the column's own values contradict the type (vetoes.py): the reason goes first

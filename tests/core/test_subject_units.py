@@ -146,3 +146,32 @@ def test_near_miss_two_qis_found_or_not_about_people_leave_categories_alone():
     assert grouping_qis(profile_frame(frame), _columns(frame, two), Subject("people"))[2].role == "other"
     one = {"sex": ("quasi_identifier", "sex"), "sport": ("other", "category")}
     assert grouping_qis(profile_frame(frame), _columns(frame, one), Subject("things"))[2].role == "other"
+
+
+# ---------------------------------------------------------------- a sensitive call only the model makes
+
+
+def _fees(support: str | None, confidence: float) -> tuple[pl.DataFrame, tuple[ColumnReport, ...]]:
+    frame = pl.DataFrame({"fee": [10.0 + (7 * i) % 35 for i in range(40)], "zone": ["north", "south", "east", "west"] * 10})
+    details = {"sensitive_support": support} if support else {}
+    fee = ColumnReport(name="fee", role="sensitive", semantic_type="measure", confidence=confidence, source="detected",
+                       classification={"details": details})
+    zone = ColumnReport(name="zone", role="other", semantic_type="category", confidence=0.9, source="detected")
+    return frame, (fee, zone)
+
+
+def test_a_weak_model_only_sensitive_call_does_not_make_rows_people():
+    frame, columns = _fees("model only", 0.62)
+    subject = decide_subject(frame, profile_frame(frame), columns, {}, count_column=None)
+    assert subject.about == "things" and not subject.involves_people
+
+
+def test_near_miss_a_confident_or_supported_sensitive_call_still_says_people():
+    for support, confidence in (("model only", 0.9), (None, 0.62)):
+        frame, columns = _fees(support, confidence)
+        assert decide_subject(frame, profile_frame(frame), columns, {}, count_column=None).about == "people"
+    # a sensitive role the user declared is never second-guessed
+    frame, (fee, zone) = _fees("model only", 0.62)
+    declared = ColumnReport(name="fee", role="sensitive", semantic_type="measure", confidence=1.0, source="user",
+                            classification=fee.classification)
+    assert decide_subject(frame, profile_frame(frame), (declared, zone), {}, count_column=None).about == "people"

@@ -175,3 +175,45 @@ def test_near_miss_a_confident_or_supported_sensitive_call_still_says_people():
     declared = ColumnReport(name="fee", role="sensitive", semantic_type="measure", confidence=1.0, source="user",
                             classification=fee.classification)
     assert decide_subject(frame, profile_frame(frame), (declared, zone), {}, count_column=None).about == "people"
+
+
+# ---------------------------------------------------------------- a share of a group on the row
+
+
+def _states(degree: list[float]) -> pl.DataFrame:
+    n = len(degree)
+    return pl.DataFrame({
+        "INCOME": [27000.0 + 1100 * ((7 * i) % 17) for i in range(n)],
+        "DEGREE": degree,
+        "SOUTH": [float(i % 2) for i in range(n)],
+    })
+
+
+SHARE_ROLES = {"INCOME": ("sensitive", "income"), "DEGREE": ("quasi_identifier", "education"),
+               "SOUTH": ("quasi_identifier", "measure")}
+
+
+def test_a_row_holding_a_share_of_graduates_is_a_unit_whose_income_is_the_units():
+    frame = _states([round(0.16 + 0.01 * (i % 15), 2) for i in range(17)])  # shares 0.16 to 0.30
+    subject = _decide(frame, SHARE_ROLES)
+    assert subject.about == "things" and not subject.involves_people
+    assert "'DEGREE'" in subject.evidence[0] and "'INCOME'" in subject.evidence[1]
+
+
+def test_near_miss_years_of_schooling_are_a_persons_level():
+    frame = _states([float(8 + i % 12) for i in range(17)])  # whole years, 8 to 19
+    assert _decide(frame, SHARE_ROLES).about == "people"
+
+
+def test_near_miss_a_share_beside_a_persons_own_sex_is_still_people():
+    # a person's record with the share of graduates of their county attached
+    frame = _states([round(0.16 + 0.01 * (i % 15), 2) for i in range(17)]).with_columns(
+        pl.Series("female", [i % 2 for i in range(17)]))
+    assert _decide(frame, {**SHARE_ROLES, "female": ("quasi_identifier", "sex")}).about == "people"
+
+
+def test_near_miss_a_median_header_alone_is_no_share_of_a_group():
+    # a patient's "median" lab value: the header says statistic, the values are no shares
+    frame = _states([float(8 + i % 12) for i in range(17)]).rename({"DEGREE": "median_cell_age"})
+    roles = {"INCOME": ("sensitive", "income"), "median_cell_age": ("quasi_identifier", "age")}
+    assert _decide(frame, roles).about == "people"

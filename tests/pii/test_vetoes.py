@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from sharecheck.classify import extract_evidence
+from sharecheck.classify import ROLES, extract_evidence
 from sharecheck.classify.vetoes import overrule
 from sharecheck.profile import profile_frame
 
@@ -138,3 +138,41 @@ def test_the_classifier_gives_the_vetoed_type_and_says_why(classify):
     assert (result["citations"].role, result["citations"].semantic_type) == ("other", "count")
     assert result["citations"].evidence[0].startswith("not a legal outcome")
     assert not any("PAL0" in line for c in result.values() for line in c.evidence)
+
+
+# ---------------------------------------------------------------- a sensitive call only the model makes
+
+
+class _StubRole:
+    """The fitted model's role part as decide() reads it: the classes, and no drivers to explain."""
+
+    classes = list(ROLES)
+
+    def contributions(self, row, index):
+        return []
+
+
+class _StubModel:
+    role = _StubRole()
+
+
+def _decide_sensitive(name: str, p_sensitive: float):
+    import numpy as np
+
+    from sharecheck.classify.policy import decide
+
+    frame = pl.DataFrame({name: [150.0 + (7 * i) % 90 for i in range(60)]})
+    proba = np.array([{"sensitive": p_sensitive, "other": 1.0 - p_sensitive}.get(role, 0.0) for role in ROLES])
+    return decide(_evidence(frame, name), ["measure"], np.array([0.9]), np.zeros(1), proba, _StubModel())
+
+
+def test_a_sensitive_call_of_the_model_alone_is_kept_above_the_bar_and_marked():
+    from sharecheck.classify.words import words
+
+    bar = words().thresholds["sensitive_unsupported_min_probability"]
+    decision = _decide_sensitive("fee", bar + 0.05)
+    assert decision.role == "sensitive" and decision.details["sensitive_support"] == "model only"
+    # near misses: below the bar it is dropped; a clinical header word supports it at any probability
+    assert _decide_sensitive("fee", bar - 0.05).role != "sensitive"
+    supported = _decide_sensitive("chol", bar - 0.05)
+    assert supported.role == "sensitive" and "sensitive_support" not in supported.details

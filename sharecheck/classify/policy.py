@@ -116,12 +116,14 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         # demoted to a quasi-identifier by table statistics
         caution = f"values are {semantic_type}s: a direct identifier"
         role = typed_role
-    elif role == "sensitive" and typed_role != "sensitive" and not _sensitive_support(evidence) and \
-            probability["sensitive"] < words().thresholds["sensitive_unsupported_min_probability"]:
+    elif role == "sensitive" and typed_role != "sensitive" and not _sensitive_support(evidence) and (
+            probability["sensitive"] < words().thresholds["sensitive_unsupported_min_probability"] or evidence.profile.distinct < 2):
         # nothing in the header or the values names a sensitive attribute: an l-diversity
-        # verdict on a dog licence's fee would fail a release for nothing
+        # verdict on a dog licence's fee would fail a release for nothing; and one value on every
+        # row tells nothing of one person that it does not tell of all
         role = max((r for r in classes if r not in ("sensitive", "quasi_identifier")), key=probability.get)
-        caution = f"no header word or value points to a sensitive attribute; P(sensitive) = {probability['sensitive']:.2f} is too weak alone"
+        caution = (f"no header word or value points to a sensitive attribute; P(sensitive) = {probability['sensitive']:.2f} is too weak alone"
+                   if evidence.profile.distinct >= 2 else "no header word or value points to a sensitive attribute, and one value fills every row")
     reasons: list[str] = []
     decision = Decision(role, semantic_type, probability[role], reasons)
     if evidence.facts.get("empty"):

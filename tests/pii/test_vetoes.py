@@ -156,12 +156,12 @@ class _StubModel:
     role = _StubRole()
 
 
-def _decide_sensitive(name: str, p_sensitive: float):
+def _decide_sensitive(name: str, p_sensitive: float, constant: bool = False):
     import numpy as np
 
     from sharecheck.classify.policy import decide
 
-    frame = pl.DataFrame({name: [150.0 + (7 * i) % 90 for i in range(60)]})
+    frame = pl.DataFrame({name: [150.0 if constant else 150.0 + (7 * i) % 90 for i in range(60)]})
     proba = np.array([{"sensitive": p_sensitive, "other": 1.0 - p_sensitive}.get(role, 0.0) for role in ROLES])
     return decide(_evidence(frame, name), ["measure"], np.array([0.9]), np.zeros(1), proba, _StubModel())
 
@@ -176,3 +176,7 @@ def test_a_sensitive_call_of_the_model_alone_is_kept_above_the_bar_and_marked():
     assert _decide_sensitive("fee", bar - 0.05).role != "sensitive"
     supported = _decide_sensitive("chol", bar - 0.05)
     assert supported.role == "sensitive" and "sensitive_support" not in supported.details
+    # one value on every row: no model-only call, however probable; a clinical header keeps it
+    # (every patient having one finding is itself disclosed)
+    assert _decide_sensitive("fee", 0.99, constant=True).role != "sensitive"
+    assert _decide_sensitive("chol", 0.99, constant=True).role == "sensitive"

@@ -20,7 +20,6 @@ from .release import Release
 from .report import ColumnReport
 from .subject import Subject, decide_subject, vocabulary
 from .subject_units import grouping_qis
-from .subject_values import check_values
 
 log = logging.getLogger("sharecheck")
 
@@ -186,7 +185,7 @@ def analyse(release: Release, options: Options, *, classifications: Mapping[str,
     if classifications is None:
         log.info("%s: classifying columns", release.name)
         classifications = classify_columns(frame, profiles, nlp_model=options.nlp_model)
-    columns = check_values(frame, assign_roles(release, frame, profiles, classifications, options))
+    columns = assign_roles(release, frame, profiles, classifications, options)
     from .models.aggregate import detect_count_column
 
     records_only = bool(options.entity_id or options.qi)

@@ -11,7 +11,6 @@ override the detection.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -19,6 +18,7 @@ import polars as pl
 
 from .errors import UsageError
 from .naming import match_column_name
+from .subject_attributes import attributes as _attributes
 from .subject_counts import count_table
 from .subject_rules import counts_people, has_word, thresholds, vocabulary
 from .subject_units import group_sizes, names_of_things, taxa
@@ -108,48 +108,6 @@ def _area_key(frame: pl.DataFrame, profiles: Mapping, columns: Sequence) -> str 
     return None
 
 
-def _header_types(name: str) -> set[str]:
-    # letters and digits apart too: `age80` (aged 80 or over) names an age
-    split = re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", "_", name)
-    return {hint.semantic_type for hint in match_column_name(name) + match_column_name(split)}
-
-
-_CATEGORICAL_ATTRIBUTES = ("sex", "race", "marital_status", "nationality", "immigration_status", "employment_status",
-                           "religion", "sexual_orientation", "language")
-
-
-def _attributes(columns: Sequence, profiles: Mapping) -> tuple[list[str], list[str], list[str]]:
-    """Columns holding a person's attributes, columns holding statistics of groups of people, and
-    which of the attributes are only two-valued quasi-identifiers (dummies).
-
-    An attribute is a column the classifier gave a role, whose type or header names something
-    only a person has (age, sex, race, health ...), or that it judged sensitive. It is a statistic
-    of a group instead when its header says so (a median, a share, per capita) or when a
-    categorical attribute (sex, race ...) holds more numbers than a person can have values (the
-    share of men in an area)."""
-    words, limit = vocabulary(), thresholds()["categorical_attribute_max_distinct"]
-    persons, statistics, dummies = [], [], []
-    for column in columns:
-        if column.role == "other":
-            continue
-        kinds = ({column.semantic_type} | _header_types(column.name)) & words["person_attribute_types"]
-        profile = profiles[column.name]
-        # a quasi-identifier of two values that is neither a place nor a time is a person's trait
-        # coded as a dummy (male, black, married); an area's or a firm's would be a share
-        dummy = column.role == "quasi_identifier" and profile.distinct == 2 and column.semantic_type not in (
-            set(words["area_types"]) | {"date", "datetime", "time", "street", "latitude", "longitude", "coordinates"})
-        if not kinds and column.role != "sensitive" and not dummy:
-            continue
-        if not kinds and column.role != "sensitive":
-            dummies.append(column.name)
-        share = bool(kinds & set(_CATEGORICAL_ATTRIBUTES)) and profile.is_numeric and profile.distinct > limit
-        if has_word(column.name, "statistic_words") or share:
-            statistics.append(column.name)
-        else:
-            persons.append(column.name)
-    return persons, statistics, dummies
-
-
 def _owners_among_businesses(columns: Sequence, classifications: Mapping) -> list[str]:
     """Owner or applicant columns whose values the classifier found mostly businesses' names:
     where a noticeable share are not, natural persons (sole traders, private landlords) are among them."""
@@ -219,7 +177,8 @@ def _naming_columns(columns: Sequence, profiles: Mapping, classifications: Mappi
 
 def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifications: Mapping) -> Subject:
     words = vocabulary()
-    attributes, statistics, dummies = _attributes(columns, profiles)
+    found = _attributes(columns, profiles)
+    attributes, statistics, dummies = found.persons, found.statistics, found.dummies
     owners = _owners_among_businesses(columns, classifications)
     names = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_name_types"]]
     things_named = [] if attributes else names_of_things(frame, columns, names)
@@ -243,6 +202,17 @@ def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifi
     unit = _unit(frame, profiles, columns, names + reaching, categorical, attributes + statistics)
     if unit is not None:
         return unit
+    if attributes and found.shares and not found.traits and not names and not reaching and not tracked:
+        # a row holding a share of a group (of graduates, of the poor: its values show it, not
+        # only a header word such as "median", which a patient's lab value can carry) is the
+        # group; beside it a number under an income or age header is the group's too, unless a
+        # category of the person's own (sex, race, education) says the row is one person
+        kind = "places" if any(c.semantic_type in words["area_types"] for c in columns) else "things"
+        evidence = [f"{_list(found.shares)} {'holds shares' if len(found.shares) == 1 else 'hold shares'} "
+                    "of a group, and no column holds a person's own category (sex, race, education ...): each row "
+                    "describes a unit (an area, a school, a firm)",
+                    f"{_list(attributes)} {'is' if len(attributes) == 1 else 'are'} then the unit's, not a person's"]
+        return Subject(kind, evidence=tuple(evidence))
     if attributes:
         evidence = [f"{_list(attributes)} describe{'s' if len(attributes) == 1 else ''} a person"]
         return _people_or_events(evidence, events)

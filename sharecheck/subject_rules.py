@@ -13,9 +13,9 @@ _LIST_KEYS = ("person_attribute_types", "person_name_types", "contact_types", "p
               "statistic_words", "home_words", "group_size_words", "taxon_words")
 _THRESHOLDS = {"categorical_attribute_max_distinct": int, "natural_person_min_share": float, "cell_label_max_distinct": int,
                "cross_tab_min_density": float,
-               "contradicting_values_min_share": float, "plate_max_characters": int, "group_size_min_median": float,
+               "group_size_min_median": float,
                "people_name_min_share": float, "few_qis_below": int, "grouping_max_distinct": int,
-               "people_key_min_share": float}
+               "sensitive_subject_min_probability": float}
 
 
 @lru_cache(maxsize=1)

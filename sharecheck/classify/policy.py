@@ -12,7 +12,9 @@ statistic can outweigh, or because the rest of the pipeline relies on it:
   what it reveals is reported by its embedded entities;
 - values that prove their type (type_distribution) keep that type's role, and a direct-
   identifier type shown by values or the header's head noun stays a direct identifier: whose
-  it is (a person's or a business's) is the subject step's call, made on the whole table.
+  it is (a person's or a business's) is the subject step's call, made on the whole table;
+- and last, a column's values can veto its type (vetoes.py): digits in names, card numbers
+  without a Luhn digit, plates too long, one-letter employers, a day of month taken for an id.
 
 Where the model calls a column `other` but its type, shown by its values or its header's head
 noun, is personal and the model gives that type's role some probability, a publication gate
@@ -28,6 +30,7 @@ from ..naming import normalise_column_name
 from .evidence import ColumnEvidence
 from .features import header_tokens
 from .model import RoleModel
+from .vetoes import overrule
 from .words import words
 
 
@@ -113,12 +116,14 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         # demoted to a quasi-identifier by table statistics
         caution = f"values are {semantic_type}s: a direct identifier"
         role = typed_role
-    elif role == "sensitive" and typed_role != "sensitive" and not _sensitive_support(evidence) and \
-            probability["sensitive"] < words().thresholds["sensitive_unsupported_min_probability"]:
+    elif role == "sensitive" and typed_role != "sensitive" and not _sensitive_support(evidence) and (
+            probability["sensitive"] < words().thresholds["sensitive_unsupported_min_probability"] or evidence.profile.distinct < 2):
         # nothing in the header or the values names a sensitive attribute: an l-diversity
-        # verdict on a dog licence's fee would fail a release for nothing
+        # verdict on a dog licence's fee would fail a release for nothing; and one value on every
+        # row tells nothing of one person that it does not tell of all
         role = max((r for r in classes if r not in ("sensitive", "quasi_identifier")), key=probability.get)
-        caution = f"no header word or value points to a sensitive attribute; P(sensitive) = {probability['sensitive']:.2f} is too weak alone"
+        caution = (f"no header word or value points to a sensitive attribute; P(sensitive) = {probability['sensitive']:.2f} is too weak alone"
+                   if evidence.profile.distinct >= 2 else "no header word or value points to a sensitive attribute, and one value fills every row")
     reasons: list[str] = []
     decision = Decision(role, semantic_type, probability[role], reasons)
     if evidence.facts.get("empty"):
@@ -150,6 +155,16 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         # the role follows from the type here, so it is as certain as the type
         decision.confidence = max(decision.confidence, type_confidence)
     _attach(decision, evidence)
+    if decision.role == "sensitive" and default_role(decision.semantic_type) != "sensitive" and not _sensitive_support(evidence):
+        # the model alone calls it sensitive: the subject step (sharecheck/subject.py) does not
+        # take such a call, below its own bar, as proof that the rows are about people
+        decision.details["sensitive_support"] = "model only"
+    vetoed = overrule(decision.role, decision.semantic_type, evidence)
+    if vetoed:
+        # the column's own values contradict the type (vetoes.py): the reason goes first
+        decision.role, decision.semantic_type, reason = vetoed
+        decision.confidence = max(decision.confidence, 0.9)
+        reasons.insert(0, reason)
     drivers = model.role.contributions(role_row, classes.index(decision.role)) if decision.role in classes else []
     described = "; ".join(_phrase(name) for name, _ in drivers[:3])
     reasons.append(f"model: {decision.role} with probability {probability.get(decision.role, 0.0):.2f}"

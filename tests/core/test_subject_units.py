@@ -1,5 +1,5 @@
 """Groups, living things, named things and contradicted identifier types in the subject decision
-(sharecheck/subject_units.py, sharecheck/subject_values.py).
+(sharecheck/subject_units.py); the values that veto a type are tested in tests/pii/test_vetoes.py.
 
 The column roles are set by hand (as a classifier might have given them), so each test asks only
 the table-level rule; every frame is made up, and the person names are common census names.
@@ -12,7 +12,6 @@ from sharecheck.profile import profile_frame
 from sharecheck.report import ColumnReport
 from sharecheck.subject import decide_subject
 from sharecheck.subject_units import group_sizes, names_of_things, taxa
-from sharecheck.subject_values import check_values
 
 
 def _columns(frame: pl.DataFrame, roles: dict[str, tuple[str, str]]) -> tuple[ColumnReport, ...]:
@@ -121,45 +120,7 @@ def test_near_miss_census_names_are_peoples_and_owner_headers_are_kept():
     assert names_of_things(owners, _columns(owners, {}), ["owner"]) == []
 
 
-# ---------------------------------------------------------------- values that contradict a type
-
-
-def test_codes_in_a_name_column_are_not_names():
-    frame = pl.DataFrame({"studyName": ["PAL0708", "PAL0809", "PAL0910"] * 10, "zone": ["America/Chicago"] * 30})
-    columns = check_values(frame, _columns(frame, {"studyName": ("direct_identifier", "person_name"),
-                                                   "zone": ("direct_identifier", "person_name")}))
-    assert [(c.role, c.semantic_type) for c in columns] == [("other", "category"), ("other", "category")]
-    assert columns[0].evidence[0].startswith("not a person name")
-
-
-def test_near_miss_names_with_a_stray_digit_stay_names():
-    values = ["Mary Smith", "James Brown", "Linda Davis 2nd", "Robert Miller"] * 5  # a quarter hold a digit
-    frame = pl.DataFrame({"name": values})
-    columns = check_values(frame, _columns(frame, {"name": ("direct_identifier", "person_name")}))
-    assert columns[0].role == "direct_identifier"
-
-
-def test_card_numbers_must_pass_luhn_and_plates_be_short():
-    # 4111111111111111 and 5500000000000004 pass the Luhn check; 11500 is a 5-digit provider number
-    frame = pl.DataFrame({
-        "ccn": ["11500", "11502", "11504", "11506"] * 5,
-        "card": ["4111 1111 1111 1111", "5500-0000-0000-0004"] * 10,
-        "Registration Number": ["00-SA-000224", "18-SA-002112"] * 10,  # 10 letters and digits
-        "plate": ["ABC1234", "7XYZ123"] * 10,
-    })
-    roles = {"ccn": ("direct_identifier", "payment_card"), "card": ("direct_identifier", "payment_card"),
-             "Registration Number": ("direct_identifier", "vehicle_plate"), "plate": ("direct_identifier", "vehicle_plate")}
-    got = {c.name: c.role for c in check_values(frame, _columns(frame, roles))}
-    assert got == {"ccn": "other", "card": "direct_identifier", "Registration Number": "other", "plate": "direct_identifier"}
-
-
-def test_declared_roles_are_not_second_guessed():
-    frame = pl.DataFrame({"code": ["PAL0708"] * 5})
-    declared = ColumnReport(name="code", role="direct_identifier", semantic_type="person_name", confidence=1.0, source="user")
-    assert check_values(frame, (declared,))[0].role == "direct_identifier"
-
-
-# ---------------------------------------------------------------- too few QIs; a key of people's names
+# ---------------------------------------------------------------- too few QIs
 
 
 def test_a_table_of_people_with_one_qi_takes_its_grouping_categories_as_qis():
@@ -187,22 +148,72 @@ def test_near_miss_two_qis_found_or_not_about_people_leave_categories_alone():
     assert grouping_qis(profile_frame(frame), _columns(frame, one), Subject("things"))[2].role == "other"
 
 
-def test_a_unique_key_of_surnames_with_initials_names_people():
-    family = ["SMITH", "JOHNSON", "BROWN", "MILLER", "DAVIS", "WILSON", "MOORE", "TAYLOR", "ANDERSON", "THOMAS"]
-    frame = pl.DataFrame({"rownames": [f"{f},{a}.{b}." for f in family for a, b in (("J", "R"), ("M", "K"))]})
-    column = check_values(frame, _columns(frame, {"rownames": ("other", "category")}))[0]
-    assert (column.role, column.semantic_type) == ("direct_identifier", "person_name")
+# ---------------------------------------------------------------- a sensitive call only the model makes
 
 
-def test_near_miss_county_names_are_surnames_without_initials():
-    counties = ["Washington", "Jefferson", "Franklin", "Jackson", "Lincoln", "Madison", "Monroe", "Marion", "Clay",
-                "Warren", "Wayne", "Greene", "Union", "Grant", "Adams", "Johnson", "Lake", "Polk", "Hamilton", "Marshall"]
-    frame = pl.DataFrame({"county": counties})
-    assert check_values(frame, _columns(frame, {"county": ("other", "category")}))[0].role == "other"
+def _fees(support: str | None, confidence: float) -> tuple[pl.DataFrame, tuple[ColumnReport, ...]]:
+    frame = pl.DataFrame({"fee": [10.0 + (7 * i) % 35 for i in range(40)], "zone": ["north", "south", "east", "west"] * 10})
+    details = {"sensitive_support": support} if support else {}
+    fee = ColumnReport(name="fee", role="sensitive", semantic_type="measure", confidence=confidence, source="detected",
+                       classification={"details": details})
+    zone = ColumnReport(name="zone", role="other", semantic_type="category", confidence=0.9, source="detected")
+    return frame, (fee, zone)
 
 
-def test_near_miss_numbered_business_names_in_an_owner_column_are_not_codes():
-    frame = pl.DataFrame({"OwnerName": ["GREEN HOLDINGS LLC 12", "MARY K SMITH", "BLUE 7 PARTNERS"] * 10,
-                          "name": ["Acme 2 Foods", "Mary Smith", "Linda Davis"] * 10})
-    roles = {"OwnerName": ("direct_identifier", "person_name"), "name": ("direct_identifier", "person_name")}
-    assert [c.role for c in check_values(frame, _columns(frame, roles))] == ["direct_identifier", "direct_identifier"]
+def test_a_weak_model_only_sensitive_call_does_not_make_rows_people():
+    frame, columns = _fees("model only", 0.62)
+    subject = decide_subject(frame, profile_frame(frame), columns, {}, count_column=None)
+    assert subject.about == "things" and not subject.involves_people
+
+
+def test_near_miss_a_confident_or_supported_sensitive_call_still_says_people():
+    for support, confidence in (("model only", 0.9), (None, 0.62)):
+        frame, columns = _fees(support, confidence)
+        assert decide_subject(frame, profile_frame(frame), columns, {}, count_column=None).about == "people"
+    # a sensitive role the user declared is never second-guessed
+    frame, (fee, zone) = _fees("model only", 0.62)
+    declared = ColumnReport(name="fee", role="sensitive", semantic_type="measure", confidence=1.0, source="user",
+                            classification=fee.classification)
+    assert decide_subject(frame, profile_frame(frame), (declared, zone), {}, count_column=None).about == "people"
+
+
+# ---------------------------------------------------------------- a share of a group on the row
+
+
+def _states(degree: list[float]) -> pl.DataFrame:
+    n = len(degree)
+    return pl.DataFrame({
+        "INCOME": [27000.0 + 1100 * ((7 * i) % 17) for i in range(n)],
+        "DEGREE": degree,
+        "SOUTH": [float(i % 2) for i in range(n)],
+    })
+
+
+SHARE_ROLES = {"INCOME": ("sensitive", "income"), "DEGREE": ("quasi_identifier", "education"),
+               "SOUTH": ("quasi_identifier", "measure")}
+
+
+def test_a_row_holding_a_share_of_graduates_is_a_unit_whose_income_is_the_units():
+    frame = _states([round(0.16 + 0.01 * (i % 15), 2) for i in range(17)])  # shares 0.16 to 0.30
+    subject = _decide(frame, SHARE_ROLES)
+    assert subject.about == "things" and not subject.involves_people
+    assert "'DEGREE'" in subject.evidence[0] and "'INCOME'" in subject.evidence[1]
+
+
+def test_near_miss_years_of_schooling_are_a_persons_level():
+    frame = _states([float(8 + i % 12) for i in range(17)])  # whole years, 8 to 19
+    assert _decide(frame, SHARE_ROLES).about == "people"
+
+
+def test_near_miss_a_share_beside_a_persons_own_sex_is_still_people():
+    # a person's record with the share of graduates of their county attached
+    frame = _states([round(0.16 + 0.01 * (i % 15), 2) for i in range(17)]).with_columns(
+        pl.Series("female", [i % 2 for i in range(17)]))
+    assert _decide(frame, {**SHARE_ROLES, "female": ("quasi_identifier", "sex")}).about == "people"
+
+
+def test_near_miss_a_median_header_alone_is_no_share_of_a_group():
+    # a patient's "median" lab value: the header says statistic, the values are no shares
+    frame = _states([float(8 + i % 12) for i in range(17)]).rename({"DEGREE": "median_cell_age"})
+    roles = {"INCOME": ("sensitive", "income"), "median_cell_age": ("quasi_identifier", "age")}
+    assert _decide(frame, roles).about == "people"

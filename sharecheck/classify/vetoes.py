@@ -1,0 +1,120 @@
+"""A column's values can veto its type: the last step of the classifier's policy (policy.decide).
+
+The role model reads the header and the values together, and a strong header ("name", "ccn",
+"registration number", "dept") can carry a type whose values plainly are something else. The
+checks a privacy officer makes by looking at a column, each on the shape of its sampled values
+(ColumnProfile.sample, distinct values) and the profile's counts, never on a token of any table:
+
+- a person's name is words of letters: where most values are single words holding digits or
+  slashes (a study code, a time-zone path), they are codes, not names (owners' columns excepted:
+  businesses' names among them carry numbers, and the subject's natural-person rule judges them);
+- a payment card number has 12 to 19 digits and passes the Luhn check;
+- a registration plate carries a handful of letters and digits (at most 8 in every national
+  format): a longer code is a register's number, not a plate;
+- an employer or an occupation is named in words: one or two characters (departments A to F) are
+  codes of a category, which place no one;
+- a record id under a header naming a day, whose whole numbers run within 1 to 31 and repeat, is
+  the day of a month;
+- a person's count of legal outcomes (citations, convictions) starts at none or a few: where even the smallest value is a tally of dozens, each row counts many cases (a journal's
+  citations, a court's caseload), not one person's;
+- and the converse: a key unique on (nearly) every row that the model left `other`, whose values
+  are a given name with a surname or a surname with initials, names people.
+
+A veto only changes what the model and the policy decided; a role the user or a data package
+declares is applied later (analysis.assign_roles) and stands. Words and thresholds are in
+rules/classifier.yaml (`words.day`, `thresholds`).
+"""
+from __future__ import annotations
+
+import re
+
+from .features import header_tokens
+from .words import words
+
+_SAMPLE = 500  # sampled values read by the per-value checks (Luhn, census names)
+_CODE_IN_NAME = re.compile(r"^\S*[0-9/]\S*$")  # PAL0708, America/New_York; not "Acme Holdings 2 LLC"
+
+
+def overrule(role: str, semantic_type: str, evidence) -> tuple[str, str, str] | None:
+    """(role, semantic type, reason) where the column's values contradict the decided type (or
+    prove a person's name the model missed); None where they do not."""
+    from ..subject_rules import has_word, vocabulary
+
+    profile = evidence.profile
+    values = [v.strip() for v in profile.sample if isinstance(v, str) and v.strip()]
+    if not values or profile.non_null == 0:
+        return None
+    limits = words().thresholds
+    floor = limits["contradicting_values_min_share"]
+    spelt = semantic_type.replace("_", " ")
+    what = f"not {'an' if spelt[0] in 'aeiou' else 'a'} {spelt}: "
+    if role == "direct_identifier":
+        if semantic_type in vocabulary()["person_name_types"] and not has_word(profile.name, "owner_words"):
+            share = _share(values, lambda v: bool(_CODE_IN_NAME.match(v)))
+            if share >= floor:
+                return "other", "category", what + f"{share:.0%} of values are single words holding digits or slashes: codes, not people's names"
+        if semantic_type == "payment_card":
+            share = _share(values[:_SAMPLE], _card)
+            if share < floor:
+                return "other", "record_id", what + (f"only {share:.0%} of values have the 12 to 19 digits and the Luhn check "
+                                                     "digit of a payment card: not card numbers")
+        if semantic_type == "vehicle_plate":
+            longest = int(limits["plate_max_characters"])
+            share = _share(values, lambda v: len(re.sub(r"[^0-9A-Za-z]", "", v)) > longest)
+            if share >= floor:
+                return "other", "record_id", what + (f"{share:.0%} of values carry more than {longest} letters and digits, "
+                                                     "more than any registration plate: a register's number")
+    if semantic_type in ("employer", "occupation") and profile.is_text:
+        share = _share(values, lambda v: len(v) <= int(limits["code_max_characters"]))
+        if share >= floor:
+            return role, "category", what + (f"{share:.0%} of values are codes of at most {int(limits['code_max_characters'])} "
+                                              "characters, not names of an employer or an occupation: a category that places no one")
+    if semantic_type == "record_id" and profile.is_numeric and _day_of_month(profile):
+        return ("quasi_identifier" if role == "pseudonym" else role), "date", (
+            "not a record id: whole numbers within 1 to 31 that repeat over rows, under a header naming a day: the day of a month")
+    if semantic_type == "legal_outcome" and profile.is_numeric and profile.numeric_range is not None \
+            and evidence.facts.get("integral") and profile.numeric_range[0] > limits["tally_min_value"] \
+            and not set(header_tokens(profile.name)) & words().code:
+        # a numbered outcome (a disposition code) is a code, not a tally: its header says so
+        return "other", "count", what + (f"even the smallest value counts more than {limits['tally_min_value']:.0f} cases: "
+                                         "each row tallies many, where one person's count starts at none or a few")
+    if role == "other" and semantic_type in ("category", "unknown") and profile.is_text and profile.non_null >= 20 \
+            and profile.uniqueness >= 0.9:
+        share = _share(values[:_SAMPLE], _person_named)
+        if share >= limits["people_key_min_share"]:
+            return "direct_identifier", "person_name", (f"{share:.0%} of values are a given name and a surname, or a surname "
+                                                        "with initials, one per row: people's names")
+    return None
+
+
+def _share(values: list[str], test) -> float:
+    return sum(1 for value in values if test(value)) / len(values) if values else 0.0
+
+
+def _card(value: str) -> bool:
+    from ..pii.checksums import validate
+
+    digits = re.sub(r"[ -]", "", value)
+    return digits.isdigit() and 12 <= len(digits) <= 19 and validate("luhn", digits)
+
+
+def _day_of_month(profile) -> bool:
+    if profile.numeric_range is None or profile.uniqueness >= 1.0 or profile.distinct > 31:
+        return False
+    low, high = profile.numeric_range
+    integral = all(float(v) == int(float(v)) for v in profile.sample[:_SAMPLE]) if profile.sample else False
+    return 1 <= low and high <= 31 and integral and bool(set(header_tokens(profile.name)) & words().day)
+
+
+def _person_named(value: str) -> bool:
+    """A given name with a surname, or a surname with initials ("SMITH, J.R.", "J. Smith"): forms
+    no place or thing takes."""
+    from ..pii.names import classify_value, given_names, surnames, tokens
+
+    if classify_value(value) == "full":
+        return True
+    parts = tokens(value)
+    initials = [w for w in parts if len(w) == 1]
+    core = [w for w in parts if len(w) > 1]
+    return bool(initials) and len(core) == 1 and (core[0] in surnames() or core[0] in given_names()) \
+        and classify_value(value) != "blocked"

@@ -1,0 +1,182 @@
+"""A column's values veto its type (sharecheck/classify/vetoes.py), the last step of the policy.
+
+`overrule` is asked directly with the type a model might have given, on the evidence of a small
+made-up column, so each test asks only the veto; the last tests run the whole classifier. The
+person names are common census names; no value comes from a real release.
+"""
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from sharecheck.classify import ROLES, extract_evidence
+from sharecheck.classify.vetoes import overrule
+from sharecheck.profile import profile_frame
+
+
+def _evidence(frame: pl.DataFrame, name: str):
+    return extract_evidence(frame.select(name), profile_frame(frame.select(name)))[name]
+
+
+def _veto(frame: pl.DataFrame, name: str, role: str, semantic_type: str):
+    return overrule(role, semantic_type, _evidence(frame, name))
+
+
+# ---------------------------------------------------------------- identifiers (moved from the subject step)
+
+
+def test_codes_in_a_name_column_are_not_names():
+    frame = pl.DataFrame({"studyName": ["PAL0708", "PAL0809", "PAL0910"] * 10, "zone": ["America/Chicago"] * 30})
+    for name in ("studyName", "zone"):
+        role, semantic, reason = _veto(frame, name, "direct_identifier", "person_name")
+        assert (role, semantic) == ("other", "category")
+        assert reason.startswith("not a person name")
+        assert "PAL" not in reason and "Chicago" not in reason  # no raw value in the evidence
+
+
+def test_near_miss_names_with_a_stray_digit_stay_names():
+    frame = pl.DataFrame({"name": ["Mary Smith", "James Brown", "Linda Davis 2nd", "Robert Miller"] * 5})
+    assert _veto(frame, "name", "direct_identifier", "person_name") is None
+
+
+def test_near_miss_numbered_business_names_in_an_owner_column_are_not_codes():
+    frame = pl.DataFrame({"OwnerName": ["GREEN_HOLDINGS_12", "SMITH", "BLUE7"] * 10})
+    assert _veto(frame, "OwnerName", "direct_identifier", "person_name") is None
+
+
+def test_numeric_card_numbers_are_checked_too():
+    frame = pl.DataFrame({"ccn": [10001 + 2 * i for i in range(30)]})  # 5-digit provider numbers stored as integers
+    assert _veto(frame, "ccn", "direct_identifier", "payment_card")[:2] == ("other", "record_id")
+
+
+def test_card_numbers_must_pass_luhn_and_plates_be_short():
+    # 4111111111111111 and 5500000000000004 pass the Luhn check; 11500 is a 5-digit provider number
+    frame = pl.DataFrame({
+        "ccn": ["11500", "11502", "11504", "11506"] * 5,
+        "card": ["4111 1111 1111 1111", "5500-0000-0000-0004"] * 10,
+        "Registration Number": ["00-SA-000224", "18-SA-002112"] * 10,  # 10 letters and digits
+        "plate": ["ABC1234", "7XYZ123"] * 10,
+    })
+    assert _veto(frame, "ccn", "direct_identifier", "payment_card")[:2] == ("other", "record_id")
+    assert _veto(frame, "card", "direct_identifier", "payment_card") is None
+    assert _veto(frame, "Registration Number", "direct_identifier", "vehicle_plate")[:2] == ("other", "record_id")
+    assert _veto(frame, "plate", "direct_identifier", "vehicle_plate") is None
+
+
+def test_a_unique_key_of_surnames_with_initials_names_people():
+    family = ["SMITH", "JOHNSON", "BROWN", "MILLER", "DAVIS", "WILSON", "MOORE", "TAYLOR", "ANDERSON", "THOMAS"]
+    frame = pl.DataFrame({"rownames": [f"{f},{a}.{b}." for f in family for a, b in (("J", "R"), ("M", "K"))]})
+    assert _veto(frame, "rownames", "other", "category")[:2] == ("direct_identifier", "person_name")
+
+
+def test_near_miss_county_names_are_surnames_without_initials():
+    counties = ["Washington", "Jefferson", "Franklin", "Jackson", "Lincoln", "Madison", "Monroe", "Marion", "Clay",
+                "Warren", "Wayne", "Greene", "Union", "Grant", "Adams", "Johnson", "Lake", "Polk", "Hamilton", "Marshall"]
+    assert _veto(pl.DataFrame({"county": counties}), "county", "other", "category") is None
+
+
+# ---------------------------------------------------------------- employers, days, tallies
+
+
+def test_one_letter_departments_are_codes_not_employers():
+    frame = pl.DataFrame({"Dept": list("ABCDEF") * 4, "Employer": ["City Police", "Fire Service", "Parks and Recreation"] * 8})
+    role, semantic, reason = _veto(frame, "Dept", "quasi_identifier", "employer")
+    assert (role, semantic) == ("quasi_identifier", "category") and "codes of at most 2 characters" in reason
+    # near miss: names of employers in words stay employers
+    assert _veto(frame, "Employer", "quasi_identifier", "employer") is None
+
+
+def test_whole_numbers_1_to_31_under_a_day_header_are_a_day_of_month():
+    frame = pl.DataFrame({"day_of_month": [1 + i % 31 for i in range(93)], "patient_id": [1 + i % 31 for i in range(93)],
+                          "day_no": [1 + i % 40 for i in range(93)]})
+    role, semantic, _ = _veto(frame, "day_of_month", "other", "record_id")
+    assert (role, semantic) == ("other", "date")
+    assert _veto(frame, "day_of_month", "pseudonym", "record_id")[:2] == ("quasi_identifier", "date")
+    # near misses: a repeating patient number under a header naming no day stays an id (one
+    # patient followed over visits); a day count beyond 31 is no day of a month
+    assert _veto(frame, "patient_id", "pseudonym", "record_id") is None
+    assert _veto(frame, "day_no", "other", "record_id") is None
+
+
+def test_a_unique_day_number_is_left_to_the_model():
+    # 1..31 once each is as much a row number as a day: no veto
+    assert _veto(pl.DataFrame({"day": list(range(1, 32))}), "day", "other", "record_id") is None
+
+
+def test_a_tally_of_dozens_is_not_one_persons_legal_outcome():
+    frame = pl.DataFrame({"citations": [21 + 37 * i for i in range(40)], "charges": [i % 4 for i in range(40)],
+                          "disposition_code": [101 + 7 * (i % 9) for i in range(40)]})
+    role, semantic, reason = _veto(frame, "citations", "sensitive", "legal_outcome")
+    assert (role, semantic) == ("other", "count") and "smallest value" in reason
+    # near misses: a person's count of charges starts at none; numbered outcomes are codes;
+    # an offence code is never a tally
+    assert _veto(frame, "charges", "sensitive", "legal_outcome") is None
+    assert _veto(frame, "disposition_code", "sensitive", "legal_outcome") is None
+    assert _veto(frame.rename({"citations": "offense"}), "offense", "sensitive", "offence") is None
+
+
+def test_the_thresholds_are_rules_and_are_checked():
+    from sharecheck.classify.words import check, words
+    from sharecheck._resources import load_yaml
+    from sharecheck.errors import RuleError
+
+    assert words().thresholds["code_max_characters"] == 2 and "day" in words().day
+    document = load_yaml("classifier.yaml")
+    broken = {**document, "thresholds": {k: v for k, v in document["thresholds"].items() if k != "tally_min_value"}}
+    with pytest.raises(RuleError):
+        check(broken)
+
+
+# ---------------------------------------------------------------- through the whole classifier
+
+
+def test_the_classifier_gives_the_vetoed_type_and_says_why(classify):
+    frame = pl.DataFrame({"name": ["PAL0708", "PAL0809", "PAL0910"] * 10, "citations": [21 + 37 * i for i in range(30)]})
+    result = classify(frame)
+    assert (result["name"].role, result["name"].semantic_type) == ("other", "category")
+    assert result["name"].evidence[0].startswith("not a person name")
+    assert (result["citations"].role, result["citations"].semantic_type) == ("other", "count")
+    assert result["citations"].evidence[0].startswith("not a legal outcome")
+    assert not any("PAL0" in line for c in result.values() for line in c.evidence)
+
+
+# ---------------------------------------------------------------- a sensitive call only the model makes
+
+
+class _StubRole:
+    """The fitted model's role part as decide() reads it: the classes, and no drivers to explain."""
+
+    classes = list(ROLES)
+
+    def contributions(self, row, index):
+        return []
+
+
+class _StubModel:
+    role = _StubRole()
+
+
+def _decide_sensitive(name: str, p_sensitive: float, constant: bool = False):
+    import numpy as np
+
+    from sharecheck.classify.policy import decide
+
+    frame = pl.DataFrame({name: [150.0 if constant else 150.0 + (7 * i) % 90 for i in range(60)]})
+    proba = np.array([{"sensitive": p_sensitive, "other": 1.0 - p_sensitive}.get(role, 0.0) for role in ROLES])
+    return decide(_evidence(frame, name), ["measure"], np.array([0.9]), np.zeros(1), proba, _StubModel())
+
+
+def test_a_sensitive_call_of_the_model_alone_is_kept_above_the_bar_and_marked():
+    from sharecheck.classify.words import words
+
+    bar = words().thresholds["sensitive_unsupported_min_probability"]
+    decision = _decide_sensitive("fee", bar + 0.05)
+    assert decision.role == "sensitive" and decision.details["sensitive_support"] == "model only"
+    # near misses: below the bar it is dropped; a clinical header word supports it at any probability
+    assert _decide_sensitive("fee", bar - 0.05).role != "sensitive"
+    supported = _decide_sensitive("chol", bar - 0.05)
+    assert supported.role == "sensitive" and "sensitive_support" not in supported.details
+    # one value on every row: no model-only call, however probable; a clinical header keeps it
+    # (every patient having one finding is itself disclosed)
+    assert _decide_sensitive("fee", 0.99, constant=True).role != "sensitive"
+    assert _decide_sensitive("chol", 0.99, constant=True).role == "sensitive"

@@ -49,6 +49,18 @@ def _log_likelihoods(agree: np.ndarray, seen: np.ndarray, p: np.ndarray) -> np.n
     return (seen * (agree * np.log(p) + (1 - agree) * np.log1p(-p))).sum(axis=1)
 
 
+def unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(matrix, axis=0, return_counts=True)`, the same rows in the same order: numpy
+    sorts rows as structured records, compared field by field in Python-level loops (0.7 s on
+    200,000 x 6); a lexsort of the columns gives the same lexicographic order in milliseconds."""
+    matrix = np.asarray(matrix, dtype=float)
+    if matrix.ndim != 2 or not matrix.shape[0] or not matrix.shape[1] or np.isnan(matrix).any():
+        return np.unique(matrix, axis=0, return_counts=True)  # NaN ordering left to numpy
+    ordered = matrix[np.lexsort(matrix.T[::-1])]
+    starts = np.flatnonzero(np.concatenate(([True], (ordered[1:] != ordered[:-1]).any(axis=1))))
+    return ordered[starts], np.diff(np.append(starts, ordered.shape[0]))
+
+
 def fit(agree: np.ndarray, u: np.ndarray, m_prior: np.ndarray, prior_pairs: float = PRIOR_PAIRS,
         max_matches: float | None = None) -> EMResult:
     """EM for λ and m with u fixed. `agree`: pairs × columns, 1 agree, 0 disagree, NaN missing;
@@ -64,7 +76,7 @@ def fit(agree: np.ndarray, u: np.ndarray, m_prior: np.ndarray, prior_pairs: floa
     u = np.broadcast_to(u, agree.shape)
     # EM runs over the distinct (pattern, u) rows, each weighted by its count: at most 3^k
     # patterns per block class.
-    rows, counts = np.unique(np.hstack([np.nan_to_num(agree, nan=2.0), u]), axis=0, return_counts=True)
+    rows, counts = unique_rows(np.hstack([np.nan_to_num(agree, nan=2.0), u]))
     patterns, u = rows[:, :k], rows[:, k:]
     counts = counts.astype(float)
     seen = patterns != 2.0

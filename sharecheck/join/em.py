@@ -51,14 +51,25 @@ def _log_likelihoods(agree: np.ndarray, seen: np.ndarray, p: np.ndarray) -> np.n
 
 def unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`np.unique(matrix, axis=0, return_counts=True)`, the same rows in the same order: numpy
-    sorts rows as structured records, compared field by field in Python-level loops (0.7 s on
-    200,000 x 6); a lexsort of the columns gives the same lexicographic order in milliseconds."""
+    sorts rows as structured records, compared field by field (0.7 s on 200,000 x 6). Here each
+    column is ranked by a 1-D unique and the ranks are combined into one integer key per row,
+    whose order is the rows' lexicographic order: one integer sort."""
     matrix = np.asarray(matrix, dtype=float)
     if matrix.ndim != 2 or not matrix.shape[0] or not matrix.shape[1] or np.isnan(matrix).any():
         return np.unique(matrix, axis=0, return_counts=True)  # NaN ordering left to numpy
-    ordered = matrix[np.lexsort(matrix.T[::-1])]
-    starts = np.flatnonzero(np.concatenate(([True], (ordered[1:] != ordered[:-1]).any(axis=1))))
-    return ordered[starts], np.diff(np.append(starts, ordered.shape[0]))
+    key, size = np.zeros(matrix.shape[0], dtype=np.int64), 1
+    for column in matrix.T:
+        values, rank = np.unique(column, return_inverse=True)
+        if size * values.size >= 2 ** 62:
+            # Renumber the keys densely (order kept) before they could overflow.
+            _, key = np.unique(key, return_inverse=True)
+            size = int(key.max()) + 1
+        key = key * values.size + rank.reshape(-1)
+        size *= values.size
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return matrix[order[starts]], np.diff(np.append(starts, ordered.size))
 
 
 def fit(agree: np.ndarray, u: np.ndarray, m_prior: np.ndarray, prior_pairs: float = PRIOR_PAIRS,

@@ -113,3 +113,14 @@ def test_unique_rows_with_nan_is_numpy_unique():
     rows, counts = unique_rows(matrix)
     expected_rows, expected_counts = np.unique(matrix, axis=0, return_counts=True)
     assert np.array_equal(rows, expected_rows, equal_nan=True) and counts.tolist() == expected_counts.tolist()
+
+
+def test_unique_rows_renumbers_keys_before_they_overflow():
+    # 8 columns of 400 distinct values each: 400^8 > 2^62, so the keys are renumbered on the way.
+    rng = np.random.default_rng(4)
+    matrix = rng.integers(0, 400, (3000, 8)).astype(float) / 7.0
+    matrix[1500:] = matrix[:1500]  # every row twice
+    rows, counts = unique_rows(matrix)
+    expected_rows, expected_counts = np.unique(matrix, axis=0, return_counts=True)
+    assert np.array_equal(rows, expected_rows) and counts.tolist() == expected_counts.tolist()
+    assert set(counts.tolist()) == {2}

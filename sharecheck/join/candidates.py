@@ -228,7 +228,9 @@ def _point_tree(points: PointColumns):
     if "tree" not in points.derived:
         from sklearn.neighbors import BallTree
 
-        distinct = np.unique(points.radians[~np.isnan(points.radians).any(axis=1)], axis=0)
+        from .em import unique_rows
+
+        distinct = unique_rows(points.radians[~np.isnan(points.radians).any(axis=1)].reshape(-1, 2))[0]
         points.derived["tree"] = (distinct, BallTree(distinct, metric="haversine"))
     return points.derived["tree"]
 

@@ -124,3 +124,14 @@ def test_unique_rows_renumbers_keys_before_they_overflow():
     expected_rows, expected_counts = np.unique(matrix, axis=0, return_counts=True)
     assert np.array_equal(rows, expected_rows) and counts.tolist() == expected_counts.tolist()
     assert set(counts.tolist()) == {2}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda k: st.lists(st.lists(_CELL, min_size=k, max_size=k), min_size=1, max_size=40)))
+def test_unique_rows_inverse_is_numpy_inverse(rows):
+    matrix = np.array(rows, dtype=float)
+    expected_rows, expected_inverse = np.unique(matrix, axis=0, return_inverse=True)
+    got_rows, _, got_inverse = unique_rows(matrix, return_inverse=True)
+    assert np.array_equal(got_rows, expected_rows)
+    assert got_inverse.tolist() == expected_inverse.reshape(-1).tolist()
+    assert np.array_equal(got_rows[got_inverse], matrix)

@@ -163,6 +163,12 @@ def _key(analysed) -> tuple[str, str]:
     return (str(analysed.release.location), analysed.release.name)
 
 
+def check_pairs_task(releases: dict, pairs: list[tuple[int, int]], join_values: dict[str, Any]) -> list[PairOutcome]:
+    """The join checks of a batch of pairs: `releases` maps an index to (analysed release, its join
+    forms), each shipped once for all the batch's pairs that use it, rather than once per pair."""
+    return [check_pair_task(releases[i][0], releases[j][0], join_values, (releases[i][1], releases[j][1])) for i, j in pairs]
+
+
 def check_pair_task(a, b, join_values: dict[str, Any], forms=(None, None), options=None) -> PairOutcome:
     """The join check of two analysed releases (in a worker: they arrive pickled, frames and all).
     `forms`: their join forms from the scan, so they are not built again."""

@@ -20,7 +20,7 @@ from .clock import Clock, best_clock
 from .keys import is_area_code, is_full_range, row_index_columns
 from .vocab import join_vocabulary
 from .namesakes import NAMESAKE_FACTOR as _NAMESAKE_FACTOR, namesakes
-from .sketch import SAMPLE_FROM_DISTINCT, exact_overlap, lsh_ensemble_pairs, minhash, sketched_overlap
+from .sketch import SAMPLE_FROM_DISTINCT, lsh_ensemble_pairs, minhash, overlap_of_distinct, sketched_overlap
 
 SHARED_KEY, QUASI_IDENTIFIER, TEMPORAL, SPATIAL = "shared_key", "quasi_identifier", "temporal", "spatial"
 _KEY_ROLES = {"pseudonym", "direct_identifier"}
@@ -41,6 +41,8 @@ class PointColumns:
     latitude: str
     longitude: str
     radians: np.ndarray  # rows x 2 (lat, lon) in radians; NaN where missing or out of range
+    # (distinct points, their BallTree), built once for every partner (`_radius_overlap`)
+    derived: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -214,14 +216,23 @@ def _window_overlap(a: pl.Series, b: pl.Series, window_minutes: float) -> tuple[
 
 
 def _radius_overlap(a: PointColumns, b: PointColumns, distance_m: float) -> tuple[float, float, int, int]:
-    from sklearn.neighbors import BallTree
-
-    points_a = np.unique(a.radians[~np.isnan(a.radians).any(axis=1)], axis=0)
-    points_b = np.unique(b.radians[~np.isnan(b.radians).any(axis=1)], axis=0)
+    (points_a, tree_a), (points_b, tree_b) = _point_tree(a), _point_tree(b)
     radius = distance_m / _EARTH_RADIUS_M
-    a_near = BallTree(points_b, metric="haversine").query_radius(points_a, r=radius, count_only=True)
-    b_near = BallTree(points_a, metric="haversine").query_radius(points_b, r=radius, count_only=True)
+    a_near = tree_b.query_radius(points_a, r=radius, count_only=True)
+    b_near = tree_a.query_radius(points_b, r=radius, count_only=True)
     return float((a_near > 0).mean()), float((b_near > 0).mean()), len(points_a), len(points_b)
+
+
+def _point_tree(points: PointColumns):
+    """The distinct points of a release and their BallTree, built once for all its partners."""
+    if "tree" not in points.derived:
+        from sklearn.neighbors import BallTree
+
+        from .em import unique_rows
+
+        distinct = unique_rows(points.radians[~np.isnan(points.radians).any(axis=1)].reshape(-1, 2))[0]
+        points.derived["tree"] = (distinct, BallTree(distinct, metric="haversine"))
+    return points.derived["tree"]
 
 
 @dataclass(frozen=True)
@@ -239,13 +250,37 @@ def _sketch(forms: ReleaseForms, column: str, values: pl.Series, distinct: int, 
     return forms.sketches[key][0]
 
 
+def _of_values(form: nz.ColumnForm, values: pl.Series, what: str, compute):
+    """`compute(values)` for one of the form's value series (its own or one derived in
+    `common_domain`), made once per form: the entry keeps the series, so its id stays its own."""
+    key = (what, id(values))
+    known = form.derived.get(key)
+    if known is None or known[0] is not values:
+        known = form.derived[key] = (values, compute(values))
+    return known[1]
+
+
+def _n_unique(form: nz.ColumnForm, values: pl.Series) -> int:
+    return _of_values(form, values, "n_unique", lambda v: v.drop_nulls().n_unique())
+
+
+def _distinct(form: nz.ColumnForm, values: pl.Series) -> pl.Series:
+    return _of_values(form, values, "distinct", lambda v: v.drop_nulls().unique())
+
+
+def exact_overlap_of(a: nz.ColumnForm, b: nz.ColumnForm, va: pl.Series, vb: pl.Series):
+    """`sketch.exact_overlap(va, vb)` for values of the forms `a` and `b`, each side's distinct
+    values taken once per form."""
+    return overlap_of_distinct(_distinct(a, va), _distinct(b, vb))
+
+
 def _overlap(fa: ReleaseForms, fb: ReleaseForms, a: nz.ColumnForm, b: nz.ColumnForm, va, vb, settings):
-    distinct_a, distinct_b = va.drop_nulls().n_unique(), vb.drop_nulls().n_unique()
+    distinct_a, distinct_b = _n_unique(a, va), _n_unique(b, vb)
     if max(distinct_a, distinct_b) > settings.exact_distinct_max:
         sampled = min(distinct_a, distinct_b) > SAMPLE_FROM_DISTINCT
         return sketched_overlap(_sketch(fa, a.name, va, distinct_a, sampled), distinct_a,
                                 _sketch(fb, b.name, vb, distinct_b, sampled), distinct_b)
-    return exact_overlap(va, vb)
+    return exact_overlap_of(a, b, va, vb)
 
 
 def find_candidates(fa: ReleaseForms, fb: ReleaseForms, settings: CandidateSettings,
@@ -306,7 +341,7 @@ def _judge(fa, fb, a: nz.ColumnForm, b: nz.ColumnForm, settings, forced: bool, u
     same_type = a.semantic_type == b.semantic_type and a.semantic_type not in _UNINFORMATIVE_TYPES
     typed = same_type or name_score >= 0.7 or form in (nz.POSTAL, nz.SEX, nz.NAME, nz.YEAR)
     if not forced and name_score < 0.7 and not (same_type and _identifying_type(a.semantic_type)) \
-            and form not in (nz.NAME, nz.POSTAL) and not (a.temporal and b.temporal) and _chance_domain(va, vb, a.distinct, b.distinct):
+            and form not in (nz.NAME, nz.POSTAL) and not (a.temporal and b.temporal) and _chance_domain(va, vb, a.distinct, b.distinct, (a, b)):
         return None
     kind = _kind(a, b)
     clock = Clock()
@@ -370,20 +405,29 @@ def _identifying_type(semantic_type: str) -> bool:
     return semantic_types().get(semantic_type, {}).get("role") in ("quasi_identifier", "direct_identifier", "pseudonym")
 
 
-def _chance_domain(va: pl.Series, vb: pl.Series, distinct_a: int, distinct_b: int) -> bool:
+def _chance_domain(va: pl.Series, vb: pl.Series, distinct_a: int, distinct_b: int, forms=None) -> bool:
     """Containment means nothing: few distinct values, or small integers filling most of [0, max]
-    (hours 0..23 sit inside precinct numbers 1..123)."""
+    (hours 0..23 sit inside precinct numbers 1..123). `forms`: the column forms the values come
+    from, which keep what is read from each side for its other partners."""
     vocabulary = join_vocabulary()
     if min(distinct_a, distinct_b) < vocabulary["chance_min_distinct"]:
         return True
     highs = []
-    for values in (va, vb):
-        numbers = values if values.dtype.is_integer() else values.cast(pl.Int64, strict=False)
-        if numbers.null_count() > values.null_count():
+    for form, values in zip(forms or (None, None), (va, vb)):
+        integral, high = _integer_max(values) if form is None else _of_values(form, values, "integer_max", _integer_max)
+        if not integral:
             return False  # not all integers: a text domain is large
-        highs.append(numbers.max())
+        highs.append(high)
     high = max(int(h) for h in highs)
     return high <= 0 or max(distinct_a, distinct_b) / (high + 1) >= vocabulary["chance_max_density"]
+
+
+def _integer_max(values: pl.Series) -> tuple[bool, object]:
+    """(every value is an integer, the largest)."""
+    numbers = values if values.dtype.is_integer() else values.cast(pl.Int64, strict=False)
+    if numbers.null_count() > values.null_count():
+        return False, None
+    return True, numbers.max()
 
 
 def _spatial_candidates(fa: ReleaseForms, fb: ReleaseForms, settings) -> list[JoinCandidate]:

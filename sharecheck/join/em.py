@@ -49,6 +49,38 @@ def _log_likelihoods(agree: np.ndarray, seen: np.ndarray, p: np.ndarray) -> np.n
     return (seen * (agree * np.log(p) + (1 - agree) * np.log1p(-p))).sum(axis=1)
 
 
+def unique_rows(matrix: np.ndarray, return_inverse: bool = False) -> tuple[np.ndarray, ...]:
+    """`np.unique(matrix, axis=0, return_counts=True)` (and the inverse after the counts when
+    asked), the same rows in the same order: numpy sorts rows as structured records, compared
+    field by field (0.7 s on 200,000 x 6). Here each column is ranked by a 1-D unique and the
+    ranks are combined into one integer key per row, whose order is the rows' lexicographic
+    order: one integer sort."""
+    matrix = np.asarray(matrix, dtype=float)
+    if matrix.ndim != 2 or not matrix.shape[0] or not matrix.shape[1] or np.isnan(matrix).any():
+        # NaN ordering left to numpy
+        rows, inverse, counts = np.unique(matrix, axis=0, return_inverse=True, return_counts=True)
+        return (rows, counts, inverse.reshape(-1)) if return_inverse else (rows, counts)
+    key, size = np.zeros(matrix.shape[0], dtype=np.int64), 1
+    for column in matrix.T:
+        values, rank = np.unique(column, return_inverse=True)
+        if size * values.size >= 2 ** 62:
+            # Renumber the keys densely (order kept) before they could overflow.
+            _, key = np.unique(key, return_inverse=True)
+            size = int(key.max()) + 1
+        key = key * values.size + rank.reshape(-1)
+        size *= values.size
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    first = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    starts = np.flatnonzero(first)
+    rows, counts = matrix[order[starts]], np.diff(np.append(starts, ordered.size))
+    if not return_inverse:
+        return rows, counts
+    inverse = np.empty(ordered.size, dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return rows, counts, inverse
+
+
 def fit(agree: np.ndarray, u: np.ndarray, m_prior: np.ndarray, prior_pairs: float = PRIOR_PAIRS,
         max_matches: float | None = None) -> EMResult:
     """EM for λ and m with u fixed. `agree`: pairs × columns, 1 agree, 0 disagree, NaN missing;
@@ -64,7 +96,7 @@ def fit(agree: np.ndarray, u: np.ndarray, m_prior: np.ndarray, prior_pairs: floa
     u = np.broadcast_to(u, agree.shape)
     # EM runs over the distinct (pattern, u) rows, each weighted by its count: at most 3^k
     # patterns per block class.
-    rows, counts = np.unique(np.hstack([np.nan_to_num(agree, nan=2.0), u]), axis=0, return_counts=True)
+    rows, counts = unique_rows(np.hstack([np.nan_to_num(agree, nan=2.0), u]))
     patterns, u = rows[:, :k], rows[:, k:]
     counts = counts.astype(float)
     seen = patterns != 2.0

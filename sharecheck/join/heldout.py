@@ -23,8 +23,7 @@ from __future__ import annotations
 
 from ..naming import normalise_column_name
 from . import normalise as nz
-from .candidates import QUASI_IDENTIFIER, JoinCandidate, ReleaseForms, name_evidence
-from .sketch import exact_overlap
+from .candidates import QUASI_IDENTIFIER, JoinCandidate, ReleaseForms, exact_overlap_of, name_evidence
 from .vocab import join_vocabulary
 
 # Name evidence at which candidates.py takes two names for one meaning.
@@ -73,7 +72,7 @@ def same_fact_pairs(fa: ReleaseForms, fb: ReleaseForms, used_a: set[str], used_b
             domain = nz.common_domain(a, b)
             if domain is None:
                 continue
-            contained = exact_overlap(domain[0], domain[1]).containment
+            contained = exact_overlap_of(a, b, domain[0], domain[1]).containment
             if contained < settings["min_value_containment"]:
                 continue
             evidence = (reason, f"{contained:.0%} of the smaller value set occurs in the other (held out from the link)")

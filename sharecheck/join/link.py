@@ -58,11 +58,20 @@ def make_component(candidate: JoinCandidate, fa: ReleaseForms, fb: ReleaseForms)
 
 def _point_ids(radians: np.ndarray) -> tuple[np.ndarray, pl.Series]:
     """Distinct points and, per row, the index of its point (null where the row has none)."""
+    from .em import unique_rows
+
     valid = ~np.isnan(radians).any(axis=1)
     ids = np.full(radians.shape[0], -1, dtype=np.int64)
-    unique, inverse = np.unique(radians[valid], axis=0, return_inverse=True)
-    ids[valid] = inverse.reshape(-1)
+    unique, _, inverse = unique_rows(radians[valid].reshape(-1, 2), return_inverse=True)
+    ids[valid] = inverse
     return unique, pl.Series(ids).replace(-1, None)
+
+
+def _point_ids_of(points: PointColumns) -> tuple[np.ndarray, pl.Series]:
+    """`_point_ids` of a release's points, computed once for all its partners."""
+    if "ids" not in points.derived:
+        points.derived["ids"] = _point_ids(points.radians)
+    return points.derived["ids"]
 
 
 def _point_pairs(a: PointColumns, b: PointColumns, distance_m: float) -> tuple[pl.Series, pl.Series, pl.DataFrame]:
@@ -73,8 +82,8 @@ def _point_pairs(a: PointColumns, b: PointColumns, distance_m: float) -> tuple[p
     """
     from sklearn.neighbors import NearestNeighbors
 
-    points_a, ids_a = _point_ids(a.radians)
-    points_b, ids_b = _point_ids(b.radians)
+    points_a, ids_a = _point_ids_of(a)
+    points_b, ids_b = _point_ids_of(b)
     if len(points_a) == 0 or len(points_b) == 0:
         return ids_a, ids_b, pl.DataFrame({"_sc_pa": [], "_sc_pb": []}, schema={"_sc_pa": pl.Int64, "_sc_pb": pl.Int64})
     search = NearestNeighbors(metric="haversine", algorithm="ball_tree").fit(points_b)

@@ -8,7 +8,8 @@ in an afternoon. Every normaliser here is vectorised polars; no value is ever pr
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
 
 import polars as pl
 
@@ -51,6 +52,16 @@ class ColumnForm:
     # one survey carry it under one name with the same values, and an intruder joins on whatever
     # they share. It is compared only with a column of the same name (candidates._judge).
     by_name: bool = False
+    # What is derived from the values for comparisons (as text, as dates, without initials,
+    # distinct values): a release meets many partners in an audit or a catalogue check, and
+    # each derivation depends on this column alone. Not an init field, so `replace` starts afresh.
+    derived: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def derive(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """`compute()`, made once per column form and key."""
+        if key not in self.derived:
+            self.derived[key] = compute()
+        return self.derived[key]
 
     @property
     def distinct_ratio(self) -> float:
@@ -284,26 +295,43 @@ def composite_name_form(first: pl.Series, last: pl.Series, role: str) -> ColumnF
 
 
 def common_domain(a: ColumnForm, b: ColumnForm) -> tuple[pl.Series, pl.Series, str, tuple[str, ...]] | None:
-    """Both columns' values in one domain they can be compared in, or None when they cannot meet."""
+    """Both columns' values in one domain they can be compared in, or None when they cannot meet.
+    Each side's values are derived once per column form (`ColumnForm.derive`)."""
     if a.form == b.form == NAME:
         # Both write middle initials: they tell namesakes apart. Only one does: an intruder drops them.
-        if min(initials_share(a.values), initials_share(b.values)) >= 0.2:
+        if min(_initials_share(a), _initials_share(b)) >= 0.2:
             return a.values, b.values, NAME, ("middle initials kept (both releases write them)",)
-        return without_initials(a.values), without_initials(b.values), NAME, ("middle initials ignored",)
+        return _without_initials(a), _without_initials(b), NAME, ("middle initials ignored",)
     if a.form == b.form:
         return a.values, b.values, a.form, ()
     if {a.form, b.form} == {DATE, DATETIME}:
-        return _as_date(a.values), _as_date(b.values), DATE, ("timestamps compared by calendar day",)
+        return _dates(a), _dates(b), DATE, ("timestamps compared by calendar day",)
     if {a.form, b.form} <= {DATE, DATETIME, YEAR} and YEAR in (a.form, b.form):
         birth_side = a if a.form != YEAR else b
         if birth_side.semantic_type != "birth_date":
             return None  # the year of an event is not the year of a birth
-        return year_of(_as_date(a.values)), year_of(_as_date(b.values)), YEAR, ("birth year derived from birth date",)
+        return _years(a), _years(b), YEAR, ("birth year derived from birth date",)
     if TEXT in (a.form, b.form) and {a.form, b.form} <= {TEXT, POSTAL}:
-        left = a.values if a.form == TEXT else text_form(a.values)[0]
-        right = b.values if b.form == TEXT else text_form(b.values)[0]
+        left = a.values if a.form == TEXT else a.derive("text", lambda: text_form(a.values)[0])
+        right = b.values if b.form == TEXT else b.derive("text", lambda: text_form(b.values)[0])
         return left, right, TEXT, ("compared as text",)
     return None
+
+
+def _initials_share(form: ColumnForm) -> float:
+    return form.derive("initials_share", lambda: initials_share(form.values))
+
+
+def _without_initials(form: ColumnForm) -> pl.Series:
+    return form.derive("without_initials", lambda: without_initials(form.values))
+
+
+def _dates(form: ColumnForm) -> pl.Series:
+    return form.derive("date", lambda: _as_date(form.values))
+
+
+def _years(form: ColumnForm) -> pl.Series:
+    return form.derive("year", lambda: year_of(_dates(form)))
 
 
 def _as_date(values: pl.Series) -> pl.Series:

@@ -92,7 +92,11 @@ class Overlap:
 
 
 def exact_overlap(a: pl.Series, b: pl.Series) -> Overlap:
-    distinct_a, distinct_b = a.drop_nulls().unique(), b.drop_nulls().unique()
+    return overlap_of_distinct(a.drop_nulls().unique(), b.drop_nulls().unique())
+
+
+def overlap_of_distinct(distinct_a: pl.Series, distinct_b: pl.Series) -> Overlap:
+    """`exact_overlap` from each side's distinct non-null values (computed once per column)."""
     if distinct_a.dtype != distinct_b.dtype:
         distinct_a, distinct_b = distinct_a.cast(pl.String), distinct_b.cast(pl.String)
     shared = int(distinct_a.is_in(distinct_b.implode()).sum()) if distinct_a.len() and distinct_b.len() else 0

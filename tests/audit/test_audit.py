@@ -162,3 +162,32 @@ def test_threads_give_the_same_summary_as_one_worker(portal, report):
     assert strip(threaded.rows()) == strip(report.rows())
     assert [(l["a"], l["b"], l["metrics"]["linked_exactly_one"]) for l in threaded.links] == \
         [(l["a"], l["b"], l["metrics"]["linked_exactly_one"]) for l in report.links]
+
+
+def _outcome(name: str, rows: int):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(name=name, report=SimpleNamespace(records=rows))
+
+
+def test_pair_batches_hold_every_pair_once_largest_first():
+    from sharecheck.audit import _pair_batches
+
+    readable = [_outcome(f"r{i}", rows) for i, rows in enumerate([10, 1000, 20, 30, 40])]
+    chosen = [Screened(a, b, 1.0, ()) for a, b in [(0, 1), (2, 3), (0, 2), (3, 4), (1, 4), (0, 3), (2, 4)]]
+    batches = _pair_batches(readable, chosen, size=3)
+    assert sorted(k for batch in batches for k in batch) == list(range(len(chosen)))
+    assert all(0 < len(batch) <= 3 for batch in batches)
+    # Grouped by first release: pairs (0, 1), (0, 2), (0, 3) travel together, release 0 shipped once.
+    assert [sorted(batch) for batch in batches] == [[1, 4, 6], [0, 2, 5], [3]]  # rows 1150, 1080, 70
+    sizes = [sum(readable[chosen[k].a].report.records + readable[chosen[k].b].report.records for k in b) for b in batches]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_batched_pair_checks_give_the_links_of_one_pair_per_task(portal, report, monkeypatch):
+    import sharecheck.audit as audit_module
+
+    monkeypatch.setattr(audit_module, "PAIR_BATCH", 1)
+    single = audit([portal], workers=1, qi=QI, sensitive=("diagnosis",))
+    strip = lambda links: [{k: v for k, v in l.items() if k != "seconds"} for l in links]  # noqa: E731
+    assert strip(single.links) == strip(report.links) and len(report.links) >= 1

@@ -6,7 +6,7 @@ import polars as pl
 from hypothesis import given, settings, strategies as st
 
 from sharecheck.join.candidates import QUASI_IDENTIFIER, JoinCandidate
-from sharecheck.join.em import fit, train_m
+from sharecheck.join.em import fit, train_m, unique_rows
 from sharecheck.join.link import Component, Linker
 
 
@@ -86,3 +86,52 @@ def test_train_m_on_two_columns_keeps_the_rules():
     blocks = (_component("x", values, values), _component("y", values[::-1].copy(), values[::-1].copy()))
     trained = train_m(blocks, Linker(500, 500, 5.0, 50.0), {"x=x": 0.95, "y=y": 0.97})
     assert trained.estimated == {} and trained.m == {"x=x": 0.95, "y=y": 0.97}
+
+
+_CELL = st.sampled_from([0.0, 1.0, 2.0, 0.25, 1e-9, 0.5, -0.0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 6).flatmap(lambda k: st.lists(st.lists(_CELL, min_size=k, max_size=k), min_size=1, max_size=60)))
+def test_unique_rows_is_numpy_unique_over_rows(rows):
+    matrix = np.array(rows, dtype=float)
+    expected_rows, expected_counts = np.unique(matrix, axis=0, return_counts=True)
+    got_rows, got_counts = unique_rows(matrix)
+    assert np.array_equal(got_rows, expected_rows)
+    assert got_counts.tolist() == expected_counts.tolist()
+
+
+def test_unique_rows_by_hand():
+    matrix = np.array([[1.0, 0.5], [0.0, 0.9], [1.0, 0.5], [0.0, 0.2], [1.0, 0.1]])
+    rows, counts = unique_rows(matrix)
+    assert rows.tolist() == [[0.0, 0.2], [0.0, 0.9], [1.0, 0.1], [1.0, 0.5]]
+    assert counts.tolist() == [1, 1, 1, 2]
+
+
+def test_unique_rows_with_nan_is_numpy_unique():
+    matrix = np.array([[np.nan, 1.0], [0.0, 1.0], [np.nan, 1.0]])
+    rows, counts = unique_rows(matrix)
+    expected_rows, expected_counts = np.unique(matrix, axis=0, return_counts=True)
+    assert np.array_equal(rows, expected_rows, equal_nan=True) and counts.tolist() == expected_counts.tolist()
+
+
+def test_unique_rows_renumbers_keys_before_they_overflow():
+    # 8 columns of 400 distinct values each: 400^8 > 2^62, so the keys are renumbered on the way.
+    rng = np.random.default_rng(4)
+    matrix = rng.integers(0, 400, (3000, 8)).astype(float) / 7.0
+    matrix[1500:] = matrix[:1500]  # every row twice
+    rows, counts = unique_rows(matrix)
+    expected_rows, expected_counts = np.unique(matrix, axis=0, return_counts=True)
+    assert np.array_equal(rows, expected_rows) and counts.tolist() == expected_counts.tolist()
+    assert set(counts.tolist()) == {2}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda k: st.lists(st.lists(_CELL, min_size=k, max_size=k), min_size=1, max_size=40)))
+def test_unique_rows_inverse_is_numpy_inverse(rows):
+    matrix = np.array(rows, dtype=float)
+    expected_rows, expected_inverse = np.unique(matrix, axis=0, return_inverse=True)
+    got_rows, _, got_inverse = unique_rows(matrix, return_inverse=True)
+    assert np.array_equal(got_rows, expected_rows)
+    assert got_inverse.tolist() == expected_inverse.reshape(-1).tolist()
+    assert np.array_equal(got_rows[got_inverse], matrix)

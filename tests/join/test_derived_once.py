@@ -1,0 +1,100 @@
+"""What a join check derives from one column is derived once per column form and is the same as
+deriving it afresh (normalise.ColumnForm.derive, candidates' per-form distinct values and trees)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import polars as pl
+from hypothesis import given, settings, strategies as st
+
+from sharecheck.join import candidates as jc
+from sharecheck.join import normalise as nz
+from sharecheck.join.sketch import exact_overlap
+
+
+def _form(values: pl.Series, form: str, semantic_type: str = "unknown") -> nz.ColumnForm:
+    return nz.ColumnForm(values.name, (values.name,), semantic_type, "quasi_identifier", form, values, (),
+                         values.drop_nulls().n_unique(), values.len())
+
+
+def test_derive_computes_once_and_replace_starts_afresh():
+    form = _form(pl.Series("x", ["A", "B"]), nz.TEXT)
+    calls = []
+    assert form.derive("k", lambda: calls.append(1) or 7) == 7
+    assert form.derive("k", lambda: calls.append(1) or 8) == 7
+    assert calls == [1]
+    # A replaced form may hold other values: it must not inherit what was derived from the old ones.
+    assert replace(form, values=pl.Series("x", ["C", "D"])).derived == {}
+
+
+def test_names_without_initials_derived_once_and_equal_to_afresh():
+    a = _form(pl.Series("n", ["DOE JOHN A", "ROE JANE", "SMITH ANN"]), nz.NAME, "person_name")
+    b = _form(pl.Series("n", ["DOE JOHN", "ROE JANE", "POE EDGAR"]), nz.NAME, "person_name")
+    first, second = nz.common_domain(a, b), nz.common_domain(a, b)
+    assert first[0] is second[0] and first[1] is second[1]
+    assert first[0].to_list() == nz.without_initials(a.values).to_list() == ["DOE JOHN", "ROE JANE", "SMITH ANN"]
+    assert first[3] == ("middle initials ignored",)
+
+
+def test_postal_against_text_derived_once_and_equal_to_afresh():
+    postal = _form(pl.Series("zip", ["02118", "90210", None]), nz.POSTAL, "postal_code")
+    text = _form(pl.Series("code", ["2118", "X1"]), nz.TEXT)
+    first, second = nz.common_domain(postal, text), nz.common_domain(postal, text)
+    assert first[0] is second[0]
+    assert first[0].to_list() == nz.text_form(postal.values)[0].to_list() == ["2118", "90210", None]
+    assert first[1] is text.values
+
+
+def test_dates_and_birth_years_derived_once():
+    born = _form(pl.Series("dob", [date(1970, 1, 2), date(1980, 5, 6)]), nz.DATE, "birth_date")
+    year = _form(pl.Series("yob", [1970, 1981]), nz.YEAR, "birth_year")
+    first, second = nz.common_domain(born, year), nz.common_domain(born, year)
+    assert first[0] is second[0] and first[0].to_list() == [1970, 1980]
+    assert first[2] == nz.YEAR
+
+
+_VALUES = st.lists(st.one_of(st.none(), st.integers(0, 40)), min_size=1, max_size=40)
+
+
+@settings(max_examples=100, deadline=None)
+@given(left=_VALUES, right=_VALUES, as_text=st.booleans())
+def test_overlap_and_chance_from_forms_equal_the_direct_computation(left, right, as_text):
+    va, vb = pl.Series("a", left, dtype=pl.Int64), pl.Series("b", right, dtype=pl.Int64)
+    if as_text:
+        va = va.cast(pl.String)
+    a, b = _form(va, nz.TEXT), _form(vb, nz.TEXT)
+    direct = exact_overlap(va, vb)
+    for _ in range(2):  # the second time from what the forms kept
+        kept = jc.exact_overlap_of(a, b, va, vb)
+        assert (kept.shared, kept.distinct_a, kept.distinct_b) == (direct.shared, direct.distinct_a, direct.distinct_b)
+        if min(a.distinct, b.distinct) >= 1 and va.drop_nulls().len() and vb.drop_nulls().len():
+            assert jc._chance_domain(va, vb, a.distinct, b.distinct, (a, b)) == jc._chance_domain(va, vb, a.distinct, b.distinct)
+
+
+def test_overlap_of_a_new_series_is_not_taken_from_another():
+    a = _form(pl.Series("a", ["1", "2", "3"]), nz.TEXT)
+    b = _form(pl.Series("b", ["1", "2", "3", "4"]), nz.TEXT)
+    assert jc.exact_overlap_of(a, b, a.values, b.values).shared == 3
+    other = pl.Series("a", ["9"])
+    assert jc.exact_overlap_of(a, b, other, b.values).shared == 0
+
+
+def test_radius_overlap_with_kept_trees_equals_a_fresh_one():
+    rng = np.random.default_rng(5)
+    degrees = np.column_stack([42.3 + rng.random(200) * 0.01, -71.05 + rng.random(200) * 0.01])
+    a = jc.PointColumns("p", "lat", "lon", np.radians(degrees))
+    b = jc.PointColumns("q", "lat", "lon", np.radians(degrees[:120] + 0.0003))
+    first = jc._radius_overlap(a, b, 100.0)
+    assert "tree" in a.derived and "tree" in b.derived
+    from sklearn.neighbors import BallTree
+
+    # As computed before the trees were kept: both trees built for this one pair.
+    pa, pb = np.unique(a.radians, axis=0), np.unique(b.radians, axis=0)
+    radius = 100.0 / 6_371_008.8
+    a_near = BallTree(pb, metric="haversine").query_radius(pa, r=radius, count_only=True)
+    b_near = BallTree(pa, metric="haversine").query_radius(pb, r=radius, count_only=True)
+    fresh = (float((a_near > 0).mean()), float((b_near > 0).mean()), len(pa), len(pb))
+    assert first == fresh == jc._radius_overlap(a, b, 100.0)
+    assert 0 < first[0] <= 1 and first[3] == 120

@@ -208,6 +208,7 @@ def main() -> None:
     ad = sub.add_parser("adult")
     ad.add_argument("--repeats", type=int, default=5)
     ad.add_argument("--no-pycanon", action="store_true", help="skip pyCANON's runs (while iterating)")
+    ad.add_argument("--before", type=Path, help="another checkout to measure alongside (before/after in the same minutes)")
     rel = sub.add_parser("releases")
     rel.add_argument("--variants", default="current")
     for command in (ad, rel):
@@ -226,7 +227,7 @@ def main() -> None:
     elif args.command == "write":
         write_section(args.adult, args.runs, args.notes or "")
     elif args.command in ("adult", "releases"):
-        records = adult(args.repeats, not args.no_pycanon) if args.command == "adult" else releases(args.variants.split(","))
+        records = adult(args.repeats, not args.no_pycanon, args.before) if args.command == "adult" else releases(args.variants.split(","))
         with open(args.out, "w", encoding="utf-8") as handle:
             json.dump(records, handle)
     else:
@@ -301,12 +302,14 @@ def installed_copy(repo: Path, target: Path) -> Path:
 _IMPORT_FLOOR = "import time, polars, numpy; print(__import__('json').dumps({'cpu_s': time.process_time()}))"
 
 
-def adult(repeats: int, pycanon: bool = True) -> list[dict]:
+def adult(repeats: int, pycanon: bool = True, before: Path | None = None) -> list[dict]:
     """Fresh-process scans of Adult with this checkout (the presidio gate is part of the scan,
     `sharecheck/pii/presidio_gate.py`), with and without the inference model, from the source
     tree and from the installed wheel; the interpreter with polars and numpy imported (what no
     change to sharecheck can remove); then pyCANON's k, l and t on the same file. The cases
-    alternate within each repeat, so that a change in the machine's load hits them alike."""
+    alternate within each repeat, so that a change in the machine's load hits them alike.
+    `before`: another checkout (the commit before a change), measured the same way in the same
+    minutes."""
     import tempfile
 
     from _results import SHARED_DATASETS
@@ -317,6 +320,12 @@ def adult(repeats: int, pycanon: bool = True) -> list[dict]:
         site = installed_copy(REPO, Path(tmp))
         cases = [("default scan, installed wheel", ADULT_ARGS, site), ("--no-inference, installed wheel", no_inference, site),
                  ("default scan, source checkout", ADULT_ARGS, REPO), ("--no-inference, source checkout", no_inference, REPO)]
+        if before is not None:
+            old_site = installed_copy(before, Path(tmp) / "before")
+            cases += [("before: default scan, installed wheel", ADULT_ARGS, old_site),
+                      ("before: --no-inference, installed wheel", no_inference, old_site),
+                      ("before: default scan, source checkout", ADULT_ARGS, before),
+                      ("before: --no-inference, source checkout", no_inference, before)]
         runs = {label: [] for label, _, _ in cases}
         floor = []
         for _ in range(repeats):
@@ -423,10 +432,13 @@ def write_section(adult_path: str | None, run_paths: list[str], notes: str = "")
     if adult_path:
         records = json.loads(Path(adult_path).read_text())
         parts.append("### Fresh-process scan of Adult (ARX copy, 30,162 rows, 8 QIs, salary-class sensitive)\n\n"
-                     "`python benchmarks/bench_scale.py adult --repeats 3 --out A.json`: each run is "
+                     "`python benchmarks/bench_scale.py adult --repeats 3 [--before DIR] --out A.json`: each run is "
                      "`sharecheck scan adult_arx.csv --qi workclass --sensitive salary-class --format json -o …` "
-                     "in a fresh process (working directory outside any checkout); \"main\" runs /work/main's code "
-                     "(PYTHONPATH); the presidio gate (`sharecheck/pii/presidio_gate.py`) is part of every scan. pyCANON: pandas read plus "
+                     "in a fresh process (working directory outside any checkout); \"installed wheel\" is the wheel built "
+                     "from the checkout and installed by pip (which compiles bytecode), \"source checkout\" runs it on PYTHONPATH "
+                     "(this environment sets PYTHONDONTWRITEBYTECODE, so every module is compiled at every start); "
+                     "\"before\" rows are the code before this round (`--before DIR`), in the same minutes. "
+                     "The presidio gate (`sharecheck/pii/presidio_gate.py`) is part of every scan. pyCANON: pandas read plus "
                      "`k_anonymity`, `l_diversity`, `t_closeness` on the same QIs.\n\n" + _adult_markdown(records))
     runs = [{**json.loads(line), "batch": batch} for batch, path in enumerate(run_paths, 1)
             for line in Path(path).read_text().splitlines() if line.strip()]

@@ -207,6 +207,8 @@ def main() -> None:
     wr.add_argument("--notes", help="a Markdown file appended to the section (what the figures mean)")
     ad = sub.add_parser("adult")
     ad.add_argument("--repeats", type=int, default=5)
+    ad.add_argument("--no-pycanon", action="store_true", help="skip pyCANON's runs (while iterating)")
+    ad.add_argument("--before", type=Path, help="another checkout to measure alongside (before/after in the same minutes)")
     rel = sub.add_parser("releases")
     rel.add_argument("--variants", default="current")
     for command in (ad, rel):
@@ -225,7 +227,7 @@ def main() -> None:
     elif args.command == "write":
         write_section(args.adult, args.runs, args.notes or "")
     elif args.command in ("adult", "releases"):
-        records = adult(args.repeats) if args.command == "adult" else releases(args.variants.split(","))
+        records = adult(args.repeats, not args.no_pycanon, args.before) if args.command == "adult" else releases(args.variants.split(","))
         with open(args.out, "w", encoding="utf-8") as handle:
             json.dump(records, handle)
     else:
@@ -283,30 +285,71 @@ def fresh_scan(path: Path, variant: str, extra: list[str], repo: Path = REPO) ->
     return record
 
 
-def adult(repeats: int) -> list[dict]:
+def installed_copy(repo: Path, target: Path) -> Path:
+    """What `pip install sharecheck` gives a user: the wheel built from `repo`, installed (without
+    dependencies, which are already here) into `target`. pip compiles the bytecode at install
+    time whatever PYTHONDONTWRITEBYTECODE says, so the fresh process imports .pyc files; a
+    source checkout in this environment (PYTHONDONTWRITEBYTECODE=1) compiles every module at
+    every start."""
+    wheels = target / "wheel"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(repo)],
+                   check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target / "site"),
+                    *map(str, wheels.glob("*.whl"))], check=True, capture_output=True)
+    return target / "site"
+
+
+_IMPORT_FLOOR = "import time, polars, numpy; print(__import__('json').dumps({'cpu_s': time.process_time()}))"
+
+
+def adult(repeats: int, pycanon: bool = True, before: Path | None = None) -> list[dict]:
     """Fresh-process scans of Adult with this checkout (the presidio gate is part of the scan,
-    `sharecheck/pii/presidio_gate.py`), with and without the inference model; then pyCANON's
-    k, l and t on the same file."""
+    `sharecheck/pii/presidio_gate.py`), with and without the inference model, from the source
+    tree and from the installed wheel; the interpreter with polars and numpy imported (what no
+    change to sharecheck can remove); then pyCANON's k, l and t on the same file. The cases
+    alternate within each repeat, so that a change in the machine's load hits them alike.
+    `before`: another checkout (the commit before a change), measured the same way in the same
+    minutes."""
+    import tempfile
+
     from _results import SHARED_DATASETS
 
     path = SHARED_DATASETS / "adult" / "adult_arx.csv"
     no_inference = [*ADULT_ARGS, "--no-inference"]
-    cases = [("default scan", "current", ADULT_ARGS, REPO), ("--no-inference", "current", no_inference, REPO)]
+    with tempfile.TemporaryDirectory() as tmp:
+        site = installed_copy(REPO, Path(tmp))
+        cases = [("default scan, installed wheel", ADULT_ARGS, site), ("--no-inference, installed wheel", no_inference, site),
+                 ("default scan, source checkout", ADULT_ARGS, REPO), ("--no-inference, source checkout", no_inference, REPO)]
+        if before is not None:
+            old_site = installed_copy(before, Path(tmp) / "before")
+            cases += [("before: default scan, installed wheel", ADULT_ARGS, old_site),
+                      ("before: --no-inference, installed wheel", no_inference, old_site),
+                      ("before: default scan, source checkout", ADULT_ARGS, before),
+                      ("before: --no-inference, source checkout", no_inference, before)]
+        runs = {label: [] for label, _, _ in cases}
+        floor = []
+        for _ in range(repeats):
+            for label, extra, tree in cases:
+                runs[label].append(fresh_scan(path, "current", extra, tree))
+            floor.append(measure([sys.executable, "-c", _IMPORT_FLOOR], cwd="/tmp"))
     out = []
-    for label, variant, extra, repo in cases:
-        if not (repo / "sharecheck").is_dir():
-            continue
-        runs = sorted((fresh_scan(path, variant, extra, repo) for _ in range(repeats)), key=lambda r: r["result"]["cpu_s"])
-        record = {"case": label, "walls": [r["wall_s"] for r in runs], "cpus": [r["result"]["cpu_s"] for r in runs],
-                  "loads": [r["load_1m"] for r in runs], **runs[len(runs) // 2]}
+    for label, _, _ in cases:
+        ordered = sorted(runs[label], key=lambda r: r["result"]["cpu_s"])
+        record = {"case": label, "walls": [r["wall_s"] for r in runs[label]], "cpus": [r["result"]["cpu_s"] for r in runs[label]],
+                  "loads": [r["load_1m"] for r in runs[label]], **ordered[len(ordered) // 2]}
         print(json.dumps({k: v for k, v in record.items() if k != "figures"}), flush=True)
         out.append(record)
-    runs = sorted((measure([sys.executable, "-c", _PYCANON_RUNNER, str(path)], cwd="/tmp") for _ in range(repeats)),
-                  key=lambda r: r["result"]["cpu_s"])
-    record = {"case": "pyCANON k, l, t (pandas read + the three calls)", "walls": [r["wall_s"] for r in runs],
-              "cpus": [r["result"]["cpu_s"] for r in runs], "loads": [r["load_1m"] for r in runs], **runs[len(runs) // 2]}
-    print(json.dumps(record), flush=True)
-    out.append(record)
+    ordered = sorted(floor, key=lambda r: r["result"]["cpu_s"])
+    out.append({"case": "python -c 'import polars, numpy' (floor)", "walls": [r["wall_s"] for r in floor],
+                "cpus": [r["result"]["cpu_s"] for r in floor], "loads": [r["load_1m"] for r in floor], **ordered[len(ordered) // 2]})
+    print(json.dumps(out[-1]), flush=True)
+    if pycanon:
+        runs = [measure([sys.executable, "-c", _PYCANON_RUNNER, str(path)], cwd="/tmp") for _ in range(repeats)]
+        ordered = sorted(runs, key=lambda r: r["result"]["cpu_s"])
+        record = {"case": "pyCANON k, l, t (pandas read + the three calls)", "walls": [r["wall_s"] for r in runs],
+                  "cpus": [r["result"]["cpu_s"] for r in runs], "loads": [r["load_1m"] for r in runs], **ordered[len(ordered) // 2]}
+        print(json.dumps(record), flush=True)
+        out.append(record)
     return out
 
 
@@ -348,7 +391,7 @@ def _adult_markdown(records: list[dict]) -> str:
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for record in records:
         cpu = _median(record["cpus"])
-        ratio = f"{_median(pycanon['cpus']) / cpu:.1f}×" if pycanon and record is not pycanon else "–"
+        ratio = f"{_median(pycanon['cpus']) / cpu:.1f}×" if pycanon and record is not pycanon and "floor" not in record["case"] else "–"
         figures = record.get("figures") or {}
         result = record.get("result") or {}
         l_value = figures.get("l") or ([result["l"]] if "l" in result else [])
@@ -389,10 +432,13 @@ def write_section(adult_path: str | None, run_paths: list[str], notes: str = "")
     if adult_path:
         records = json.loads(Path(adult_path).read_text())
         parts.append("### Fresh-process scan of Adult (ARX copy, 30,162 rows, 8 QIs, salary-class sensitive)\n\n"
-                     "`python benchmarks/bench_scale.py adult --repeats 3 --out A.json`: each run is "
+                     "`python benchmarks/bench_scale.py adult --repeats 3 [--before DIR] --out A.json`: each run is "
                      "`sharecheck scan adult_arx.csv --qi workclass --sensitive salary-class --format json -o …` "
-                     "in a fresh process (working directory outside any checkout); \"main\" runs /work/main's code "
-                     "(PYTHONPATH); the presidio gate (`sharecheck/pii/presidio_gate.py`) is part of every scan. pyCANON: pandas read plus "
+                     "in a fresh process (working directory outside any checkout); \"installed wheel\" is the wheel built "
+                     "from the checkout and installed by pip (which compiles bytecode), \"source checkout\" runs it on PYTHONPATH "
+                     "(this environment sets PYTHONDONTWRITEBYTECODE, so every module is compiled at every start); "
+                     "\"before\" rows are the code before this round (`--before DIR`), in the same minutes. "
+                     "The presidio gate (`sharecheck/pii/presidio_gate.py`) is part of every scan. pyCANON: pandas read plus "
                      "`k_anonymity`, `l_diversity`, `t_closeness` on the same QIs.\n\n" + _adult_markdown(records))
     runs = [{**json.loads(line), "batch": batch} for batch, path in enumerate(run_paths, 1)
             for line in Path(path).read_text().splitlines() if line.strip()]

@@ -33,21 +33,24 @@ def _shape_counts(frame: pl.LazyFrame, text_columns, decimal_comma: bool) -> dic
     distinct values instead of every sampled row.
     """
     float_pattern = _FLOAT_COMMA if decimal_comma else _FLOAT_POINT
-    # Strip each column once: written inside every check, the strip ran six times a column.
-    stripped = frame.select(pl.nth(position).str.strip_chars().alias(f"v{index}") for index, (position, _) in enumerate(text_columns)).collect()
+    # Strip each column once, and test the distinct (column, value) pairs of every column in one
+    # query: a query per column compiled the six patterns once a column.
+    distinct = (frame.select(pl.nth(position).str.strip_chars().alias(str(index)) for index, (position, _) in enumerate(text_columns))
+                .unpivot(variable_name="c", value_name="v").unique())
+    value = pl.col("v")
+    present = value.is_not_null() & (value != "")
+    tallies = distinct.group_by("c").agg(
+        present.sum().alias("n"),
+        (present & value.str.contains(_INTEGER) & (value.str.len_chars() <= _MAX_INTEGER_DIGITS)).sum().alias("i"),
+        (present & value.str.contains(float_pattern)).sum().alias("f"),
+        (present & value.str.contains(_BOOLEAN)).sum().alias("b"),
+        (present & value.str.contains(r"^[+-]?0[0-9]")).sum().alias("z"),
+        (present & value.str.contains(r"[,eE]" if decimal_comma else r"[.eE]")).sum().alias("d"),
+    ).collect()
     counts = {}
-    for index, _column in enumerate(text_columns):
-        distinct = stripped.get_column(f"v{index}").unique().to_frame("v")
-        value = pl.col("v")
-        present = value.is_not_null() & (value != "")
-        counts.update(distinct.select(
-            present.sum().alias(f"n{index}"),
-            (present & value.str.contains(_INTEGER) & (value.str.len_chars() <= _MAX_INTEGER_DIGITS)).sum().alias(f"i{index}"),
-            (present & value.str.contains(float_pattern)).sum().alias(f"f{index}"),
-            (present & value.str.contains(_BOOLEAN)).sum().alias(f"b{index}"),
-            (present & value.str.contains(r"^[+-]?0[0-9]")).sum().alias(f"z{index}"),
-            (present & value.str.contains(r"[,eE]" if decimal_comma else r"[.eE]")).sum().alias(f"d{index}"),
-        ).row(0, named=True))
+    for row in tallies.iter_rows(named=True):
+        index = row.pop("c")
+        counts.update({f"{key}{index}": value for key, value in row.items()})
     return counts
 
 

@@ -64,6 +64,9 @@ def class_emd(
     sizes = counts.group_by(CLASS).agg(pl.col(COUNT).sum().alias("size"))
     if m == 1:
         return sizes.with_columns(pl.lit(0.0).alias("emd")), m
+    if distance == ORDERED and _integer_like(counts.schema[attribute]):
+        emd = _ordered_emd(_ordered_rows(counts, attribute, overall[attribute]), overall["_sc_p"].to_numpy())
+        return sizes.join(emd, on=CLASS, how="left"), m
     # Only the columns the distance reads, built lazily: at 20 M cells every extra column of
     # this frame is 160 MB.
     wanted = [CLASS, "_sc_idx", "_sc_q"] if distance == ORDERED else [CLASS, "_sc_idx", attribute, "_sc_p", "_sc_q"]
@@ -86,6 +89,30 @@ def class_emd(
     else:
         raise ValueError(f"unknown distance {distance!r}")
     return sizes.join(emd, on=CLASS, how="left"), m
+
+
+def _integer_like(dtype: pl.DataType) -> bool:
+    return dtype == pl.Boolean or dtype.is_temporal() or (dtype.is_integer() and dtype != pl.UInt64)
+
+
+def _ordered_rows(counts: pl.DataFrame, attribute: str, values: pl.Series) -> pl.DataFrame:
+    """``[class id, value index, q]`` sorted by class, then value, as the join below makes them:
+    for integer-like values the index is a binary search in the sorted distinct values and q a
+    division by the class's total, in numpy (the join, window sum and two-key sort were a
+    quarter of the models' time at 6 M cells). The same divisions give the same floats."""
+    def physical(series: pl.Series) -> np.ndarray:
+        series = series.cast(pl.UInt8) if series.dtype == pl.Boolean else series.to_physical()
+        return series.cast(pl.Int64).to_numpy()
+
+    cls = counts[CLASS].to_numpy().astype(np.int64)
+    idx = np.searchsorted(physical(values), physical(counts[attribute]))
+    count = counts[COUNT].to_numpy()
+    order = np.argsort(cls * values.len() + idx, kind="stable")
+    cls, idx, count = cls[order], idx[order], count[order]
+    starts = np.flatnonzero(np.r_[True, cls[1:] != cls[:-1]]) if cls.size else cls
+    lengths = np.diff(np.r_[starts, cls.size])
+    q = count / np.repeat(np.add.reduceat(count, starts) if cls.size else count, lengths)
+    return pl.DataFrame({CLASS: pl.Series(cls, dtype=pl.UInt32), "_sc_idx": pl.Series(idx, dtype=pl.UInt32), "_sc_q": q})
 
 
 def _ordered_emd(rows: pl.DataFrame, p: np.ndarray) -> pl.DataFrame:

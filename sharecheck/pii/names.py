@@ -77,6 +77,43 @@ def surnames() -> frozenset[str]:
     return _census("dist.all.last")
 
 
+@lru_cache(maxsize=None)
+def _census_column(filename: str):
+    """The names of a census file (the first field of every line) as a polars Series."""
+    import polars as pl
+
+    lines = pl.read_csv(_names_dir() / filename, has_header=False, separator="\t", new_columns=["line"],
+                        quote_char=None, infer_schema=False, encoding="utf8")["line"]
+    fields = lines.str.split_exact(" ", 1)
+    if fields.struct.field("field_1").null_count():
+        raise ValueError(f"{filename}: expected a name and its frequencies on every line")
+    return fields.struct.field("field_0")
+
+
+_KNOWN: dict[str, tuple[bool, bool]] = {}  # word -> (a given name, a surname), asked so far
+
+
+def known_names(words: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(the given names, the surnames) among `words`.
+
+    A scan asks about a few hundred words: finding them in the census columns (one hash
+    lookup per census name, in polars) costs a fifth of building the 90,000-name sets in
+    Python, which only a caller that needs the whole sets (`given_names`, `surnames`) pays.
+    """
+    import polars as pl
+
+    words = set(words)
+    new = [word for word in words if word not in _KNOWN]
+    if new:
+        asked = pl.Series(new, dtype=pl.String).implode()
+        found = [set(column.filter(column.is_in(asked)).to_list())
+                 for column in (pl.concat([_census_column("dist.female.first"), _census_column("dist.male.first")]),
+                                _census_column("dist.all.last"))]
+        for word in new:
+            _KNOWN[word] = (word in found[0], word in found[1])
+    return (frozenset(word for word in words if _KNOWN[word][0]), frozenset(word for word in words if _KNOWN[word][1]))
+
+
 def tokens(value: str) -> list[str]:
     return [token.strip("'’-").upper() for token in _TOKEN.findall(value) if token.strip("'’-")]
 
@@ -91,8 +128,9 @@ class NameShares:
     values: int
 
 
-def classify_value(value: str) -> str:
-    """'full' | 'given' | 'surname' | 'blocked' | 'none' for one value."""
+def classify_value(value: str, known: tuple[frozenset[str], frozenset[str]] | None = None) -> str:
+    """'full' | 'given' | 'surname' | 'blocked' | 'none' for one value. `known`: the given names
+    and surnames among the value's tokens (`known_names`), when the caller looked them up."""
     words = tokens(value)
     # "Dr" opens a name (title) but closes an address (Drive): leading titles go first
     while words and words[0] in TITLES:
@@ -106,7 +144,7 @@ def classify_value(value: str) -> str:
     core = [word for word in words if word not in TITLES and word not in SUFFIXES and len(word) > 1]
     if not core or len(core) > 4:
         return "none"
-    first, last = given_names(), surnames()
+    first, last = known if known is not None else (given_names(), surnames())
     if len(core) == 1:
         word = core[0]
         if word in first:
@@ -127,15 +165,11 @@ def classify_value(value: str) -> str:
 
 def name_shares(values: Iterable[str]) -> NameShares:
     counts = {"full": 0, "given": 0, "surname": 0, "blocked": 0, "none": 0}
-    total = 0
-    for value in values:
-        if value is None:
-            continue
-        text = str(value).strip()
-        if not text:
-            continue
-        counts[classify_value(text)] += 1
-        total += 1
+    texts = [text for text in (str(value).strip() for value in values if value is not None) if text]
+    known = known_names(word for text in texts for word in tokens(text))
+    for text in texts:
+        counts[classify_value(text, known)] += 1
+    total = len(texts)
     if not total:
         return NameShares(0.0, 0.0, 0.0, 0.0, 0)
     return NameShares(counts["full"] / total, counts["given"] / total, counts["surname"] / total,

@@ -26,3 +26,42 @@ def test_csv_values_survive_reading(tmp_path_factory, texts, numbers, separator)
     assert read.columns == ["label", "amount"]
     assert read["label"].cast(pl.String).to_list() == frame["label"].to_list()
     assert read["amount"].cast(pl.Int64).to_list() == frame["amount"].to_list()
+
+
+# The typing pass tallies, per column, the distinct present values of each shape in one query
+# over every column. The definition, column by column with Python's re on the distinct values:
+def _tally_by_definition(values: list[str | None], decimal_comma: bool) -> dict[str, int]:
+    import re
+
+    from sharecheck import typing_pass as tp
+
+    distinct = {value.strip() for value in values if value is not None}
+    present = [value for value in distinct if value != ""]
+    float_pattern = tp._FLOAT_COMMA if decimal_comma else tp._FLOAT_POINT
+    return {
+        "n": len(present),
+        "i": sum(1 for v in present if re.search(tp._INTEGER, v) and len(v) <= tp._MAX_INTEGER_DIGITS),
+        "f": sum(1 for v in present if re.search(float_pattern, v)),
+        "b": sum(1 for v in present if re.fullmatch(r"(?i)(true|false)", v)),
+        "z": sum(1 for v in present if re.search(r"^[+-]?0[0-9]", v)),
+        "d": sum(1 for v in present if re.search(r"[,eE]" if decimal_comma else r"[.eE]", v)),
+    }
+
+
+_CELL = st.one_of(st.none(), st.sampled_from(["", " ", "0", "007", "12", " 12 ", "-3", "1.5", "1,5", "2e3", ".5",
+                                              "1.000,25", "TRUE", "false", "x", "1 2", "+0", "12345678901234567"]),
+                  st.text(alphabet="0123456789.,eE+- ", max_size=6))
+
+
+@settings(max_examples=60, deadline=None)
+@given(columns=st.lists(st.lists(_CELL, min_size=1, max_size=15), min_size=1, max_size=4), decimal_comma=st.booleans())
+def test_shape_tally_of_all_columns_equals_each_column_alone(columns, decimal_comma):
+    from sharecheck.typing_pass import _shape_counts
+
+    rows = max(len(column) for column in columns)
+    data = {f"c{i}": column + [None] * (rows - len(column)) for i, column in enumerate(columns)}
+    lazy = pl.LazyFrame(data, schema={name: pl.String for name in data})
+    counts = _shape_counts(lazy, list(enumerate(data)), decimal_comma)
+    for index, name in enumerate(data):
+        expected = _tally_by_definition(data[name], decimal_comma)
+        assert {key: counts[f"{key}{index}"] for key in expected} == expected

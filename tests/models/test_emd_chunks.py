@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sharecheck.models import closeness, frequency_table
 from sharecheck.models.closeness import ORDERED, class_emd, emd_reference
@@ -35,3 +37,21 @@ def test_emd_is_the_same_to_the_last_bit_on_every_run(distance):
     table = frequency_table(frame, ["g"], ["s"])
     runs = {tuple(class_emd(table, "s", distance)[0].sort("_sc_class")["emd"].to_list()) for _ in range(8)}
     assert len(runs) == 1
+
+
+# Integer-like sensitive values take a numpy path to the ordered EMD's rows; float values take
+# the join. The two must give the same t to the last bit (the same divisions, the same order).
+@settings(max_examples=50, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.one_of(st.none(), st.integers(-2, 6))),
+                     min_size=1, max_size=60))
+def test_ordered_emd_of_integers_equals_the_join_path(rows):
+    import polars as pl
+
+    from sharecheck.models import frequency_table
+    from sharecheck.models.closeness import ORDERED, t_closeness
+
+    frame = pl.DataFrame(rows, schema={"a": pl.Int64, "b": pl.Int64, "s": pl.Int64}, orient="row")
+    as_int = t_closeness(frequency_table(frame, ["a", "b"], ["s"]), "s", distance=ORDERED)
+    as_float = t_closeness(frequency_table(frame.with_columns(pl.col("s").cast(pl.Float64)), ["a", "b"], ["s"]), "s",
+                           distance=ORDERED)
+    assert as_int == as_float

@@ -202,3 +202,48 @@ def test_table_holds_counts_summing_to_n():
     assert table.project(["zip"]).cells[COUNT].sum() == 6
     assert json.dumps(k_anonymity(table).to_dict())
     assert math.isclose(sum(s * c for s, c in k_anonymity(table).class_size_histogram), 6)
+
+
+# The class table from integer codes of the QIs must be the partition a GROUP BY on the raw
+# values makes: the same classes (QI values and sizes) and, per class, the same cells.
+def _partition(table):
+    from sharecheck.models._freq import CLASS, COUNT
+
+    classes = table.classes
+    keys = list(table._keys)
+    by_id = {row[CLASS]: (tuple(row[k] for k in keys), row[COUNT]) for row in classes.iter_rows(named=True)}
+    cells = {}
+    for row in table._exploded.iter_rows(named=True):
+        cells.setdefault(by_id[row[CLASS]][0], []).append((tuple(row[s] for s in table.sensitive), row[COUNT]))
+    assert sorted(classes[CLASS].to_list()) == list(range(classes.height))
+    return ({values: size for values, size in by_id.values()},
+            {values: sorted(found, key=repr) for values, found in cells.items()})
+
+
+_QI_VALUE = st.one_of(st.none(), st.integers(-3, 3))
+_TEXT_VALUE = st.one_of(st.none(), st.sampled_from(["a", "b", "B", "ab", " a", "é"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(_QI_VALUE, _TEXT_VALUE, st.booleans(), _TEXT_VALUE, _QI_VALUE), min_size=0, max_size=40))
+def test_coded_class_table_is_the_group_by_partition(rows):
+    from sharecheck.models._freq import frequency_table
+
+    frame = pl.DataFrame(rows, schema={"age": pl.Int64, "zone": pl.String, "flag": pl.Boolean, "s": pl.String, "t": pl.Int64},
+                         orient="row")
+    coded = frequency_table(frame, ["age", "zone", "flag"], ["s", "t"])
+    assert coded._coded is not None
+    grouped = frequency_table(frame, ["age", "zone", "flag"], ["s", "t"])
+    grouped.__dict__["_coded"] = None  # force the GROUP BY path
+    assert _partition(coded) == _partition(grouped)
+    assert coded.n == grouped.n
+
+
+def test_float_qis_keep_the_group_by():
+    from sharecheck.models._freq import frequency_table
+
+    frame = pl.DataFrame({"x": [0.0, -0.0, float("nan"), 1.5, 1.5], "s": ["a", "b", "a", "a", "b"]})
+    table = frequency_table(frame, ["x"], ["s"])
+    assert table._coded is None
+    assert sorted(table.classes["_sc_count"].to_list()) == sorted(
+        frame.group_by("x").len()["len"].to_list())

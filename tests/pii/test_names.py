@@ -25,3 +25,26 @@ def test_name_parts_alone():
 def test_person_mentioned_in_text():
     assert text_mentions_person("Caller said Mary Johnson saw the van leave")
     assert not text_mentions_person("Pothole on Main Street near the park")
+
+
+def test_looked_up_names_are_the_census_sets_restricted_to_the_words():
+    from sharecheck.pii.names import given_names, known_names, surnames
+
+    words = ["MARY", "SMITH", "JONES", "PRIVATE", "HUSBAND", "ZZQX", "LEE", "ANN", "WHITE", "MALE"]
+    first, last = known_names(words)
+    assert first == given_names() & set(words)
+    assert last == surnames() & set(words)
+    assert known_names(iter(words)) == (first, last)  # a generator is read once
+    assert known_names([]) == (frozenset(), frozenset())
+
+
+def test_name_shares_with_looked_up_names_equal_the_per_value_definition():
+    values = [*PEOPLE, *BUSINESSES, *TREES, "Mary", "Jones", "Never-married", "12 Main St", " ", "Ann Lee"]
+    shares = name_shares(values)
+    # classify_value without `known` reads the full census sets
+    kinds = [classify_value(v.strip()) for v in values if v.strip()]
+    assert shares.values == len(kinds)
+    assert shares.full == kinds.count("full") / len(kinds)
+    assert shares.given == kinds.count("given") / len(kinds)
+    assert shares.surname == kinds.count("surname") / len(kinds)
+    assert shares.blocked == kinds.count("blocked") / len(kinds)

@@ -117,10 +117,12 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         caution = f"values are {semantic_type}s: a direct identifier"
         role = typed_role
     elif role == "sensitive" and typed_role != "sensitive" and not _sensitive_support(evidence) and (
-            probability["sensitive"] < words().thresholds["sensitive_unsupported_min_probability"] or evidence.profile.distinct < 2):
+            probability["sensitive"] < words().thresholds["sensitive_unsupported_min_probability"] or evidence.profile.distinct < 2
+            or semantic_type == "record_id"):
         # nothing in the header or the values names a sensitive attribute: an l-diversity
         # verdict on a dog licence's fee would fail a release for nothing; and one value on every
-        # row tells nothing of one person that it does not tell of all
+        # row tells nothing of one person that it does not tell of all; values typed as a record's
+        # key are a key, whatever the model makes of a header it cannot read
         role = max((r for r in classes if r not in ("sensitive", "quasi_identifier")), key=probability.get)
         caution = (f"no header word or value points to a sensitive attribute; P(sensitive) = {probability['sensitive']:.2f} is too weak alone"
                    if evidence.profile.distinct >= 2 else "no header word or value points to a sensitive attribute, and one value fills every row")

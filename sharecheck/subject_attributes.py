@@ -10,7 +10,7 @@ instead when its header says so (a median, a share, per capita), or when its val
 - a category or a level (sex, race, education ...) holding fractions between 0 and 1 is a share
   too: no person's education is 0.23, a state's share of graduates is.
 
-Words and thresholds are data (rules/subject.yaml).
+Words, types (`categorical_attribute_types`, `trait_types`) and thresholds are data (rules/subject.yaml).
 """
 from __future__ import annotations
 
@@ -20,12 +20,6 @@ from typing import Mapping, Sequence
 
 from .naming import match_column_name
 from .subject_rules import has_word, thresholds, vocabulary
-
-CATEGORICAL_ATTRIBUTES = ("sex", "race", "marital_status", "nationality", "immigration_status", "employment_status",
-                          "religion", "sexual_orientation", "language")
-# A person's own category or level: such a column on a row says the row is one person, unless its
-# values are shares (then it is in `statistics`).
-TRAITS = frozenset(CATEGORICAL_ATTRIBUTES) | {"education"}
 
 
 @dataclass(frozen=True)
@@ -61,15 +55,15 @@ def attributes(columns: Sequence, profiles: Mapping) -> Attributes:
             continue
         if not kinds and column.role != "sensitive":
             dummies.append(column.name)
-        share = (bool(kinds & set(CATEGORICAL_ATTRIBUTES)) and profile.is_numeric and profile.distinct > limit) or (
-            bool(kinds & TRAITS) and _fractions(profile))
+        share = (bool(kinds & words["categorical_attribute_types"]) and profile.is_numeric and profile.distinct > limit) or (
+            bool(kinds & words["trait_types"]) and _fractions(profile))
         if has_word(column.name, "statistic_words") or share:
             statistics.append(column.name)
             if share:
                 shares.append(column.name)
         else:
             persons.append(column.name)
-            if kinds & TRAITS:
+            if kinds & words["trait_types"]:
                 traits.append(column.name)
     return Attributes(persons, statistics, dummies, traits, shares)
 

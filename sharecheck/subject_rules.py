@@ -10,7 +10,8 @@ from .naming import normalise_column_name
 
 _LIST_KEYS = ("person_attribute_types", "person_name_types", "contact_types", "person_reaching_types", "organisation_words", "place_words",
               "owner_words", "event_words", "dimension_types", "not_count_types", "event_time_granularities", "area_types",
-              "statistic_words", "home_words", "group_size_words", "taxon_words")
+              "statistic_words", "home_words", "group_size_words", "taxon_words",
+              "categorical_attribute_types", "trait_types")
 _THRESHOLDS = {"categorical_attribute_max_distinct": int, "natural_person_min_share": float, "cell_label_max_distinct": int,
                "cross_tab_min_density": float,
                "group_size_min_median": float,

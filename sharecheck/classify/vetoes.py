@@ -80,7 +80,11 @@ def overrule(role: str, semantic_type: str, evidence) -> tuple[str, str, str] | 
                                          "each row tallies many, where one person's count starts at none or a few")
     if role == "other" and semantic_type in ("category", "unknown") and profile.is_text and profile.non_null >= 20 \
             and profile.uniqueness >= 0.9:
-        share = _share(values[:_SAMPLE], _person_named)
+        from ..pii.names import known_names, tokens
+
+        sample = values[:_SAMPLE]
+        known = known_names(word for value in sample for word in tokens(value))
+        share = _share(sample, lambda value: _person_named(value, known))
         if share >= limits["people_key_min_share"]:
             return "direct_identifier", "person_name", (f"{share:.0%} of values are a given name and a surname, or a surname "
                                                         "with initials, one per row: people's names")
@@ -106,15 +110,17 @@ def _day_of_month(profile) -> bool:
     return 1 <= low and high <= 31 and integral and bool(set(header_tokens(profile.name)) & words().day)
 
 
-def _person_named(value: str) -> bool:
+def _person_named(value: str, known: tuple[frozenset[str], frozenset[str]]) -> bool:
     """A given name with a surname, or a surname with initials ("SMITH, J.R.", "J. Smith"): forms
-    no place or thing takes."""
-    from ..pii.names import classify_value, given_names, surnames, tokens
+    no place or thing takes. `known`: the given names and surnames among the sample's words
+    (pii.names.known_names), looked up once for the whole sample."""
+    from ..pii.names import classify_value, tokens
 
-    if classify_value(value) == "full":
+    kind = classify_value(value, known)
+    if kind == "full":
         return True
     parts = tokens(value)
     initials = [w for w in parts if len(w) == 1]
     core = [w for w in parts if len(w) > 1]
-    return bool(initials) and len(core) == 1 and (core[0] in surnames() or core[0] in given_names()) \
-        and classify_value(value) != "blocked"
+    given, surnames = known
+    return bool(initials) and len(core) == 1 and (core[0] in surnames or core[0] in given) and kind != "blocked"

@@ -261,7 +261,7 @@ def _of_values(form: nz.ColumnForm, values: pl.Series, what: str, compute):
 
 
 def _n_unique(form: nz.ColumnForm, values: pl.Series) -> int:
-    return _of_values(form, values, "n_unique", lambda v: v.drop_nulls().n_unique())
+    return _distinct(form, values).len()
 
 
 def _distinct(form: nz.ColumnForm, values: pl.Series) -> pl.Series:

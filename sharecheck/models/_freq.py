@@ -186,10 +186,14 @@ class FrequencyTable:
         return FrequencyTable(tuple(qis), self.sensitive, cells, self.null_mode)
 
 
+def integer_like(dtype: pl.DataType) -> bool:
+    """Types whose physical values are exact 64-bit integers (floats are not: -0.0, NaN)."""
+    return dtype == pl.Boolean or dtype.is_temporal() or (dtype.is_integer() and dtype != pl.UInt64)
+
+
 def _exactly_coded(dtype: pl.DataType) -> bool:
     """Types whose integer codes (models._codes) make exactly the groups a GROUP BY makes."""
-    return (dtype in (pl.String, pl.Boolean) or dtype.is_temporal()
-            or (dtype.is_integer() and dtype != pl.UInt64))
+    return dtype == pl.String or integer_like(dtype)
 
 
 def frequency_table(

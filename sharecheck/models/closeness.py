@@ -19,7 +19,7 @@ from typing import Any, Sequence
 import numpy as np
 import polars as pl
 
-from ._freq import CLASS, COUNT, FrequencyTable
+from ._freq import CLASS, COUNT, FrequencyTable, integer_like
 from ._util import as_dict
 
 ORDERED, NOMINAL, HIERARCHICAL = "ordered", "nominal", "hierarchical"
@@ -64,7 +64,7 @@ def class_emd(
     sizes = counts.group_by(CLASS).agg(pl.col(COUNT).sum().alias("size"))
     if m == 1:
         return sizes.with_columns(pl.lit(0.0).alias("emd")), m
-    if distance == ORDERED and _integer_like(counts.schema[attribute]):
+    if distance == ORDERED and integer_like(counts.schema[attribute]):
         emd = _ordered_emd(_ordered_rows(counts, attribute, overall[attribute]), overall["_sc_p"].to_numpy())
         return sizes.join(emd, on=CLASS, how="left"), m
     # Only the columns the distance reads, built lazily: at 20 M cells every extra column of
@@ -89,10 +89,6 @@ def class_emd(
     else:
         raise ValueError(f"unknown distance {distance!r}")
     return sizes.join(emd, on=CLASS, how="left"), m
-
-
-def _integer_like(dtype: pl.DataType) -> bool:
-    return dtype == pl.Boolean or dtype.is_temporal() or (dtype.is_integer() and dtype != pl.UInt64)
 
 
 def _ordered_rows(counts: pl.DataFrame, attribute: str, values: pl.Series) -> pl.DataFrame:

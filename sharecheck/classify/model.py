@@ -1,4 +1,4 @@
-"""The shipped role and semantic-type model: two linear models whose parameters live in JSON.
+"""The shipped role and semantic-type model: linear models and boosted trees whose parameters live in JSON.
 
 rules/role_model.json is written by sharecheck.classify.train (benchmarks/train_roles.py) from
 the labelled corpus. Prediction is numpy only: scikit-learn is needed to fit, never to scan,
@@ -19,13 +19,20 @@ import numpy as np
 
 from .._resources import rules_dir
 from ..errors import RuleError
+from .trees import TreeEnsemble
 
 FORMAT = "sharecheck-role-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the role model may carry boosted trees averaged with the linear model
 # Bump when a feature's meaning changes: a model fitted on the old meaning must be refitted.
 FEATURE_VERSION = 2
 MODEL_FILE = "role_model.json"
 ENVIRONMENT = "SHARECHECK_ROLE_MODEL"  # path of a model file to use instead of the shipped one
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    scores = scores - scores.max(axis=1, keepdims=True)
+    weights = np.exp(scores)
+    return weights / weights.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True)
@@ -68,9 +75,7 @@ class LinearModel:
         scores = self.logits(matrix) / self.temperature
         if len(self.classes) <= 1:
             return 1.0 / (1.0 + np.exp(-scores[:, 0]))
-        scores = scores - scores.max(axis=1, keepdims=True)
-        weights = np.exp(scores)
-        return weights / weights.sum(axis=1, keepdims=True)
+        return softmax(scores)
 
     def contributions(self, row: np.ndarray, class_index: int = 0) -> list[tuple[str, float]]:
         """Each feature's push towards the class, largest first (for the readable evidence)."""
@@ -90,23 +95,38 @@ class LinearModel:
                          data.get("classes") or (), data.get("temperature", 1.0))
 
 
+def blend(linear_logits: np.ndarray, tree_scores: np.ndarray, temperature: float) -> np.ndarray:
+    """The role probabilities of the two parts: their mean, recalibrated by one temperature
+    (fitted on out-of-fold scores, train.py) because a mean of two sharp models is not calibrated."""
+    mean = 0.5 * (softmax(linear_logits) + softmax(tree_scores))
+    return softmax(np.log(np.clip(mean, 1e-12, 1.0)) / temperature)
+
+
 @dataclass(frozen=True)
 class RoleModel:
     role: LinearModel
     type: LinearModel
     meta: Mapping[str, object] = field(default_factory=dict)
+    trees: TreeEnsemble | None = None  # on role.features; None: the linear model alone
+    blend_temperature: float = 1.0
 
     def predict_roles(self, rows: list[Mapping[str, float]]) -> tuple[np.ndarray, np.ndarray]:
         """(matrix, calibrated probabilities over self.role.classes) for column feature rows."""
         matrix = self.role.matrix(rows)
-        return matrix, self.role.proba(matrix)
+        if self.trees is None:
+            return matrix, self.role.proba(matrix)
+        return matrix, blend(self.role.logits(matrix), self.trees.raw(matrix), self.blend_temperature)
 
     def score_types(self, candidates: list[Mapping[str, float]]) -> np.ndarray:
         return self.type.proba(self.type.matrix(candidates)) if candidates else np.zeros(0)
 
     def to_dict(self) -> dict:
-        return {"format": FORMAT, "format_version": FORMAT_VERSION, "feature_version": FEATURE_VERSION,
-                "meta": dict(self.meta), "role": self.role.to_dict(), "type": self.type.to_dict()}
+        document = {"format": FORMAT, "format_version": FORMAT_VERSION, "feature_version": FEATURE_VERSION,
+                    "meta": dict(self.meta), "role": self.role.to_dict(), "type": self.type.to_dict()}
+        if self.trees is not None:
+            document["role_trees"] = self.trees.to_dict()
+            document["blend_temperature"] = round(self.blend_temperature, 6)
+        return document
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -135,7 +155,21 @@ def _check(document: Mapping, source: str) -> RoleModel:
     if unknown:
         raise RuleError(f"{source}: role model uses features this sharecheck does not compute ({', '.join(unknown[:5])}); "
                         "rebuild it with `python benchmarks/train_roles.py`")
-    return RoleModel(role, kind, document.get("meta") or {})
+    trees = None
+    if document.get("role_trees") is not None:
+        try:
+            trees = TreeEnsemble.from_dict(document["role_trees"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RuleError(f"{source}: role model trees are incomplete ({exc.__class__.__name__})") from None
+        problems = trees.problems()
+        if trees.features != role.features or trees.classes != role.classes:
+            problems.append("its trees read other features or roles than its linear part")
+        temperature = document.get("blend_temperature")
+        if not isinstance(temperature, (int, float)) or not temperature > 0:
+            problems.append("its blend temperature is missing or not positive")
+        if problems:
+            raise RuleError(f"{source}: role model trees unusable: {problems[0]}")
+    return RoleModel(role, kind, document.get("meta") or {}, trees, float(document.get("blend_temperature") or 1.0))
 
 
 def load_model_file(path: str | Path) -> RoleModel:

@@ -1,8 +1,9 @@
 """Fitting the role and type models on labelled columns (scikit-learn, imported here only).
 
-Both are logistic regressions on standardised features; their parameters are copied into a
-model.RoleModel and written as JSON. The role model's confidence is calibrated by temperature
-scaling on out-of-fold logits, folds grouped by source so that no source calibrates itself.
+The type model is a logistic regression; the role model is a logistic regression averaged with
+gradient-boosted trees (trees.py). Their parameters are copied into a model.RoleModel and
+written as JSON. The role model's confidence is calibrated by temperature scaling on
+out-of-fold scores, folds grouped by source so that no source calibrates itself.
 Header tokens enter the role model only if columns of at least two sources carry them: a word
 that one source uses is that source's habit, not a property of personal data.
 """
@@ -14,12 +15,19 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from . import ROLES, semantic_types
-from .model import LinearModel, RoleModel
+from .model import LinearModel, RoleModel, blend
+from .trees import TreeEnsemble, from_sklearn
 
 ROLE_C = 0.05  # held out by source, C 0.5 -> 0.05 raised accuracy 0.67 -> 0.70: strong shrinkage keeps a source's habits out
 TYPE_C = 1.0
 MIN_TOKEN_SOURCES = 2
 BALANCED = False  # class weights: off, the corpus proportions are a fair prior for a city portal
+# The trees, chosen held out by source (8 folds of sources, the models' argmax before the
+# policy): mean with the linear model raised accuracy 0.664 -> 0.707 and cut non-personal columns
+# flagged 0.234 -> 0.180. Deeper or more trees (depth 4, 200 trees: 0.711) were within the
+# folds' noise at twice the file and the fitting time.
+TREES = {"n_estimators": 100, "max_depth": 3, "learning_rate": 0.15, "subsample": 0.8, "max_features": 0.2,
+         "min_samples_leaf": 15, "random_state": 0}
 
 
 @dataclass(frozen=True)
@@ -83,39 +91,60 @@ def _fit_linear(matrix: np.ndarray, target: np.ndarray, names: Sequence[str], c:
     return LinearModel.build(names, mean, scale, fitted.coef_, fitted.intercept_)
 
 
-def _temperature(logits: np.ndarray, target: np.ndarray) -> float:
-    """The temperature minimising the negative log-likelihood of out-of-fold logits."""
+def _temperature(logits: np.ndarray, target: np.ndarray, proba=None) -> float:
+    """The temperature minimising the negative log-likelihood of out-of-fold scores
+    (`proba(scores / T)` gives the probabilities; softmax by default)."""
     best, best_loss = 1.0, np.inf
     for temperature in np.exp(np.linspace(np.log(0.25), np.log(8.0), 121)):
-        scores = logits / temperature
-        scores = scores - scores.max(axis=1, keepdims=True)
-        log_proba = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        if proba is None:
+            scores = logits / temperature
+            scores = scores - scores.max(axis=1, keepdims=True)
+            log_proba = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        else:
+            log_proba = np.log(np.clip(proba(temperature), 1e-12, 1.0))
         loss = -float(log_proba[np.arange(len(target)), target].mean())
         if loss < best_loss:
             best, best_loss = float(temperature), loss
     return best
 
 
-def fit_role_model(columns: Sequence[LabelledColumn], c: float = ROLE_C) -> LinearModel:
+def _fit_trees(matrix: np.ndarray, labels: np.ndarray, names: Sequence[str]) -> TreeEnsemble | None:
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    if len(set(labels)) < 3:
+        return None
+    fitted = GradientBoostingClassifier(**TREES).fit(matrix, labels)
+    return from_sklearn(fitted, names, ROLES, matrix)
+
+
+def fit_role_model(columns: Sequence[LabelledColumn], c: float = ROLE_C, trees: bool = True) -> tuple[LinearModel, TreeEnsemble | None, float]:
+    """(linear model, trees or None, blend temperature)."""
     names = role_feature_names(columns)
     matrix = _matrix([column.features for column in columns], names)
     labels = np.array([column.role for column in columns])
     model = _fit_linear(matrix, labels, names, c, BALANCED, ROLES)
+    ensemble = _fit_trees(matrix, labels, names) if trees else None
     sources = sorted({column.source for column in columns})
     if len(sources) < 3:
-        return model
+        return model, ensemble, 1.0
     target = np.array([ROLES.index(label) for label in labels])
-    out_of_fold = np.zeros((len(columns), len(ROLES)))
+    linear_oof = np.zeros((len(columns), len(ROLES)))
+    tree_oof = np.zeros((len(columns), len(ROLES)))
     groups = np.array([column.source for column in columns])
     folds = min(5, len(sources))
     for fold in range(folds):
         held = np.isin(groups, sources[fold::folds])
         if held.all() or not held.any():
             continue
-        part = _fit_linear(matrix[~held], labels[~held], names, c, BALANCED, ROLES)
-        out_of_fold[held] = part.logits(matrix[held])
-    temperature = _temperature(out_of_fold, target)
-    return LinearModel.build(model.features, model.mean, model.scale, model.coef, model.intercept, model.classes, temperature)
+        linear_oof[held] = _fit_linear(matrix[~held], labels[~held], names, c, BALANCED, ROLES).logits(matrix[held])
+        if ensemble is not None:
+            part = _fit_trees(matrix[~held], labels[~held], names)
+            tree_oof[held] = part.raw(matrix[held]) if part is not None else linear_oof[held]
+    temperature = _temperature(linear_oof, target)
+    linear = LinearModel.build(model.features, model.mean, model.scale, model.coef, model.intercept, model.classes, temperature)
+    if ensemble is None:
+        return linear, None, 1.0
+    return linear, ensemble, _temperature(None, target, lambda t: blend(linear_oof, tree_oof, t))
 
 
 def fit_type_model(columns: Sequence[LabelledColumn], c: float = TYPE_C) -> LinearModel:
@@ -167,7 +196,8 @@ def fit(columns: Sequence[LabelledColumn], meta: dict | None = None, role_c: flo
             positions = [i for i, c in enumerate(columns) if c.source in held]
             for i, column in zip(positions, _with_types([columns[i] for i in positions], part)):
                 stacked[i] = column
-    return RoleModel(fit_role_model(stacked, role_c), type_model, {**info, **(meta or {})})
+    linear, trees, blend_temperature = fit_role_model(stacked, role_c)
+    return RoleModel(linear, type_model, {**info, **(meta or {}), "trees": dict(TREES) if trees else None}, trees, blend_temperature)
 
 
 # --------------------------------------------------------------------------------------------

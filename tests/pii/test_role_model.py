@@ -81,7 +81,7 @@ def test_context_sees_a_first_name_beside_a_last_name():
 
 def test_shipped_model_loads_with_its_versions_and_every_role():
     document = json.loads(shipped_model_path().read_text(encoding="utf-8"))
-    assert document["format_version"] == 1 and document["feature_version"] == FEATURE_VERSION
+    assert document["format_version"] == 2 and document["feature_version"] == FEATURE_VERSION
     assert document["meta"]["sklearn"] and document["meta"]["columns"] > 0
     model = load_model_file(shipped_model_path())
     assert set(model.role.classes) == set(ROLES)
@@ -122,6 +122,69 @@ def test_softmax_with_temperature_by_hand():
     model = LinearModel.build(["a"], [0.0], [1.0], [[1.0], [0.0]], [0.0, 0.0], ("x", "y"), temperature=2.0)
     proba = model.proba(np.array([[2.0]]))[0]
     assert proba[0] == pytest.approx(np.exp(1) / (np.exp(1) + 1))  # logits 2 and 0, halved
+
+
+# ---------------------------------------------------------------- boosted trees
+
+def _two_stumps():
+    from sharecheck.classify.trees import LEAF, TreeEnsemble
+
+    # tree 0 (class x): a <= 0.5 ? +1 : -1 ; tree 1 (class y): b <= 2 ? 0.5 : 3
+    return TreeEnsemble(("a", "b"), ("x", "y"), np.array([0.1, -0.2]), 0.5, np.array([0, 3]), np.array([0, 1]),
+                        np.array([0, LEAF, LEAF, 1, LEAF, LEAF]), np.array([0.5, 0, 0, 2.0, 0, 0]),
+                        np.array([1, LEAF, LEAF, 4, LEAF, LEAF]), np.array([2, LEAF, LEAF, 5, LEAF, LEAF]),
+                        np.array([0, 1.0, -1.0, 0, 0.5, 3.0]), 1)
+
+
+def test_tree_scores_by_hand():
+    raw = _two_stumps().raw(np.array([[0.0, 2.0], [1.0, 9.0]]))
+    # row 0: x = 0.1 + 0.5 * 1, y = -0.2 + 0.5 * 0.5; row 1: x = 0.1 - 0.5, y = -0.2 + 0.5 * 3
+    assert raw == pytest.approx(np.array([[0.6, 0.05], [-0.4, 1.3]]))
+
+
+def test_blend_is_the_mean_of_the_two_softmaxes_recalibrated():
+    from sharecheck.classify.model import blend
+
+    linear, trees = np.array([[np.log(3.0), 0.0]]), np.array([[0.0, 0.0]])
+    # softmaxes (0.75, 0.25) and (0.5, 0.5): mean (0.625, 0.375); temperature 2 takes square roots
+    assert blend(linear, trees, 1.0)[0] == pytest.approx([0.625, 0.375])
+    expected = np.sqrt([0.625, 0.375]) / np.sqrt([0.625, 0.375]).sum()
+    assert blend(linear, trees, 2.0)[0] == pytest.approx(expected)
+
+
+def test_copied_trees_reproduce_scikit_learn():
+    """The independent implementation is scikit-learn's own decision_function, on rows the trees
+    were not fitted on."""
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    from sharecheck.classify.trees import from_sklearn
+
+    rng = np.random.default_rng(3)
+    train_rows = rng.normal(size=(300, 6))
+    labels = np.array(ROLES)[(train_rows[:, 0] > 0).astype(int) + 2 * (train_rows[:, 1] > 0.5)]  # four roles of five
+    fitted = GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=0).fit(train_rows, labels)
+    ensemble = from_sklearn(fitted, [f"f{i}" for i in range(6)], ROLES, train_rows)
+    fresh = rng.normal(size=(200, 6))
+    columns = [ROLES.index(label) for label in fitted.classes_]
+    assert np.allclose(ensemble.raw(fresh)[:, columns], fitted.decision_function(fresh), atol=1e-6)
+    missing = [i for i in range(len(ROLES)) if i not in columns]
+    assert (ensemble.raw(fresh)[:, missing] < -20).all()  # the role the labels lack stays out of reach
+
+
+def test_shipped_model_blends_trees_and_refuses_broken_ones(tmp_path):
+    document = json.loads(shipped_model_path().read_text(encoding="utf-8"))
+    model = load_model_file(shipped_model_path())
+    assert model.trees is not None and model.trees.features == model.role.features and model.blend_temperature > 0
+    for change, message in ((lambda d: d["role_trees"]["left"].__setitem__(0, 10 ** 9), "outside the ensemble"),
+                            (lambda d: d["role_trees"]["features"].reverse(), "other features"),
+                            (lambda d: d.__setitem__("blend_temperature", 0), "temperature"),
+                            (lambda d: d["role_trees"].pop("value"), "incomplete")):
+        broken = json.loads(json.dumps(document))
+        change(broken)
+        path = tmp_path / "model.json"
+        path.write_text(json.dumps(broken), encoding="utf-8")
+        with pytest.raises(RuleError, match=message):
+            load_model_file(path)
 
 
 def test_environment_names_another_model_file(tmp_path, monkeypatch):
@@ -211,3 +274,5 @@ def test_training_script_reproduces_the_shipped_model(tmp_path):
     assert rebuilt["role"]["features"] == shipped["role"]["features"]
     assert np.allclose(rebuilt["role"]["coef"], shipped["role"]["coef"], atol=1e-4)
     assert np.allclose(rebuilt["type"]["coef"], shipped["type"]["coef"], atol=1e-4)
+    assert rebuilt["role_trees"]["feature"] == shipped["role_trees"]["feature"]
+    assert np.allclose(rebuilt["role_trees"]["value"], shipped["role_trees"]["value"], atol=1e-4)

@@ -37,6 +37,11 @@ TARGETS = {"direct_identifier": (0.95, 0.97), "quasi_identifier": (None, 0.95), 
 FLAGGED_TARGET = 0.05
 
 
+def model_file_name(source: str) -> str:
+    """The file a source's out-of-source model is kept in (evaluate_verdicts.py --models DIR)."""
+    return source.replace(":", "_").replace("/", "_") + ".json"
+
+
 def loso_models(tables=None, folds: int = 0, held: set[str] | None = None) -> dict:
     """source -> model fitted on every other source of the corpus. With `folds`, sources are
     dealt into that many groups (sorted, every folds-th) and one model is fitted per group,
@@ -161,7 +166,8 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--folds", type=int, default=0, help="grouped k-fold by source instead of leave-one-source-out (iterating)")
     parser.add_argument("--sources", help="comma-separated sources to hold out and predict (iterating); implies --no-write")
-    parser.add_argument("--models", type=Path, help="pickle of the fitted out-of-source models: read if present, else written")
+    parser.add_argument("--models", type=Path, help="pickle of the fitted out-of-source models: read if present, else written; "
+                        "or the folder of JSON models evaluate_verdicts.py --models wrote (the same fits)")
     parser.add_argument("--sweep", action="append", default=[], help="threshold=v1,v2,... of rules/classifier.yaml, on the same fits")
     parser.add_argument("--no-insample", action="store_true", help="skip the in-sample fit")
     args = parser.parse_args()
@@ -171,7 +177,12 @@ def main() -> None:
     held = set(args.sources.split(",")) if args.sources else None
     if held:
         args.no_write = True
-    if args.models and args.models.exists():
+    if args.models and args.models.is_dir():
+        from sharecheck.classify.model import load_model_file
+
+        models = {source: load_model_file(args.models / model_file_name(source))
+                  for source in sorted({t[0] for t in tables}) if (args.models / model_file_name(source)).exists()}
+    elif args.models and args.models.exists():
         import pickle
 
         models = pickle.loads(args.models.read_bytes())

@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 
 from _results import machine_line, update_section  # noqa: E402
 from corpus.load import SHARED, TableUnavailable, load_labels, read_table  # noqa: E402
+from evaluate_corpus import model_file_name as _model_file  # noqa: E402
 
 NOT_ABOUT_PEOPLE = ("organisations", "places", "things", "counts")
 
@@ -72,10 +73,6 @@ def _role_table(rows) -> list[str]:
     return lines
 
 
-def _model_file(source: str) -> str:
-    return source.replace(":", "_").replace("/", "_") + ".json"
-
-
 def _scan(label, options_env: str):
     import sharecheck
     from sharecheck.errors import SharecheckError
@@ -113,11 +110,9 @@ def main() -> None:
     cached = args.models is not None and all((args.models / _model_file(s)).exists() for s in sources)
     models: dict = {}
     if not cached:
-        try:
-            from evaluate_corpus import loso_models  # a fitted role model: one fit per held-out source
-        except ImportError:
-            loso_models = None
-        models = loso_models() if loso_models else {}
+        from evaluate_corpus import loso_models  # a fitted role model: one fit per held-out source
+
+        models = loso_models()
     fitted = time.perf_counter() - started
     rows = []
     with tempfile.TemporaryDirectory() as workdir:

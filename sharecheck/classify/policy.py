@@ -53,7 +53,9 @@ def _phrase(feature: str) -> str:
                          ("ctx_", "the other columns: {}"), ("tok_", "header word '{}'"), ("grain_", "dates to the {}")):
         if feature.startswith(prefix):
             rest = feature[len(prefix):]
-            return text.format(rest.replace("_", " ") if prefix != "tok_" else rest)
+            if prefix == "tok_":
+                return text.format(rest)
+            return text.format({"other": "non-personal column"}.get(rest, rest.replace("_", " ")))
     return feature.replace("_", " ")
 
 
@@ -224,11 +226,15 @@ def cross_column(decisions: dict[str, Decision], evidence: dict[str, ColumnEvide
     firsts = [name for name, kind in kinds.items() if kind == "first_name"]
     lasts = [name for name, kind in kinds.items() if kind == "last_name"]
     if firsts and lasts:
+        # The pair names a person, and the surname carries that finding (a direct identifier);
+        # a given name stays the quasi-identifier it is alone: dropping the surname leaves it
+        # in the release, where it must still be counted with the other QIs.
         for name in firsts + lasts:
             decision = decisions[name]
             partner = lasts[0] if name in firsts else firsts[0]
             decision.reasons.append(f"with column '{partner}' it spells a full name")
-            decision.role = "direct_identifier"
+            if name in lasts:
+                decision.role = "direct_identifier"
             decision.details["name_part_of"] = sorted(firsts + lasts)
     _split_addresses(decisions, evidence, kinds)
     coordinates = [name for name, kind in kinds.items() if kind in ("latitude", "longitude", "coordinates")]

@@ -100,8 +100,11 @@ def test_full_names_in_last_first_order(classify):
 def test_name_parts_in_separate_columns(classify):
     pairs = people(60)
     result = classify(pl.DataFrame({"first_name": [first for first, _ in pairs], "last_name": [last for _, last in pairs]}))
-    assert col(result, "first_name") == ("direct_identifier", "first_name")
+    # the pair names a person: the surname is the direct identifier, the given name stays the
+    # quasi-identifier it is alone (it remains when the surname is dropped), both marked as one name
+    assert col(result, "first_name") == ("quasi_identifier", "first_name")
     assert col(result, "last_name") == ("direct_identifier", "last_name")
+    assert result["first_name"].details["name_part_of"] == ["first_name", "last_name"]
 
 
 @pytest.mark.parametrize("column, values", [
@@ -121,9 +124,14 @@ def test_names_of_things_are_not_person_names(classify, column, values):
 
 def test_zip_codes_with_a_name_or_a_zip_like_distribution(classify):
     zips = [f"021{RNG.randrange(30):02d}" for _ in range(400)]
-    result = classify(pl.DataFrame({"postal": zips, "unnamed": zips}))
+    # beside an attribute of a person (the role depends on what the rows are about; the type does not)
+    ages = [RNG.randrange(18, 90) for _ in range(400)]
+    result = classify(pl.DataFrame({"postal": zips, "unnamed": zips, "age": ages}))
     assert col(result, "postal") == ("quasi_identifier", "postal_code")
     assert col(result, "unnamed") == ("quasi_identifier", "postal_code")
+    alone = classify(pl.DataFrame({"postal": zips, "unnamed": zips}))
+    assert alone["postal"].semantic_type == alone["unnamed"].semantic_type == "postal_code"
+    assert alone["postal"].role == "quasi_identifier"  # its header backs the type
 
 
 def test_arbitrary_five_digit_numbers_are_not_zips(classify):

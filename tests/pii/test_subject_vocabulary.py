@@ -47,7 +47,8 @@ def test_camel_case_name_parts_spell_a_full_name():
     frame = pl.DataFrame({"nameFirst": ["JAMES", "MARIA", "ROBERT", "LINDA"] * 10,
                           "nameLast": ["SMITH", "GARCIA", "JOHNSON", "WILLIAMS"] * 10})
     result = _classified(frame)
-    assert result["nameFirst"].role == result["nameLast"].role == "direct_identifier"
+    assert result["nameLast"].role == "direct_identifier" and result["nameFirst"].role == "quasi_identifier"
+    assert result["nameFirst"].details["name_part_of"] == ["nameFirst", "nameLast"]
 
 
 def test_a_searched_flag_is_a_sensitive_outcome():

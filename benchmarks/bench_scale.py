@@ -282,6 +282,8 @@ def fresh_scan(path: Path, variant: str, extra: list[str], repo: Path = REPO) ->
                                  "lift": [r["lift"] for r in assessment.get("inference", [])],
                                  "roles": {c["name"]: (c["role"], c["semantic_type"]) for c in dataset["columns"]},
                                  "codes": sorted(f["code"] for f in dataset["findings"])}
+        else:  # a scan that failed must not pass for a fast one
+            raise SystemExit(f"no report from the scan of {path} ({repo}): {record['result']}")
     return record
 
 

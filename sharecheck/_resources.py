@@ -43,8 +43,9 @@ def cache_dir() -> Path | None:
     configured = os.environ.get("SHARECHECK_CACHE_DIR")
     if configured is not None:
         return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
-    return Path(base) / "sharecheck"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"))
+    # No home to expand (a service account, a sandbox): no cache, never one in the working folder.
+    return base / "sharecheck" if base.is_absolute() else None
 
 
 def load_yaml_file(path: Path):

@@ -84,3 +84,10 @@ def test_invalid_yaml_is_still_a_rule_error_with_the_cache_on(tmp_path, monkeypa
     (rules / "x.yaml").write_text("rules: [\n", encoding="utf-8")
     with pytest.raises(RuleError, match="not valid YAML"):
         load_rules(rules)
+
+
+def test_without_a_home_there_is_no_cache_rather_than_one_in_the_working_folder(monkeypatch):
+    monkeypatch.delenv("SHARECHECK_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(_resources.os.path, "expanduser", lambda path: path)  # "~" stays "~"
+    assert _resources.cache_dir() is None

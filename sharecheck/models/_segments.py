@@ -26,6 +26,7 @@ class Segments:
     codes: np.ndarray  # dense code of each cell's value (0..n_values-1)
     n_values: int
     starts: np.ndarray  # first cell of each class
+    classes: np.ndarray  # class id of each segment, ascending
 
     def chunks(self):
         """(lo, hi, starts within lo..hi) over whole classes."""
@@ -55,7 +56,7 @@ def segments(table: FrequencyTable, attribute: str) -> Segments | None:
             order = np.argsort(classes, kind="stable")
             classes, counts, codes = classes[order], counts[order], codes[order]
         starts = np.flatnonzero(np.r_[True, classes[1:] != classes[:-1]])
-        found = Segments(counts, codes, n_values, starts)
+        found = Segments(counts, codes, n_values, starts, classes[starts])
     cache[key] = found
     return found
 
@@ -108,3 +109,21 @@ def top_shares(seg: Segments) -> np.ndarray:
         counts = seg.counts[lo:hi]
         out.append(np.maximum.reduceat(counts, starts) / np.add.reduceat(counts, starts))
     return np.concatenate(out)
+
+
+def class_sizes(seg: Segments) -> np.ndarray:
+    """Records with a value in each class (int64), one per segment."""
+    return np.add.reduceat(seg.counts, seg.starts)
+
+
+def ordered_rows(seg: Segments):
+    """closeness._ordered_rows from the segments: the value index is the dense code already (codes
+    follow the sorted values), so only the sort by (class, value) and the divisions remain."""
+    import polars as pl
+
+    lengths = np.diff(np.r_[seg.starts, seg.counts.size])
+    cls = np.repeat(seg.classes.astype(np.int64), lengths)
+    order = np.argsort(cls * seg.n_values + seg.codes, kind="stable")
+    cls, idx, count = cls[order], seg.codes[order], seg.counts[order]
+    q = count / np.repeat(np.add.reduceat(count, seg.starts), lengths)
+    return pl.DataFrame({CLASS: pl.Series(cls, dtype=pl.UInt32), "_sc_idx": pl.Series(idx, dtype=pl.UInt32), "_sc_q": q})

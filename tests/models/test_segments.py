@@ -70,3 +70,24 @@ def test_segments_equal_the_polars_queries_to_the_last_bit(columns, two_sensitiv
                  alpha_k_anonymity(table, s, beta_t)) for s in sensitive]
 
     assert figures() == _polars_path(figures)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 150).flatmap(lambda n: st.tuples(
+    st.lists(st.sampled_from(["p", "q", None]), min_size=n, max_size=n),
+    st.lists(st.integers(0, 4), min_size=n, max_size=n),
+    st.lists(st.sampled_from([3, 1, 4, 15, 9, None]), min_size=n, max_size=n),
+    st.lists(st.sampled_from(["u", "v", None]), min_size=n, max_size=n),
+)), st.booleans(), st.sampled_from([None, 0.05, 0.3]))
+def test_ordered_t_closeness_from_segments_equals_the_polars_path(columns, two_sensitive, threshold):
+    from sharecheck.models.closeness import ORDERED, class_emd, t_closeness
+
+    q1, q2, s1, s2 = columns
+    frame = pl.DataFrame({"q1": q1, "q2": q2, "s1": s1, "s2": s2}, schema={"q1": pl.String, "q2": pl.Int8, "s1": pl.Int64, "s2": pl.String})
+    sensitive = ["s1", "s2"] if two_sensitive else ["s1"]
+
+    def figures():
+        table = frequency_table(frame, ["q1", "q2"], sensitive)
+        return t_closeness(table, "s1", t_threshold=threshold), class_emd(table, "s1", ORDERED)[0].sort("_sc_class").rows()
+
+    assert figures() == _polars_path(figures)

@@ -121,9 +121,11 @@ def ordered_rows(seg: Segments):
     follow the sorted values), so only the sort by (class, value) and the divisions remain."""
     import polars as pl
 
+    from ._codes import stable_argsort
+
     lengths = np.diff(np.r_[seg.starts, seg.counts.size])
     cls = np.repeat(seg.classes.astype(np.int64), lengths)
-    order = np.argsort(cls * seg.n_values + seg.codes, kind="stable")
+    order = stable_argsort(cls * seg.n_values + seg.codes)
     cls, idx, count = cls[order], seg.codes[order], seg.counts[order]
     q = count / np.repeat(np.add.reduceat(count, seg.starts), lengths)
     return pl.DataFrame({CLASS: pl.Series(cls, dtype=pl.UInt32), "_sc_idx": pl.Series(idx, dtype=pl.UInt32), "_sc_q": q})

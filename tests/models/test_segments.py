@@ -91,3 +91,20 @@ def test_ordered_t_closeness_from_segments_equals_the_polars_path(columns, two_s
         return t_closeness(table, "s1", t_threshold=threshold), class_emd(table, "s1", ORDERED)[0].sort("_sc_class").rows()
 
     assert figures() == _polars_path(figures)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32), st.sampled_from([1, 3, 70_000, 200_003]), st.sampled_from([2, 1 << 16, (1 << 32) - 1, 1 << 40]))
+def test_the_radix_argsort_is_numpys_stable_argsort(seed, size, high):
+    from sharecheck.models._codes import stable_argsort
+
+    keys = np.random.default_rng(seed).integers(0, high, size)  # many ties when high is small
+    assert np.array_equal(stable_argsort(keys), np.argsort(keys, kind="stable"))
+
+
+def test_the_radix_argsort_orders_ties_by_position():
+    from sharecheck.models._codes import stable_argsort
+
+    keys = np.array([70_000, 5, 70_000, 5] * 20_000, dtype=np.int64)  # above 2**16 and 16-bit digits differ
+    order = stable_argsort(keys)
+    assert order[:3].tolist() == [1, 3, 5] and order[40_000:40_003].tolist() == [0, 2, 4]

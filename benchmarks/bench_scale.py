@@ -411,8 +411,8 @@ def _engines_markdown(records: list[dict]) -> str:
     floors = {(r["batch"], r["rows"]): r for r in records if r["engine"] == "floor"}
     lines = ["| batch | rows | engine | runs | wall s (median; all) | × floor wall | CPU s | × floor CPU | peak RSS MB | load (1 min) | cells | classes | k | uniques | l | t | avg risk |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    names = {"floor": "DuckDB GROUP BY floor", "duckdb": "DuckDB, 2 GB limit", "polars": "polars streaming",
-             "spark": "Spark local[2], 2 GB driver"}
+    names = {"floor": "DuckDB GROUP BY floor", "duckdb": "DuckDB, 2 GB limit", "duckdb-before": "DuckDB, 2 GB limit, before the round",
+             "polars": "polars streaming", "spark": "Spark local[2], 2 GB driver"}
     for r in sorted(records, key=lambda r: (r["batch"], r["rows"], list(names).index(r["engine"]) if r["engine"] in names else 9)):
         floor, result = floors.get((r["batch"], r["rows"])), r["result"]
         over_wall = f"{r['wall_s'] / floor['wall_s']:.2f}×" if floor and r is not floor else "–"

@@ -1,13 +1,16 @@
 """Each benchmark owns one section of benchmarks/RESULTS.md, so they can run in any order."""
 from __future__ import annotations
 
+import os
 import platform
 import re
 from datetime import date
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-SHARED_DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+# A checkout in a worktree (work/wt/NAME) sits one level deeper than work/main: SHARECHECK_DATASETS
+# points the benchmarks at the shared datasets from anywhere.
+SHARED_DATASETS = Path(os.environ.get("SHARECHECK_DATASETS") or Path(__file__).resolve().parent.parent.parent / "shared" / "datasets")
 
 
 def machine_line() -> str:

@@ -282,6 +282,8 @@ def fresh_scan(path: Path, variant: str, extra: list[str], repo: Path = REPO) ->
                                  "lift": [r["lift"] for r in assessment.get("inference", [])],
                                  "roles": {c["name"]: (c["role"], c["semantic_type"]) for c in dataset["columns"]},
                                  "codes": sorted(f["code"] for f in dataset["findings"])}
+        else:  # a scan that failed must not pass for a fast one
+            raise SystemExit(f"no report from the scan of {path} ({repo}): {record['result']}")
     return record
 
 
@@ -409,8 +411,8 @@ def _engines_markdown(records: list[dict]) -> str:
     floors = {(r["batch"], r["rows"]): r for r in records if r["engine"] == "floor"}
     lines = ["| batch | rows | engine | runs | wall s (median; all) | × floor wall | CPU s | × floor CPU | peak RSS MB | load (1 min) | cells | classes | k | uniques | l | t | avg risk |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    names = {"floor": "DuckDB GROUP BY floor", "duckdb": "DuckDB, 2 GB limit", "polars": "polars streaming",
-             "spark": "Spark local[2], 2 GB driver"}
+    names = {"floor": "DuckDB GROUP BY floor", "duckdb": "DuckDB, 2 GB limit", "duckdb-before": "DuckDB, 2 GB limit, before the round",
+             "polars": "polars streaming", "spark": "Spark local[2], 2 GB driver"}
     for r in sorted(records, key=lambda r: (r["batch"], r["rows"], list(names).index(r["engine"]) if r["engine"] in names else 9)):
         floor, result = floors.get((r["batch"], r["rows"])), r["result"]
         over_wall = f"{r['wall_s'] / floor['wall_s']:.2f}×" if floor and r is not floor else "–"

@@ -11,9 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import yaml
-
-from ._resources import SAFE_LOADER, rules_dir
+from ._resources import load_yaml_file, rules_dir
 from .errors import RuleError
 from .findings import SEVERITIES
 
@@ -91,9 +89,12 @@ def load_rules(directory: Path | None = None, registry=None) -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     for path in sorted(directory.glob("*.yaml")):
         try:
-            with open(path, encoding="utf-8") as handle:
-                document = yaml.load(handle, Loader=SAFE_LOADER) or {}
-        except yaml.YAMLError as exc:
+            document = load_yaml_file(path) or {}
+        except Exception as exc:
+            import yaml
+
+            if not isinstance(exc, yaml.YAMLError):
+                raise
             raise RuleError(f"{path.name}: not valid YAML: {exc}") from None
         for raw in document.get("rules", []):
             rule = _parse_rule(raw, path, registry)

@@ -355,6 +355,15 @@ def granularity_of(values, *, name: str | None = None, min_share: float = 0.9) -
     series = values if isinstance(values, pl.Series) else pl.Series(name or "", [str(v) for v in values], dtype=pl.String)
     if series.len() == 0:
         return None, False
+    # Every form read below (a time of day, a date in any of _DATES, a month) has a digit, and
+    # nothing before the test adds one: text without digits is settled in one query instead of
+    # a dozen (most text columns of a release: categories, names, addresses without numbers).
+    if series.dtype == pl.String and min_share > 0 and not series.str.contains(r"\d").any():
+        return None, False
+    return _parsed_granularity(series, name, min_share)
+
+
+def _parsed_granularity(series: pl.Series, name: str | None, min_share: float) -> tuple[str | None, bool]:
     if series.dtype == pl.String and is_time_of_day(series):
         return None, True
     parsed = parse_temporal(series, name=name, min_share=min_share)

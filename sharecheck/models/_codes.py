@@ -104,6 +104,16 @@ def densify(keys: np.ndarray, slots: int | None = None) -> tuple[np.ndarray, int
     return codes.reshape(-1).astype(np.int64, copy=False), int(unique.size)
 
 
+def stable_argsort(keys: np.ndarray) -> np.ndarray:
+    """np.argsort(keys, kind="stable"), for non-negative integer keys. Below 2**32 it is two
+    stable passes over 16-bit digits, which numpy sorts by radix (linear), low digit first: the
+    same permutation (a stable sort has only one) at about half the time of a merge sort."""
+    if keys.size < (1 << 16) or keys.min() < 0 or keys.max() >= (1 << 32):
+        return np.argsort(keys, kind="stable")
+    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    return low[np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")]
+
+
 def combine(prefix: np.ndarray, prefix_card: int, codes: np.ndarray, card: int,
             dense_prefix: tuple[np.ndarray, int] | None = None) -> tuple[np.ndarray, int]:
     """Key of (prefix, column): dense enough for bincount, re-densified when it is not.

@@ -75,7 +75,7 @@ class FrequencyTable:
         16 CPU s at 6 M cells): codes combined into one integer key, a stable sort and segment
         sums give the same partition, with classes numbered in the order of their QI values.
         """
-        from ._codes import combine, densify, encode_column
+        from ._codes import combine, densify, encode_column, stable_argsort
 
         keys = self._keys
         if any(not _exactly_coded(self.cells.schema[key]) for key in keys):
@@ -86,7 +86,7 @@ class FrequencyTable:
             key, slots = (codes, card) if key is None else combine(key, slots, codes, card)
         class_of, n_classes = densify(key, slots)
         del key
-        order = np.argsort(class_of, kind="stable")
+        order = stable_argsort(class_of)
         sorted_class = class_of[order]
         del class_of
         starts = np.flatnonzero(np.r_[True, sorted_class[1:] != sorted_class[:-1]]) if order.size else order

@@ -55,6 +55,17 @@ def class_emd(
 ) -> tuple[pl.DataFrame, int]:
     """Per-class EMD ``[class id, size, emd]`` and the number of distinct values."""
     counts = table.sensitive_counts(attribute)
+    if distance == ORDERED and integer_like(counts.schema[attribute]):
+        from ._segments import class_sizes, ordered_rows, segments, value_shares
+
+        seg = segments(table, attribute)
+        if seg is not None:
+            # The distribution, the class sizes and the rows without a GROUP BY or a join.
+            sizes = pl.DataFrame({CLASS: pl.Series(seg.classes, dtype=pl.UInt32), "size": class_sizes(seg)})
+            if seg.n_values == 1:
+                return sizes.with_columns(pl.lit(0.0).alias("emd")), 1
+            emd = _ordered_emd(ordered_rows(seg), value_shares(seg)[0])
+            return sizes.with_columns(emd["emd"]), seg.n_values
     overall = counts.group_by(attribute).agg(pl.col(COUNT).sum().alias("_sc_total")).sort(attribute)
     m = overall.height
     if m == 0:

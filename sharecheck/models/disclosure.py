@@ -50,6 +50,13 @@ def delta_disclosure_and_beta(
     delta_threshold: float | None = None,
     beta_threshold: float | None = None,
 ) -> DisclosureResult:
+    from ._segments import disclosure_maxima, segments
+
+    seg = segments(table, attribute)
+    if seg is not None:
+        delta, basic_beta, p_min, above_delta, above_beta = disclosure_maxima(seg, delta_threshold, beta_threshold)
+        return DisclosureResult(attribute, delta, basic_beta, min(basic_beta, -math.log(p_min)), delta_threshold,
+                                beta_threshold, above_delta, above_beta)
     ratios = _distribution_ratios(table, attribute)
     if ratios.height == 0:
         return DisclosureResult(attribute, None, None, None, delta_threshold, beta_threshold)

@@ -64,11 +64,17 @@ def alpha_k_anonymity(
     table: FrequencyTable, attribute: str, alpha_threshold: float | None = None
 ) -> AlphaKResult:
     """(alpha, k) as pyCANON computes it: alpha = max over classes of the top value's share."""
+    from ._segments import segments, top_shares
+
     k = k_anonymity(table).k
-    per_class = class_top_share(table, attribute)
-    if per_class.height == 0:
-        return AlphaKResult(attribute, None, k, None, alpha_threshold)
-    shares = per_class["top_share"].to_numpy()
+    seg = segments(table, attribute)
+    if seg is not None:
+        shares = top_shares(seg)
+    else:
+        per_class = class_top_share(table, attribute)
+        if per_class.height == 0:
+            return AlphaKResult(attribute, None, k, None, alpha_threshold)
+        shares = per_class["top_share"].to_numpy()
     above = int((shares > alpha_threshold).sum()) if alpha_threshold is not None else None
     return AlphaKResult(attribute, float(shares.max()), k, above, alpha_threshold)
 

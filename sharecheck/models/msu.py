@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._codes import combine, densify, encode_classes, group_counts, needs_dense_prefix
+from ._codes import combine, densify, encode_classes, needs_dense_prefix
 from ._freq import FrequencyTable
 from ._util import as_dict, safe_div
 
@@ -134,6 +134,9 @@ class _Search:
     def __init__(self, table, encoded, full_unique, msu_size, subset_limit, n):
         self.table, self.codes, self.cards = table, encoded.codes, encoded.cardinalities
         self.weights, self.n, self.m = encoded.weights, n, len(encoded.columns)
+        # bincount sums float weights: converting the class sizes once, not at every subset, and
+        # keeping the (exact, below 2**53) float counts saves two casts per subset.
+        self.float_weights = encoded.weights.astype(np.float64)
         self.msu_size, self.subset_limit = msu_size, subset_limit
         self.depth = min(max(msu_size, subset_limit), self.m)
         self.every = np.ones(full_unique.size, dtype=bool)
@@ -147,7 +150,7 @@ class _Search:
         (indices into full_unique), `at`: their positions in `rows`."""
         start = prefix[-1] + 1 if prefix else 0
         n_rows = self.weights.size if rows is None else rows.size
-        weights = self.weights if rows is None else self.weights[rows]
+        weights = self.float_weights if rows is None else self.float_weights[rows]
         dense = densify(key, slots) if key is not None and needs_dense_prefix(slots, n_rows, self.cards[start:]) else None
         for j in range(start, self.m):
             column = self.codes[j] if rows is None else self.codes[j][rows]
@@ -156,7 +159,7 @@ class _Search:
             else:
                 child, child_slots = combine(key, slots, column, self.cards[j], dense)
             subset = (*prefix, j)
-            counts = group_counts(child, child_slots, weights)
+            counts = np.bincount(child, weights=weights, minlength=child_slots)
             if len(subset) <= self.subset_limit:
                 self.subset_metrics.append(_subset_metric(self.table, subset, counts, self.n))
             at_counts = None
@@ -180,9 +183,12 @@ class _Search:
                 continue
             groups = np.zeros(child_slots, dtype=bool)
             groups[child[at[shared]]] = True
-            local = np.flatnonzero(groups[child])
+            member = groups[child]
+            local = np.flatnonzero(member)
+            # The kept positions of the shared uniques: each is in `local`, at its rank among the
+            # members (a running count, linear, instead of a binary search per unique).
             self.children(subset, child[local], child_slots, local if rows is None else rows[local],
-                          inside[shared], np.searchsorted(local, at[shared]))
+                          inside[shared], np.cumsum(member)[at[shared]] - 1)
 
     def _all_unique(self, prefix) -> None:
         """Every sample unique is unique on `prefix`, hence on each subset below it."""

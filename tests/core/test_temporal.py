@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sharecheck.join.normalise import parse_temporal as join_parse
 from sharecheck.profile import profile_frame
-from sharecheck.temporal import granularity_of, parse_temporal
+from sharecheck.temporal import _parsed_granularity, granularity_of, parse_temporal
 
 # (strftime used to write the value, the format's grain)
 FORMATS = [
@@ -134,3 +134,25 @@ def test_the_join_reads_dates_with_the_same_parser():
     assert values.to_list() == [datetime(2023, 1, 1, 1, 55), datetime(2023, 1, 2, 3, 59)]  # minute precision for joins
     values, fmt = join_parse(pl.Series("d", ["25.12.2023", "01.02.2023"]))
     assert values.to_list() == [datetime(2023, 12, 25), datetime(2023, 2, 1)]
+
+
+# Text a date parser might be tempted by, without a digit: month and day names, AM/PM, zones,
+# separators, commas.
+_DIGITLESS = st.lists(st.sampled_from(["Jan", "January", "Mar", "Sept", "Monday", "AM", "PM", "p.m.", "Z", "UTC",
+                                       "GMT", "T", "-", "/", ".", ",", ":", " ", "x", "Ünter", "nineteen"]),
+                      min_size=1, max_size=6).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_DIGITLESS, min_size=1, max_size=12), st.sampled_from([None, "date", "month", "created_at"]),
+       st.sampled_from([0.9, 0.5, 0.1]))
+def test_text_without_digits_has_no_granularity_and_the_short_cut_agrees_with_the_parser(values, name, min_share):
+    # No time of day, date or month form can be written without a digit.
+    assert granularity_of(values, name=name, min_share=min_share) == (None, False)
+    series = pl.Series(name or "", values, dtype=pl.String)
+    assert _parsed_granularity(series, name, min_share) == (None, False)
+
+
+def test_one_digit_is_enough_to_go_to_the_parser():
+    assert granularity_of(["Jan 5, 2023", "Mar 7, 2023"]) == ("day", False)
+    assert granularity_of(["10:00", "11:30 PM"]) == (None, True)

@@ -20,7 +20,7 @@ from .clock import Clock, best_clock
 from .keys import is_area_code, is_full_range, row_index_columns
 from .vocab import join_vocabulary
 from .namesakes import NAMESAKE_FACTOR as _NAMESAKE_FACTOR, namesakes
-from .sketch import SAMPLE_FROM_DISTINCT, lsh_ensemble_pairs, minhash, overlap_of_distinct, sketched_overlap
+from .sketch import SAMPLE_FROM_DISTINCT, Overlap, lsh_ensemble_pairs, minhash, overlap_of_distinct, sketched_overlap
 
 SHARED_KEY, QUASI_IDENTIFIER, TEMPORAL, SPATIAL = "shared_key", "quasi_identifier", "temporal", "spatial"
 _KEY_ROLES = {"pseudonym", "direct_identifier"}
@@ -270,8 +270,21 @@ def _distinct(form: nz.ColumnForm, values: pl.Series) -> pl.Series:
 
 def exact_overlap_of(a: nz.ColumnForm, b: nz.ColumnForm, va: pl.Series, vb: pl.Series):
     """`sketch.exact_overlap(va, vb)` for values of the forms `a` and `b`, each side's distinct
-    values taken once per form."""
-    return overlap_of_distinct(_distinct(a, va), _distinct(b, vb))
+    values taken once per form. Integers are counted on sorted arrays, also kept per form: a
+    form meets every column of every partner, and `is_in` would hash the other side each time."""
+    distinct_a, distinct_b = _distinct(a, va), _distinct(b, vb)
+    if distinct_a.dtype != distinct_b.dtype or not distinct_a.dtype.is_integer():
+        return overlap_of_distinct(distinct_a, distinct_b)
+    small, large = sorted((_sorted_integers(a, va), _sorted_integers(b, vb)), key=len)
+    shared = 0
+    if small.size and large.size:
+        position = np.minimum(np.searchsorted(large, small), large.size - 1)
+        shared = int((large[position] == small).sum())
+    return Overlap(float(shared), distinct_a.len(), distinct_b.len(), "exact")
+
+
+def _sorted_integers(form: nz.ColumnForm, values: pl.Series) -> np.ndarray:
+    return _of_values(form, values, "sorted", lambda v: np.sort(_distinct(form, v).to_numpy()))
 
 
 def _overlap(fa: ReleaseForms, fb: ReleaseForms, a: nz.ColumnForm, b: nz.ColumnForm, va, vb, settings):

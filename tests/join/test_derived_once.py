@@ -98,3 +98,14 @@ def test_radius_overlap_with_kept_trees_equals_a_fresh_one():
     fresh = (float((a_near > 0).mean()), float((b_near > 0).mean()), len(pa), len(pb))
     assert first == fresh == jc._radius_overlap(a, b, 100.0)
     assert 0 < first[0] <= 1 and first[3] == 120
+
+
+def test_integer_overlap_counted_on_sorted_arrays_by_hand():
+    a = _form(pl.Series("a", [5, 3, 3, None, 9, -2], dtype=pl.Int64), nz.TEXT)
+    b = _form(pl.Series("b", [9, 9, 4, 5, 11, -2, 0], dtype=pl.Int64), nz.TEXT)
+    overlap = jc.exact_overlap_of(a, b, a.values, b.values)
+    # distinct A {-2, 3, 5, 9}, distinct B {-2, 0, 4, 5, 9, 11}: -2, 5 and 9 in both
+    assert (overlap.shared, overlap.distinct_a, overlap.distinct_b) == (3, 4, 6)
+    assert overlap.a_in_b == 0.75 and overlap.b_in_a == 0.5
+    wider = _form(pl.Series("c", [9, 100], dtype=pl.Int32), nz.TEXT)  # another integer type: compared as text
+    assert jc.exact_overlap_of(a, wider, a.values, wider.values).shared == 1

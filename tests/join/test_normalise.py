@@ -124,3 +124,25 @@ def test_namesakes_estimate_chance_collisions_of_names():
     real_same = int(a.unique().is_in(same_people.unique().implode()).sum())
     assert real_same >= 3 * namesakes(a, same_people)  # the same people: far more than chance
     assert namesakes(a, pl.Series([f"Z{i} Y{i}" for i in range(100)])) == 0.0
+
+
+_NAME_PIECES = st.sampled_from(["DOE, JOHN A", "John A. Doe", "doe  john", "Zoë O’Brien", "O'BRIEN ZOE", "", "  ", "X",
+                                "007", "7", "Jürgen\\tMüller", None])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_NAME_PIECES, min_size=0, max_size=30))
+def test_names_and_text_computed_on_distinct_values_equal_the_value_by_value_forms(values):
+    """by_distinct spreads a transform of the distinct values back to the rows: the result is the
+    transform of every row (repeats make the distinct path run; the accent and whitespace
+    passes, decided on `any`, meet the same values)."""
+    series = pl.Series("n", values * 3, dtype=pl.String)  # every value three times: the distinct path
+    assert nz.name_form(series)[0].to_list() == nz._name_tokens(series).to_list()
+    assert nz.by_distinct(series, nz._folded_upper).to_list() == nz._folded_upper(series).to_list()
+
+
+def test_names_by_hand_on_repeated_rows():
+    rows = ["DOE, JOHN A", "John A. Doe", None, "DOE, JOHN A", "Zoë O’Brien", "  "] * 2  # 5 distinct in 12 rows
+    values, _ = nz.name_form(pl.Series("n", rows))
+    assert values.to_list() == ["A DOE JOHN", "A DOE JOHN", None, "A DOE JOHN", "OBRIEN ZOE", None] * 2
+    assert values.name == "n"

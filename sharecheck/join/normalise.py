@@ -203,12 +203,18 @@ def by_distinct(series: pl.Series, transform: Callable[[pl.Series], pl.Series]) 
 
 
 def _name_tokens(series: pl.Series) -> pl.Series:
-    tokens = (
-        _folded_upper(series).str.replace_all(r"['’]", "").str.replace_all(r"[^A-Z]+", " ")
-        .str.strip_chars().str.split(" ")
-    )
-    canonical = tokens.list.eval(pl.element().filter(pl.element().str.len_chars() > 0)).list.sort().list.join(" ")
-    return canonical.replace("", None)
+    text = _folded_upper(series).str.replace_all(r"['’]", "").str.replace_all(r"[^A-Z]+", " ").str.strip_chars()
+    return sorted_tokens(text)
+
+
+def sorted_tokens(text: pl.Series) -> pl.Series:
+    """Each value's space-separated tokens in sorted order, null when it has none. polars'
+    `list.sort` of strings costs about 16 µs a value (3 s for 200,000 names); one explode, one
+    sort by (row, token) and a join per row do the same in a sixth of the time."""
+    rows = pl.DataFrame({"t": text.str.split(" ")}).with_row_index("_sc_i")
+    tokens = rows.explode("t").filter(pl.col("t").str.len_chars() > 0).sort("_sc_i", "t")
+    joined = tokens.group_by("_sc_i", maintain_order=True).agg(pl.col("t").str.join(" "))
+    return rows.select("_sc_i").join(joined, on="_sc_i", how="left", maintain_order="left")["t"].rename(text.name)
 
 
 def name_form(series: pl.Series) -> tuple[pl.Series, tuple[str, ...]]:

@@ -140,26 +140,9 @@ def _pool(workers: int, config, settings, kind: str = "process"):
     import multiprocessing
 
     # spawn: polars' thread pool does not survive fork; each worker imports sharecheck once.
-    with _worker_environment(workers), ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=initialise, initargs=(config, settings)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=initialise, initargs=(config, settings)) as pool:
         yield pool
-
-
-@contextmanager
-def _worker_environment(workers: int):
-    """One polars thread per worker process when the workers fill the cores: a pool of threads
-    in each of them would only share the same cores (measured 10 % more CPU time), and one
-    thread sums floats in one order, so a worker's results do not depend on scheduling. A
-    POLARS_MAX_THREADS the user set is kept. Spawned workers copy the environment at start."""
-    set_here = "POLARS_MAX_THREADS" not in os.environ and workers >= (os.cpu_count() or 1)
-    if set_here:
-        os.environ["POLARS_MAX_THREADS"] = "1"
-    try:
-        yield
-    finally:
-        if set_here:
-            os.environ.pop("POLARS_MAX_THREADS", None)
 
 
 def _run_all(pool, tasks: list[tuple], advance: Callable[[str], None], failed: Callable[[tuple, BaseException], Any]) -> list:

@@ -18,6 +18,7 @@ over DuckDB on materialised pairs; this is the ~100 lines of it the check needs,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import polars as pl
@@ -174,20 +175,23 @@ def _patterns(columns, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _block_classes(block, rows_a: np.ndarray) -> tuple[pl.DataFrame, np.ndarray]:
+def _block_classes(block_hashes: pl.Series, rows_a: np.ndarray) -> tuple[pl.DataFrame, np.ndarray]:
     """The block values of the session's pairs (as hashes, one row per distinct value) and each
     pair's row among them."""
-    keys, index = np.unique(block.a_values.gather(rows_a).hash(seed=3).to_numpy(), return_inverse=True)
+    keys, index = np.unique(block_hashes.gather(rows_a).to_numpy(), return_inverse=True)
     return pl.DataFrame({"k": pl.Series(keys, dtype=pl.UInt64)}), index.reshape(-1)
 
 
-def _conditional_u(block, column, classes: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _conditional_u(block, column, classes: pl.DataFrame, hashed: Callable[[pl.Series], pl.Series] | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per block class of `classes`: the chance that two records sharing the block value agree on
     `column`, Σ_x P_A(x | block) P_B(x | block), with the block class's sizes on both sides.
     Blocking on age changes how often strangers share an education; the marginal u would count
-    that as identity."""
+    that as identity. `hashed(values)`: `values.hash(seed=3)`, kept across a plan's sessions."""
+    hashed = hashed or (lambda values: values.hash(seed=3))
+
     def shares(block_values, values):
-        frame = pl.DataFrame({"k": block_values.hash(seed=3), "v": values.hash(seed=3)})
+        frame = pl.DataFrame({"k": hashed(block_values), "v": hashed(values)})
         frame = frame.filter(values.is_not_null() & block_values.is_not_null())
         counts = frame.group_by("k", "v").len()
         return counts.with_columns(pl.col("len").sum().over("k").alias("n"))
@@ -215,6 +219,15 @@ def train_m(blocks, linker, prior: dict[str, float]) -> TrainedM:
     them and compare on the others, u conditional on the block."""
     from .link import _A, _B
 
+    kept: dict[int, tuple[pl.Series, pl.Series]] = {}
+
+    def hashed(values: pl.Series) -> pl.Series:
+        # Each column is a block once and compared in every other session: hashed once per side.
+        known = kept.get(id(values))
+        if known is None or known[0] is not values:
+            known = kept[id(values)] = (values, values.hash(seed=3))
+        return known[1]
+
     sums = {c.label: 0.0 for c in blocks}
     weights = {c.label: 0.0 for c in blocks}
     sessions = 0
@@ -233,8 +246,8 @@ def train_m(blocks, linker, prior: dict[str, float]) -> TrainedM:
             sessions += 1
             continue
         agree = _patterns(compared, rows_a, rows_b)
-        classes, index = _block_classes(block, rows_a)
-        conditional = [_conditional_u(block, c, classes) for c in compared]
+        classes, index = _block_classes(hashed(block.a_values), rows_a)
+        conditional = [_conditional_u(block, c, classes, hashed) for c in compared]
         u = np.column_stack([x[0] for x in conditional])  # per block class
         na, nb = conditional[0][1], conditional[0][2]
         m_prior = np.array([prior[c.label] for c in compared])

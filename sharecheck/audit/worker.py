@@ -71,8 +71,13 @@ def initialise(config: str | None, settings: dict[str, Any], worker: bool = True
 
 def forget() -> None:
     """Drop what the pair checks of the last audit cached (each audit starts afresh)."""
+    import sys
+
     _FORMS.clear()
     _ALONE.clear()
+    pair = sys.modules.get("sharecheck.join.pair")  # not imported for an audit without pair checks
+    if pair is not None:
+        pair._ALONE_HOMOGENEOUS.clear()
 
 
 def _options_for(options, columns):

@@ -20,7 +20,7 @@ from .clock import Clock, best_clock
 from .keys import is_area_code, is_full_range, row_index_columns
 from .vocab import join_vocabulary
 from .namesakes import NAMESAKE_FACTOR as _NAMESAKE_FACTOR, namesakes
-from .sketch import SAMPLE_FROM_DISTINCT, lsh_ensemble_pairs, minhash, overlap_of_distinct, sketched_overlap
+from .sketch import SAMPLE_FROM_DISTINCT, Overlap, lsh_ensemble_pairs, minhash, overlap_of_distinct, sketched_overlap
 
 SHARED_KEY, QUASI_IDENTIFIER, TEMPORAL, SPATIAL = "shared_key", "quasi_identifier", "temporal", "spatial"
 _KEY_ROLES = {"pseudonym", "direct_identifier"}
@@ -270,8 +270,45 @@ def _distinct(form: nz.ColumnForm, values: pl.Series) -> pl.Series:
 
 def exact_overlap_of(a: nz.ColumnForm, b: nz.ColumnForm, va: pl.Series, vb: pl.Series):
     """`sketch.exact_overlap(va, vb)` for values of the forms `a` and `b`, each side's distinct
-    values taken once per form."""
-    return overlap_of_distinct(_distinct(a, va), _distinct(b, vb))
+    values taken once per form. A form meets every column of every partner, and `is_in` would
+    hash the other side each time: each side keeps its distinct values' hashes sorted, the
+    smaller side is looked up in the larger, and every hash match is checked on the values, so
+    the count stays exact (a side whose distinct values share a hash is counted by `is_in`)."""
+    distinct_a, distinct_b = _distinct(a, va), _distinct(b, vb)
+    if (distinct_a.dtype != distinct_b.dtype or not _hashed_exactly(distinct_a.dtype)
+            or min(distinct_a.len(), distinct_b.len()) == 0 or distinct_a.len() + distinct_b.len() < _HASHED_FROM):
+        return overlap_of_distinct(distinct_a, distinct_b)
+    (hashes_a, order_a), (hashes_b, order_b) = _sorted_hashes(a, va), _sorted_hashes(b, vb)
+    if hashes_a is None or hashes_b is None:
+        return overlap_of_distinct(distinct_a, distinct_b)
+    position = np.minimum(np.searchsorted(hashes_b, hashes_a), hashes_b.size - 1)
+    found = np.flatnonzero(hashes_b[position] == hashes_a)
+    left = distinct_a.gather(order_a[found])
+    right = distinct_b.gather(order_b[position[found]])
+    shared = int((left == right).sum()) if found.size else 0
+    return Overlap(float(shared), distinct_a.len(), distinct_b.len(), "exact")
+
+
+# Below this many distinct values on both sides together `is_in` is quicker than the lookups
+# (measured: 0.23 against 0.44 ms at 50 + 150 values, 0.54 against 0.38 ms at 2,000 + 6,000).
+_HASHED_FROM = 1000
+
+
+def _hashed_exactly(dtype) -> bool:
+    """Types whose equal values hash equal and compare equal (not floats: NaN and -0.0)."""
+    return dtype == pl.String or dtype.is_integer() or dtype in (pl.Date, pl.Boolean) or isinstance(dtype, pl.Datetime)
+
+
+def _sorted_hashes(form: nz.ColumnForm, values: pl.Series) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The form's distinct values' 64-bit hashes, sorted, and where each sits among the distinct
+    values; (None, None) when two distinct values share a hash."""
+    def compute(v: pl.Series):
+        hashes = _distinct(form, v).hash(seed=5).to_numpy()
+        order = np.argsort(hashes, kind="stable")
+        ordered = hashes[order]
+        return (None, None) if bool((ordered[1:] == ordered[:-1]).any()) else (ordered, order)
+
+    return _of_values(form, values, "hashes", compute)
 
 
 def _overlap(fa: ReleaseForms, fb: ReleaseForms, a: nz.ColumnForm, b: nz.ColumnForm, va, vb, settings):

@@ -18,6 +18,7 @@ over DuckDB on materialised pairs; this is the ~100 lines of it the check needs,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import polars as pl
@@ -32,6 +33,7 @@ MIN_GAIN_PER_PARAMETER = 5.5
 MAX_ITERATIONS = 200
 TOLERANCE = 1e-6
 _EPS = 1e-9
+_SMALL = 64  # whole numbers below this are ranked by counting (unique_rows)
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def unique_rows(matrix: np.ndarray, return_inverse: bool = False) -> tuple[np.nd
         return (rows, counts, inverse.reshape(-1)) if return_inverse else (rows, counts)
     key, size = np.zeros(matrix.shape[0], dtype=np.int64), 1
     for column in matrix.T:
-        values, rank = np.unique(column, return_inverse=True)
+        values, rank = _ranks(column)
         if size * values.size >= 2 ** 62:
             # Renumber the keys densely (order kept) before they could overflow.
             _, key = np.unique(key, return_inverse=True)
@@ -81,10 +83,23 @@ def unique_rows(matrix: np.ndarray, return_inverse: bool = False) -> tuple[np.nd
     return rows, counts, inverse
 
 
+def _ranks(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(column, return_inverse=True)`; a column of small whole numbers (agreement codes
+    0, 1, 2) is ranked by counting, without the sort."""
+    if column.size and column.min() >= 0 and column.max() < _SMALL:
+        codes = column.astype(np.int64)
+        if np.array_equal(codes, column):
+            present = np.bincount(codes, minlength=_SMALL) > 0
+            return np.flatnonzero(present).astype(float), (np.cumsum(present) - 1)[codes]
+    values, rank = np.unique(column, return_inverse=True)
+    return values, rank.reshape(-1)
+
+
 def fit(agree: np.ndarray, u: np.ndarray, m_prior: np.ndarray, prior_pairs: float = PRIOR_PAIRS,
-        max_matches: float | None = None) -> EMResult:
+        max_matches: float | None = None, u_index: np.ndarray | None = None) -> EMResult:
     """EM for λ and m with u fixed. `agree`: pairs × columns, 1 agree, 0 disagree, NaN missing;
-    `u`: per column, or per pair and column (strangers' agreement given the pair's block).
+    `u`: per column, or per pair and column (strangers' agreement given the pair's block), or,
+    with `u_index`, a table of block classes × columns with pair i's row at `u_index[i]`.
     `max_matches`: the most true pairs there can be (each record has one person behind it); a
     larger match class is columns that vary together among strangers (age and years married),
     not identity, and the data are taken not to identify m."""
@@ -93,11 +108,18 @@ def fit(agree: np.ndarray, u: np.ndarray, m_prior: np.ndarray, prior_pairs: floa
     n, k = agree.shape if agree.ndim == 2 else (0, len(m_prior))
     if n == 0 or k == 0:
         return EMResult(m_prior.copy(), False, 0.0, 0.0, 0)
-    u = np.broadcast_to(u, agree.shape)
     # EM runs over the distinct (pattern, u) rows, each weighted by its count: at most 3^k
     # patterns per block class.
-    rows, counts = unique_rows(np.hstack([np.nan_to_num(agree, nan=2.0), u]))
-    patterns, u = rows[:, :k], rows[:, k:]
+    codes = np.nan_to_num(agree, nan=2.0)
+    if u_index is None:
+        rows, counts = unique_rows(np.hstack([codes, np.broadcast_to(u, agree.shape)]))
+        patterns, u = rows[:, :k], rows[:, k:]
+    else:
+        # The same rows in the same order without ranking n floats per column: a table row's
+        # rank among the distinct table rows orders the pairs as its u values would.
+        table, _, rank = unique_rows(u.reshape(-1, k), return_inverse=True)
+        rows, counts = unique_rows(np.column_stack([codes, rank[np.asarray(u_index)]]))
+        patterns, u = rows[:, :k], table[rows[:, k].astype(np.int64)]
     counts = counts.astype(float)
     seen = patterns != 2.0
     g = np.where(seen, patterns, 0.0)
@@ -153,22 +175,34 @@ def _patterns(columns, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _conditional_u(block, column, rows_a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per pair: the chance that two records sharing the pair's block value agree on `column`,
-    Σ_x P_A(x | block) P_B(x | block), with the block class's sizes on both sides. Blocking on age
-    changes how often strangers share an education; the marginal u would count that as identity."""
+def _block_classes(block_hashes: pl.Series, rows_a: np.ndarray) -> tuple[pl.DataFrame, np.ndarray]:
+    """The block values of the session's pairs (as hashes, one row per distinct value) and each
+    pair's row among them."""
+    keys, index = np.unique(block_hashes.gather(rows_a).to_numpy(), return_inverse=True)
+    return pl.DataFrame({"k": pl.Series(keys, dtype=pl.UInt64)}), index.reshape(-1)
+
+
+def _conditional_u(block, column, classes: pl.DataFrame, hashed: Callable[[pl.Series], pl.Series] | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per block class of `classes`: the chance that two records sharing the block value agree on
+    `column`, Σ_x P_A(x | block) P_B(x | block), with the block class's sizes on both sides.
+    Blocking on age changes how often strangers share an education; the marginal u would count
+    that as identity. `hashed(values)`: `values.hash(seed=3)`, kept across a plan's sessions."""
+    hashed = hashed or (lambda values: values.hash(seed=3))
+
     def shares(block_values, values):
-        frame = pl.DataFrame({"k": block_values.hash(seed=3), "v": values.hash(seed=3)})
+        frame = pl.DataFrame({"k": hashed(block_values), "v": hashed(values)})
         frame = frame.filter(values.is_not_null() & block_values.is_not_null())
         counts = frame.group_by("k", "v").len()
         return counts.with_columns(pl.col("len").sum().over("k").alias("n"))
 
     fa, fb = shares(block.a_values, column.a_values), shares(block.b_values, column.b_values)
-    per_key = (fa.join(fb, on=["k", "v"], how="inner")
+    # Sorted before the sums: the join's row order varies between runs (threads), and so would
+    # the last bits of u.
+    per_key = (fa.join(fb, on=["k", "v"], how="inner").sort("k", "v")
                .group_by("k").agg((pl.col("len") * pl.col("len_right") / (pl.col("n") * pl.col("n_right"))).sum().alias("u"),
                                   pl.col("n").first().alias("na"), pl.col("n_right").first().alias("nb")))
-    keys = pl.DataFrame({"k": block.a_values.gather(rows_a).hash(seed=3)})
-    joined = keys.join(per_key, on="k", how="left", maintain_order="left").fill_null(0)
+    joined = classes.join(per_key, on="k", how="left", maintain_order="left").fill_null(0)
     return joined["u"].cast(pl.Float64).to_numpy(), joined["na"].cast(pl.Float64).to_numpy(), joined["nb"].cast(pl.Float64).to_numpy()
 
 
@@ -185,6 +219,15 @@ def train_m(blocks, linker, prior: dict[str, float]) -> TrainedM:
     them and compare on the others, u conditional on the block."""
     from .link import _A, _B
 
+    kept: dict[int, tuple[pl.Series, pl.Series]] = {}
+
+    def hashed(values: pl.Series) -> pl.Series:
+        # Each column is a block once and compared in every other session: hashed once per side.
+        known = kept.get(id(values))
+        if known is None or known[0] is not values:
+            known = kept[id(values)] = (values, values.hash(seed=3))
+        return known[1]
+
     sums = {c.label: 0.0 for c in blocks}
     weights = {c.label: 0.0 for c in blocks}
     sessions = 0
@@ -197,17 +240,22 @@ def train_m(blocks, linker, prior: dict[str, float]) -> TrainedM:
         if pairs.height == 0:
             continue
         rows_a, rows_b = pairs[_A].to_numpy(), pairs[_B].to_numpy()
-        agree = _patterns(compared, rows_a, rows_b)
-        conditional = [_conditional_u(block, c, rows_a) for c in compared]
-        u = np.column_stack([x[0] for x in conditional])
-        na, nb = conditional[0][1], conditional[0][2]
         most = min(np.unique(rows_a).size, np.unique(rows_b).size)
+        if most < MIN_MATCHES:
+            # fit would need more true pairs than the records can hold: it cannot identify m
+            sessions += 1
+            continue
+        agree = _patterns(compared, rows_a, rows_b)
+        classes, index = _block_classes(hashed(block.a_values), rows_a)
+        conditional = [_conditional_u(block, c, classes, hashed) for c in compared]
+        u = np.column_stack([x[0] for x in conditional])  # per block class
+        na, nb = conditional[0][1], conditional[0][2]
         m_prior = np.array([prior[c.label] for c in compared])
-        result = fit(agree, u, m_prior, max_matches=most)
+        result = fit(agree, u, m_prior, max_matches=most, u_index=index)
         if result.identified:
             # The class agreement counted the true pairs as strangers; taken out, fit again.
             linked = min(result.matches / most, 1.0)
-            result = fit(agree, _without_matches(u, na, nb, result.m, linked), m_prior, max_matches=most)
+            result = fit(agree, _without_matches(u, na, nb, result.m, linked), m_prior, max_matches=most, u_index=index)
         sessions += 1
         if not result.identified:
             continue

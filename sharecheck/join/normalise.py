@@ -108,7 +108,7 @@ def text_form(series: pl.Series) -> tuple[pl.Series, tuple[str, ...]]:
         return whole.cast(pl.String).rename(series.name), ("whole-number floats compared as integers",)
     if series.dtype.is_integer():
         return series.cast(pl.String), ("integers compared as text",)
-    folded = _folded_upper(series)
+    folded = by_distinct(series, _folded_upper)
     digits = folded.str.contains(r"^\d+$")
     stripped = pl.select(
         pl.when(digits).then(folded.str.strip_chars_start("0").replace("", "0")).otherwise(folded)
@@ -188,15 +188,39 @@ def temporal_form(series: pl.Series) -> tuple[pl.Series, str, tuple[str, ...]] |
     return parsed.cast(pl.Date).rename(series.name), DATE, steps + ("compared as ISO dates",)
 
 
+def by_distinct(series: pl.Series, transform: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """`transform(series)` for a value-by-value transform (null to null), computed once per
+    distinct value and spread back to the rows: a register repeats each name on many rows, and
+    the list operations cost per value. `transform` may decide on `any` over its values (as
+    `_folded_upper` does): the distinct values give the same answer."""
+    text = series.cast(pl.String)
+    distinct = text.unique()
+    if 2 * distinct.len() > text.len():
+        return transform(text).rename(series.name)
+    lookup = pl.DataFrame({"v": distinct, "out": transform(distinct)})
+    joined = pl.DataFrame({"v": text}).join(lookup, on="v", how="left", maintain_order="left")
+    return joined["out"].rename(series.name)
+
+
+def _name_tokens(series: pl.Series) -> pl.Series:
+    text = _folded_upper(series).str.replace_all(r"['’]", "").str.replace_all(r"[^A-Z]+", " ").str.strip_chars()
+    return sorted_tokens(text)
+
+
+def sorted_tokens(text: pl.Series) -> pl.Series:
+    """Each value's space-separated tokens in sorted order, null when it has none. polars'
+    `list.sort` of strings costs about 16 µs a value (3 s for 200,000 names); one explode, one
+    sort by (row, token) and a join per row do the same in a sixth of the time."""
+    rows = pl.DataFrame({"t": text.str.split(" ")}).with_row_index("_sc_i")
+    tokens = rows.explode("t").filter(pl.col("t").str.len_chars() > 0).sort("_sc_i", "t")
+    joined = tokens.group_by("_sc_i", maintain_order=True).agg(pl.col("t").str.join(" "))
+    return rows.select("_sc_i").join(joined, on="_sc_i", how="left", maintain_order="left")["t"].rename(text.name)
+
+
 def name_form(series: pl.Series) -> tuple[pl.Series, tuple[str, ...]]:
     """'DOE, JOHN A', 'John A. Doe' and 'Doe John A' all become the sorted token set 'A DOE JOHN';
     `without_initials` drops the 'A' when only one side writes initials."""
-    tokens = (
-        _folded_upper(series).str.replace_all(r"['’]", "").str.replace_all(r"[^A-Z]+", " ")
-        .str.strip_chars().str.split(" ")
-    )
-    canonical = tokens.list.eval(pl.element().filter(pl.element().str.len_chars() > 0)).list.sort().list.join(" ")
-    return canonical.replace("", None).rename(series.name), (
+    return by_distinct(series, _name_tokens), (
         "names reduced to their sorted tokens (order, commas and case ignored)",)
 
 

@@ -404,6 +404,22 @@ def combined_columns(a, b, plan) -> tuple[list[str], list[str], list[str], list[
     return qis_a, qis_b, list(a.sensitive), list(b.sensitive)
 
 
+# A release's homogeneity alone is the same for each of its partners: one GROUP BY per release
+# (object), not per pair. An entry keeps its frame, so the id it is found by stays its own.
+_ALONE_HOMOGENEOUS: dict[tuple, tuple[pl.DataFrame, dict[str, int]]] = {}
+_ALONE_KEPT = 16
+
+
+def _homogeneous_alone(side, attributes) -> dict[str, int]:
+    key = (id(side.frame), tuple(side.quasi_identifiers), tuple(attributes))
+    known = _ALONE_HOMOGENEOUS.get(key)
+    if known is None or known[0] is not side.frame:
+        if len(_ALONE_HOMOGENEOUS) >= _ALONE_KEPT:
+            _ALONE_HOMOGENEOUS.pop(next(iter(_ALONE_HOMOGENEOUS)))
+        known = _ALONE_HOMOGENEOUS[key] = (side.frame, homogeneous_counts(side.frame, side.quasi_identifiers, attributes))
+    return known[1]
+
+
 def _combined(a, b, plan, pairs: pl.DataFrame, policy, options) -> tuple[ClassMeasures, list[Disclosure]]:
     qis_a, qis_b, sens_a, sens_b = combined_columns(a, b, plan)
     rows_a, rows_b = pairs[_A].to_numpy(), pairs[_B].to_numpy()
@@ -416,7 +432,7 @@ def _combined(a, b, plan, pairs: pl.DataFrame, policy, options) -> tuple[ClassMe
     sides = ((a, sens_a, [f"{a.release.name}.{s}" for s in sens_a]), (b, sens_b, [f"{b.release.name}.{s}" for s in sens_b]))
     joined = homogeneous_counts(frame, qis, [name for *_, names in sides for name in names])
     for side, attributes, names in sides:
-        alone = homogeneous_counts(side.frame, side.quasi_identifiers, attributes)
+        alone = _homogeneous_alone(side, attributes)
         disclosures += [Disclosure(name, alone[attribute], joined[name]) for attribute, name in zip(attributes, names)]
     return measures, disclosures
 

@@ -10,8 +10,8 @@ Speed: hashlib costs ~0.5 µs per short candidate through `map` (measured: 10^6 
 one core); neither polars nor pyarrow has MD5/SHA, and a numpy MD5 would be no faster at these
 sizes. So the loop is `set.intersection(map(digest, map(md5, chunk)))` over chunks built by
 concatenating a prefix with a precomputed table of suffixes, with the deadline checked between
-chunks: 6-digit spaces always fit, 7-digit ones take ~5 s, 8-digit ones only when the budget
-allows.
+chunks: 6-digit spaces always fit, 7-digit ones take ~5 s, 8-digit ones only as far as the
+budget of candidates (`budget_candidates`, a count, so the same on any machine) allows.
 """
 from __future__ import annotations
 
@@ -198,36 +198,43 @@ def _digest_bytes(text: str, encoding: str) -> bytes | None:
 
 
 def reverse_hashes(values: Iterable[str], algorithm: str, encoding: str = "hex", *,
-                   deadline: float | None = None, stop_share: float | None = None) -> HashReversal:
-    """Hash candidate spaces until `stop_share` of the distinct digests are recovered or the
-    `deadline` on this thread's CPU clock (`time.thread_time`) passes. CPU time, not wall time,
-    so that how many digests a scan recovers (and so its verdict) does not depend on how busy
-    the machine is. Recovered preimages are counted, not kept."""
+                   deadline: float | None = None, stop_share: float | None = None,
+                   max_candidates: int | None = None) -> HashReversal:
+    """Hash candidate spaces until `stop_share` of the distinct digests are recovered, or
+    `max_candidates` candidates (default `budget_candidates` of rules/hash_spaces.yaml) are
+    hashed, or the `deadline` on this thread's CPU clock (`time.thread_time`) passes. The count
+    bounds the work of one column the same on any machine, so what a scan recovers does not
+    depend on how busy or fast the machine is; the CPU deadline, shared by a table's columns,
+    stays as the outer limit. Recovered preimages are counted, not kept."""
     targets = {digest for digest in (_digest_bytes(str(value), encoding) for value in values) if digest}
     result = HashReversal(algorithm=algorithm, encoding=encoding, distinct=len(targets))
     if not targets:
         return result
     stop_share = float(_config().get("stop_share", 0.95)) if stop_share is None else stop_share
+    if max_candidates is None:
+        max_candidates = int(float(_config().get("budget_candidates", 15_000_000)))
     constructor = getattr(hashlib, algorithm)
     started = time.thread_time()
     remaining = set(targets)
+    hashed = 0
     for space in spaces():
         if len(targets) - len(remaining) >= stop_share * len(targets):
             break
         # a space smaller than the number of distinct digests cannot hold them all, but it can
         # hold some: still search it
-        if deadline is not None and time.thread_time() >= deadline:
+        if hashed >= max_candidates or (deadline is not None and time.thread_time() >= deadline):
             result.complete = False
             break
         result.spaces_searched.append(space.name)
         before = len(remaining)
         for chunk in candidate_chunks(space):
             hits = remaining.intersection(map(_DIGEST, map(constructor, chunk)))
+            hashed += len(chunk)
             if hits:
                 remaining -= hits
                 if not remaining:
                     break
-            if deadline is not None and time.thread_time() >= deadline:
+            if hashed >= max_candidates or (deadline is not None and time.thread_time() >= deadline):
                 result.complete = False
                 break
         if len(remaining) < before:

@@ -98,3 +98,47 @@ def test_radius_overlap_with_kept_trees_equals_a_fresh_one():
     fresh = (float((a_near > 0).mean()), float((b_near > 0).mean()), len(pa), len(pb))
     assert first == fresh == jc._radius_overlap(a, b, 100.0)
     assert 0 < first[0] <= 1 and first[3] == 120
+
+
+def test_overlap_from_kept_hashes_by_hand():
+    a = _form(pl.Series("a", [5, 3, 3, None, 9, -2], dtype=pl.Int64), nz.TEXT)
+    b = _form(pl.Series("b", [9, 9, 4, 5, 11, -2, 0], dtype=pl.Int64), nz.TEXT)
+    overlap = jc.exact_overlap_of(a, b, a.values, b.values)
+    # distinct A {-2, 3, 5, 9}, distinct B {-2, 0, 4, 5, 9, 11}: -2, 5 and 9 in both
+    assert (overlap.shared, overlap.distinct_a, overlap.distinct_b) == (3, 4, 6)
+    assert overlap.a_in_b == 0.75 and overlap.b_in_a == 0.5
+    wider = _form(pl.Series("c", [9, 100], dtype=pl.Int32), nz.TEXT)  # another integer type: compared as text
+    assert jc.exact_overlap_of(a, wider, a.values, wider.values).shared == 1
+    many_a = _form(pl.Series("a", list(range(0, 3000, 3)), dtype=pl.Int64), nz.TEXT)  # multiples of 3
+    many_b = _form(pl.Series("b", list(range(0, 3000, 2)), dtype=pl.Int64), nz.TEXT)  # even numbers
+    assert jc.exact_overlap_of(many_a, many_b, many_a.values, many_b.values).shared == 500  # multiples of 6
+
+
+def test_text_overlap_from_kept_hashes_by_hand_and_twice():
+    a = _form(pl.Series("a", ["A1", "B2", "B2", None, "C3", "Ä4"]), nz.TEXT)
+    b = _form(pl.Series("b", ["c3", "C3", "Ä4", "D5", "A1", None, "A1"]), nz.TEXT)
+    for _ in range(2):  # the second time from the kept hashes
+        overlap = jc.exact_overlap_of(a, b, a.values, b.values)
+        # distinct A {A1, B2, C3, Ä4}, distinct B {c3, C3, Ä4, D5, A1}: A1, C3 and Ä4 in both (case counts here)
+        assert (overlap.shared, overlap.distinct_a, overlap.distinct_b) == (3, 4, 5)
+    # 1,000 codes against 1,500 (past the size where hashes are kept): codes 500..999 in both
+    big_a = _form(pl.Series("a", [f"K{i}" for i in range(1000)]), nz.TEXT)
+    big_b = _form(pl.Series("b", [f"K{i}" for i in range(500, 2000)]), nz.TEXT)
+    for _ in range(2):
+        overlap = jc.exact_overlap_of(big_a, big_b, big_a.values, big_b.values)
+        assert (overlap.shared, overlap.distinct_a, overlap.distinct_b) == (500, 1000, 1500)
+    assert "hashes" in {key[0] for key in big_a.derived}
+
+
+@settings(max_examples=40, deadline=None)
+@given(left=st.lists(st.integers(0, 3000), min_size=400, max_size=1200), right=st.lists(st.integers(0, 3000), min_size=400, max_size=1200),
+       as_text=st.booleans())
+def test_overlap_from_kept_hashes_equals_is_in(left, right, as_text):
+    va, vb = pl.Series("a", left, dtype=pl.Int64), pl.Series("b", right, dtype=pl.Int64)
+    if as_text:
+        va, vb = va.cast(pl.String), vb.cast(pl.String)
+    a, b = _form(va, nz.TEXT), _form(vb, nz.TEXT)
+    direct = exact_overlap(va, vb)
+    for _ in range(2):
+        kept = jc.exact_overlap_of(a, b, va, vb)
+        assert (kept.shared, kept.distinct_a, kept.distinct_b) == (direct.shared, direct.distinct_a, direct.distinct_b)

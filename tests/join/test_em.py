@@ -135,3 +135,65 @@ def test_unique_rows_inverse_is_numpy_inverse(rows):
     assert np.array_equal(got_rows, expected_rows)
     assert got_inverse.tolist() == expected_inverse.reshape(-1).tolist()
     assert np.array_equal(got_rows[got_inverse], matrix)
+
+
+def test_fit_on_a_table_of_u_rows_is_fit_on_the_u_of_each_pair():
+    """u given once per block class with each pair's class (`u_index`) is the same EM, to the bit,
+    as u written out per pair."""
+    rng = np.random.default_rng(12)
+    m, share = np.array([0.9, 0.8, 0.85]), 0.1
+    table = np.array([[0.05, 0.10, 0.02], [0.20, 0.05, 0.05], [0.05, 0.10, 0.02], [0.01, 0.30, 0.10]])
+    index = rng.integers(0, 4, 30_000)  # classes 0 and 2 have the same u: one class for EM
+    agree = _patterns(rng, 30_000, share, m, table[index])
+    agree[rng.random(agree.shape) < 0.1] = np.nan
+    per_pair = fit(agree, table[index], np.full(3, 0.95))
+    per_class = fit(agree, table, np.full(3, 0.95), u_index=index)
+    assert per_pair.identified and per_class.identified
+    assert per_class.m.tolist() == per_pair.m.tolist()
+    assert (per_class.share, per_class.matches, per_class.iterations) == (per_pair.share, per_pair.matches, per_pair.iterations)
+
+
+def test_agreement_codes_are_ranked_by_counting_like_numpy():
+    rows, counts, inverse = unique_rows(np.array([[2.0], [0.0], [2.0], [-0.0]]), return_inverse=True)
+    assert rows.ravel().tolist() == [0.0, 2.0] and counts.tolist() == [2, 2] and inverse.tolist() == [1, 0, 1, 0]
+
+
+def _two_files(seed, people=3000, shared=2000):
+    rng = np.random.default_rng(seed)
+    cardinality = {"c1": 60, "c2": 50, "c3": 40, "c4": 70}
+    error = {"c1": 0.05, "c2": 0.15, "c3": 0.25, "c4": 0.10}
+    a = {c: rng.integers(0, k, people) for c, k in cardinality.items()}
+    b = {}
+    for c, k in cardinality.items():
+        same = a[c][:shared].copy()
+        wrong = rng.random(shared) < error[c]
+        same[wrong] = (same[wrong] + rng.integers(1, k, int(wrong.sum()))) % k
+        b[c] = np.concatenate([same, rng.integers(0, k, people - shared)])
+    return tuple(_component(c, a[c].astype(str), b[c].astype(str)) for c in cardinality), error
+
+
+def test_train_m_on_a_bounded_sample_of_pairs_recovers_m_and_repeats_itself(monkeypatch):
+    """Each session draws A rows in a fixed random order until their block partners add up to
+    SESSION_PAIRS. Blocking on a 60-value column gives 3,000 x 50 = 150,000 pairs; capped at
+    40,000 (about 800 A rows, ~530 of them with their true pair in B), m = 1 - error is still
+    read within 0.05, and a second run gives the same m to the bit."""
+    import sharecheck.join.em as em
+
+    monkeypatch.setattr(em, "SESSION_PAIRS", 40_000)
+    blocks, error = _two_files(7)
+    prior = {c.label: 0.95 for c in blocks}
+    first = train_m(blocks, Linker(3000, 3000, 5.0, 50.0), prior)
+    second = train_m(blocks, Linker(3000, 3000, 5.0, 50.0), prior)
+    assert first.m == second.m and first.estimated == second.estimated
+    assert set(first.estimated) == {f"{c}={c}" for c in error}
+    for c, rate in error.items():
+        assert abs(first.m[f"{c}={c}"] - (1 - rate)) < 0.05, c
+
+
+def test_a_session_over_fewer_records_than_the_matches_it_needs_keeps_the_rules():
+    """15 records on each side: EM needs 20 expected true pairs (MIN_MATCHES) to read m, which
+    15 people cannot give; every m stays the rules' value."""
+    blocks, _ = _two_files(9, people=15, shared=15)
+    prior = {c.label: 0.9 for c in blocks}
+    trained = train_m(blocks, Linker(15, 15, 5.0, 50.0), prior)
+    assert trained.estimated == {} and trained.m == prior and trained.sessions == 4

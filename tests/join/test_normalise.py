@@ -124,3 +124,38 @@ def test_namesakes_estimate_chance_collisions_of_names():
     real_same = int(a.unique().is_in(same_people.unique().implode()).sum())
     assert real_same >= 3 * namesakes(a, same_people)  # the same people: far more than chance
     assert namesakes(a, pl.Series([f"Z{i} Y{i}" for i in range(100)])) == 0.0
+
+
+_NAME_PIECES = st.sampled_from(["DOE, JOHN A", "John A. Doe", "doe  john", "Zoë O’Brien", "O'BRIEN ZOE", "", "  ", "X",
+                                "007", "7", "Jürgen\\tMüller", "van der Berg, Anna", "Ng Li Ng", "b a", None])
+
+
+def _tokens_one_list_at_a_time(series):
+    """name_form as first written: polars list operations on each value's token list."""
+    tokens = (nz._folded_upper(series).str.replace_all(r"['’]", "").str.replace_all(r"[^A-Z]+", " ")
+              .str.strip_chars().str.split(" "))
+    return tokens.list.eval(pl.element().filter(pl.element().str.len_chars() > 0)).list.sort().list.join(" ").replace("", None)
+
+
+def test_sorted_tokens_by_hand():
+    got = nz.sorted_tokens(pl.Series("t", ["DOE JOHN A", None, "", "B A  C", "ZED"]))
+    assert got.to_list() == ["A DOE JOHN", None, None, "A B C", "ZED"] and got.name == "t"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_NAME_PIECES, min_size=0, max_size=30))
+def test_names_and_text_computed_on_distinct_values_equal_the_value_by_value_forms(values):
+    """by_distinct spreads a transform of the distinct values back to the rows: the result is the
+    transform of every row (repeats make the distinct path run; the accent and whitespace
+    passes, decided on `any`, meet the same values)."""
+    series = pl.Series("n", values * 3, dtype=pl.String)  # every value three times: the distinct path
+    assert nz.name_form(series)[0].to_list() == _tokens_one_list_at_a_time(series).to_list()
+    assert nz._name_tokens(series).to_list() == _tokens_one_list_at_a_time(series).to_list()
+    assert nz.by_distinct(series, nz._folded_upper).to_list() == nz._folded_upper(series).to_list()
+
+
+def test_names_by_hand_on_repeated_rows():
+    rows = ["DOE, JOHN A", "John A. Doe", None, "DOE, JOHN A", "Zoë O’Brien", "  "] * 2  # 5 distinct in 12 rows
+    values, _ = nz.name_form(pl.Series("n", rows))
+    assert values.to_list() == ["A DOE JOHN", "A DOE JOHN", None, "A DOE JOHN", "OBRIEN ZOE", None] * 2
+    assert values.name == "n"

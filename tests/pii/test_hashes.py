@@ -53,3 +53,16 @@ def test_spaces_are_searched_smallest_first_and_patterns_expand():
     sizes = [space.size for space in spaces()]
     assert sizes == sorted(sizes)
     assert [len(charset) for charset in _expand(r"\d[A-Z]\d{2}")] == [10, 26, 10, 10]
+
+
+def test_the_work_per_column_is_a_count_of_candidates_not_a_time():
+    """The smallest space, medallion codes 5X55 (26,000), is hashed in chunks of 2,600 sharing
+    the first digit. With at most 1,000 candidates the search stops after the first chunk
+    ('0A00'..'0Z99'): '0B12' is found, '9Z99' is not, on any machine and at any load; with
+    26,000 both are."""
+    values = [_md5("0B12"), _md5("9Z99")]
+    for _ in range(2):
+        result = reverse_hashes(values, "md5", deadline=time.thread_time() + 60, max_candidates=1000)
+        assert (result.recovered, result.distinct, result.complete) == (1, 2, False)
+        assert result.spaces_searched == ["NYC taxi medallion 5X55"]
+    assert reverse_hashes(values, "md5", deadline=time.thread_time() + 60, max_candidates=26_000).recovered == 2

@@ -91,18 +91,17 @@ def _fit_linear(matrix: np.ndarray, target: np.ndarray, names: Sequence[str], c:
     return LinearModel.build(names, mean, scale, fitted.coef_, fitted.intercept_)
 
 
-def _temperature(logits: np.ndarray, target: np.ndarray, proba=None) -> float:
-    """The temperature minimising the negative log-likelihood of out-of-fold scores
-    (`proba(scores / T)` gives the probabilities; softmax by default)."""
+def _log_softmax(scores: np.ndarray) -> np.ndarray:
+    scores = scores - scores.max(axis=1, keepdims=True)
+    return scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+
+
+def _temperature(target: np.ndarray, log_proba_at) -> float:
+    """The temperature minimising the negative log-likelihood of out-of-fold scores;
+    `log_proba_at(T)` gives their log-probabilities at temperature T."""
     best, best_loss = 1.0, np.inf
     for temperature in np.exp(np.linspace(np.log(0.25), np.log(8.0), 121)):
-        if proba is None:
-            scores = logits / temperature
-            scores = scores - scores.max(axis=1, keepdims=True)
-            log_proba = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
-        else:
-            log_proba = np.log(np.clip(proba(temperature), 1e-12, 1.0))
-        loss = -float(log_proba[np.arange(len(target)), target].mean())
+        loss = -float(log_proba_at(temperature)[np.arange(len(target)), target].mean())
         if loss < best_loss:
             best, best_loss = float(temperature), loss
     return best
@@ -140,11 +139,11 @@ def fit_role_model(columns: Sequence[LabelledColumn], c: float = ROLE_C, trees: 
         if ensemble is not None:
             part = _fit_trees(matrix[~held], labels[~held], names)
             tree_oof[held] = part.raw(matrix[held]) if part is not None else linear_oof[held]
-    temperature = _temperature(linear_oof, target)
+    temperature = _temperature(target, lambda t: _log_softmax(linear_oof / t))
     linear = LinearModel.build(model.features, model.mean, model.scale, model.coef, model.intercept, model.classes, temperature)
     if ensemble is None:
         return linear, None, 1.0
-    return linear, ensemble, _temperature(None, target, lambda t: blend(linear_oof, tree_oof, t))
+    return linear, ensemble, _temperature(target, lambda t: np.log(np.clip(blend(linear_oof, tree_oof, t), 1e-12, 1.0)))
 
 
 def fit_type_model(columns: Sequence[LabelledColumn], c: float = TYPE_C) -> LinearModel:

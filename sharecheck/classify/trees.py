@@ -9,7 +9,7 @@ level per step, so a table of a hundred columns costs a few array operations per
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 import numpy as np
@@ -128,7 +128,6 @@ def from_sklearn(fitted, names, classes: tuple[str, ...], check_rows: np.ndarray
     if np.ptp(offsets, axis=0).max() > 1e-6:
         raise ValueError("the copied trees do not reproduce scikit-learn's scores")
     baseline[columns] = offsets[0]
-    out = TreeEnsemble(provisional.features, classes, baseline, provisional.learning_rate, provisional.roots, provisional.tree_class,
-                       provisional.feature, provisional.threshold, provisional.left, provisional.right, provisional.value, depth)
+    out = replace(provisional, baseline=baseline)
     assert np.allclose(out.raw(check_rows)[:, columns], decision, atol=1e-6)
     return out

@@ -102,6 +102,8 @@ def main() -> None:
     parser.add_argument("--models", type=Path, help="folder keeping the leave-one-source-out role models: fitted "
                         "and written when absent, read back when present (the fits are most of the run's time)")
     parser.add_argument("--rows", type=Path, help="write every table's verdict, subject and codes as JSON lines")
+    parser.add_argument("--folds", type=int, default=0, help="grouped k-fold by source instead of leave-one-source-out "
+                        "(iterating: k fits instead of one per source; implies --no-write)")
     args = parser.parse_args()
 
     labels = [label for label in load_labels() if not args.only or label.source == args.only]
@@ -112,7 +114,8 @@ def main() -> None:
     if not cached:
         from evaluate_corpus import loso_models  # a fitted role model: one fit per held-out source
 
-        models = loso_models()
+        models = loso_models(folds=args.folds)
+        args.no_write = args.no_write or bool(args.folds)
     fitted = time.perf_counter() - started
     rows = []
     with tempfile.TemporaryDirectory() as workdir:

@@ -17,6 +17,11 @@ checks a privacy officer makes by looking at a column, each on the shape of its 
   the day of a month;
 - a person's count of legal outcomes (citations, convictions) starts at none or a few: where even the smallest value is a tally of dozens, each row counts many cases (a journal's
   citations, a court's caseload), not one person's;
+- a yes/no flag names and reaches no one: a column holding nothing but yes and no (whether a
+  person has an e-mail address, owns a home) is no e-mail address and no owner's name;
+- an address's second line (APT 4, SUITE 200: the secondary unit designators of USPS
+  Publication 28) places a person only beside the street line: a quasi-identifier, not the
+  direct identifier the whole address is;
 - and the converse: a key unique on (nearly) every row that the model left `other`, whose values
   are a given name with a surname or a surname with initials, names people.
 
@@ -48,6 +53,15 @@ def overrule(role: str, semantic_type: str, evidence) -> tuple[str, str, str] | 
     floor = limits["contradicting_values_min_share"]
     spelt = semantic_type.replace("_", " ")
     what = f"not {'an' if spelt[0] in 'aeiou' else 'a'} {spelt}: "
+    if role in ("direct_identifier", "pseudonym") and profile.distinct <= 3 \
+            and {str(v).strip().lower() for v in profile.sample if v is not None and str(v).strip()} <= words().flag_values:
+        return "other", "category", what + "every value is a yes/no flag, which names and reaches no one"
+    if role == "direct_identifier" and semantic_type in ("street_address", "street") and profile.is_text:
+        share = _share(values, _secondary_unit)
+        if share >= floor:
+            return "quasi_identifier", semantic_type, (f"the second line of an address: {share:.0%} of values are an "
+                                                      "apartment, suite, floor or unit, which places a person only beside "
+                                                      "the street line")
     if role == "direct_identifier":
         if semantic_type in vocabulary()["person_name_types"] and not has_word(profile.name, "owner_words"):
             share = _share(values, lambda v: bool(_CODE_IN_NAME.match(v)))
@@ -93,6 +107,14 @@ def overrule(role: str, semantic_type: str, evidence) -> tuple[str, str, str] | 
 
 def _share(values: list[str], test) -> float:
     return sum(1 for value in values if test(value)) / len(values) if values else 0.0
+
+
+def _secondary_unit(value: str) -> bool:
+    """APT 4B, Suite 200, #12, STE: 5: a value opening with a secondary unit designator."""
+    if value.startswith("#"):
+        return True
+    first = re.match(r"[A-Za-z]+", value)
+    return bool(first) and first.group(0).lower() in words().secondary_unit
 
 
 def _card(value: str) -> bool:

@@ -9,7 +9,8 @@ from .._resources import load_yaml
 from ..errors import RuleError
 
 _WORD_LISTS = ("person_id", "record_id", "qualifiers", "prepositions", "calendar", "metadata_time",
-               "house_number", "house_number_alone", "street", "name_part_tokens", "clinical", "assessment", "day", "code")
+               "house_number", "house_number_alone", "street", "name_part_tokens", "clinical", "assessment", "day", "code",
+               "flag_values", "secondary_unit")
 _THRESHOLDS = {"presidio_sample": int, "pattern_sample": int, "min_sample_share": float, "entropy_sample": int,
                "type_role_min_probability": float, "pseudonym_type_min_probability": float,
                "sensitive_unsupported_min_probability": float,

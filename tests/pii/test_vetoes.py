@@ -162,9 +162,10 @@ def _decide_sensitive(name: str, p_sensitive: float, constant: bool = False):
     from sharecheck.classify.policy import decide
 
     frame = pl.DataFrame({name: [150.0 if constant else 150.0 + (7 * i) % 90 for i in range(60)]})
-    # the rest split over two roles, so that sensitive stays the most probable role just below the bar
+    # the rest split over three roles, so that sensitive stays the most probable role just below the bar
     rest = 1.0 - p_sensitive
-    proba = np.array([{"sensitive": p_sensitive, "other": 0.6 * rest, "pseudonym": 0.4 * rest}.get(role, 0.0) for role in ROLES])
+    shares = {"sensitive": p_sensitive, "other": 0.4 * rest, "pseudonym": 0.3 * rest, "quasi_identifier": 0.3 * rest}
+    proba = np.array([shares.get(role, 0.0) for role in ROLES])
     return decide(_evidence(frame, name), ["measure"], np.array([0.9]), np.zeros(1), proba, _StubModel())
 
 

@@ -219,7 +219,9 @@ def roles_for_subject(columns: tuple[ColumnReport, ...], subject: Subject) -> tu
     - organisations: their contacts, addresses, licence numbers and the facts about them (ZIP,
       dates) are not personal data; names of natural persons among them stay direct identifiers;
     - places: area columns are keys and the rest are statistics of areas, not QIs of people;
-    - a table of counts: the count column counts, it describes no one.
+    - a table of counts: the count column counts, it describes no one;
+    - a "name" whose values are rarely people's, in a table where nothing describes a person
+      (animals, dishes, firms), names things, whatever the rows are about.
     """
     words = vocabulary()
     updated = []
@@ -230,6 +232,9 @@ def roles_for_subject(columns: tuple[ColumnReport, ...], subject: Subject) -> tu
                 column = replace(column, role="direct_identifier", semantic_type="person_name", confidence=1.0, evidence=(
                     "owners or applicants: natural persons (sole traders, private landlords) among the businesses, "
                     "so the names are personal data",) + tuple(column.evidence))
+            elif column.name in subject.named_things and column.role == "direct_identifier":
+                column = _demote(column, "the names of things: its sampled values are rarely census given names or "
+                                 "surnames, and no column of the table describes a person", "category")
             elif subject.is_aggregate and column.name == subject.count_column:
                 column = _demote(column, "count column of an aggregate table", "count")
             elif subject.about in ("organisations", "places") and column.name not in subject.natural_persons and column.role != "other":

@@ -11,7 +11,7 @@ override the detection.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
 import polars as pl
@@ -40,6 +40,7 @@ class Subject:
     evidence: tuple[str, ...] = ()  # reasons in words; never values
     source: str = "detected"  # detected | user | datapackage
     natural_persons: tuple[str, ...] = ()  # in a table of organisations: columns naming natural persons
+    named_things: tuple[str, ...] = ()  # "name" columns whose values are rarely people's: names of things
 
     def __post_init__(self) -> None:
         if self.about not in SUBJECTS:
@@ -80,6 +81,7 @@ class Subject:
             "dimensions": list(self.dimensions),
             "counts_people": self.counts_people,
             "natural_persons": list(self.natural_persons),
+            "named_things": list(self.named_things),
             "evidence": list(self.evidence),
             "source": self.source,
         }
@@ -176,12 +178,20 @@ def _naming_columns(columns: Sequence, profiles: Mapping, classifications: Mappi
 
 
 def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifications: Mapping) -> Subject:
-    words = vocabulary()
     found = _attributes(columns, profiles)
+    names = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in vocabulary()["person_name_types"]]
+    things_named = [] if found.persons else names_of_things(frame, columns, names)
+    subject = _records_about(frame, profiles, columns, classifications, found, names, things_named)
+    # whatever the rows turn out to be about (a menu's orders are events), a "name" whose values
+    # are not people's names no one: the subject says so once and the roles follow (analysis.py)
+    return replace(subject, named_things=tuple(things_named)) if things_named else subject
+
+
+def _records_about(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifications: Mapping, found,
+                   names: list[str], things_named: list[str]) -> Subject:
+    words = vocabulary()
     attributes, statistics, dummies = found.persons, found.statistics, found.dummies
     owners = _owners_among_businesses(columns, classifications)
-    names = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_name_types"]]
-    things_named = [] if attributes else names_of_things(frame, columns, names)
     names = [n for n in names if n not in things_named] + owners
     reaching = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in words["person_reaching_types"]]
     tracked = [c.name for c in columns if c.role == "pseudonym" and (c.semantic_type == "hash" or profiles[c.name].uniqueness < 0.95)]
@@ -351,7 +361,7 @@ def decide_subject(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, cl
     evidence = detected.evidence + ((person_why,) if person_why and detected.about in ("people", "events") else ())
     return Subject(detected.about, person if detected.about in ("people", "events", "organisations") else None,
                    detected.count_column, detected.dimensions, detected.counts_people, evidence, "detected",
-                   detected.natural_persons)
+                   detected.natural_persons, detected.named_things)
 
 
 def _declared(about: str, source: str, detected: Subject, frame: pl.DataFrame, person: str | None, person_why) -> Subject:

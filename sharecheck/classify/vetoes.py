@@ -46,16 +46,17 @@ def overrule(role: str, semantic_type: str, evidence) -> tuple[str, str, str] | 
     from ..subject_rules import has_word, vocabulary
 
     profile = evidence.profile
+    spelt = semantic_type.replace("_", " ")
+    what = f"not {'an' if spelt[0] in 'aeiou' else 'a'} {spelt}: "
+    # spellings vary (yes, Yes, YES ): a handful of distinct values, all in the sample
+    if role in ("direct_identifier", "pseudonym") and 0 < profile.distinct <= 8 and profile.sample \
+            and {str(v).strip().lower() for v in profile.sample if v is not None} - {""} <= words().flag_values:
+        return "other", "category", what + "every value is a yes/no flag, which names and reaches no one"
     values = [v.strip() for v in profile.sample if isinstance(v, str) and v.strip()]
     if not values or profile.non_null == 0:
         return None
     limits = words().thresholds
     floor = limits["contradicting_values_min_share"]
-    spelt = semantic_type.replace("_", " ")
-    what = f"not {'an' if spelt[0] in 'aeiou' else 'a'} {spelt}: "
-    if role in ("direct_identifier", "pseudonym") and profile.distinct <= 3 \
-            and {str(v).strip().lower() for v in profile.sample if v is not None and str(v).strip()} <= words().flag_values:
-        return "other", "category", what + "every value is a yes/no flag, which names and reaches no one"
     if role == "direct_identifier" and semantic_type in ("street_address", "street") and profile.is_text:
         share = _share(values, _secondary_unit)
         if share >= floor:

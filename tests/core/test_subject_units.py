@@ -110,6 +110,40 @@ def test_names_that_are_rarely_peoples_name_things():
     assert subject.about == "things"
 
 
+def test_the_names_of_things_lose_their_direct_identifier_role_whatever_the_rows_are_about():
+    from sharecheck.analysis import roles_for_subject
+
+    dishes = [f"{word} {kind}" for word in ("hawaiian", "classic", "veggie", "spicy", "cheese")
+              for kind in ("deluxe", "special", "large", "small", "supreme")]
+    frame = pl.DataFrame({"name": dishes, "sold": [f"2015-01-{day:02d}T12:00:00" for day in range(1, 26)]})
+    frame = frame.with_columns(pl.col("sold").str.to_datetime())
+    columns = _columns(frame, {"name": ("direct_identifier", "person_name"), "sold": ("quasi_identifier", "datetime")})
+    subject = decide_subject(frame, profile_frame(frame), columns, {}, count_column=None)
+    assert subject.named_things == ("name",) and subject.to_dict()["named_things"] == ["name"]
+    roles = {c.name: (c.role, c.semantic_type) for c in roles_for_subject(columns, subject)}
+    assert roles == {"name": ("other", "category"), "sold": ("quasi_identifier", "datetime")}
+    demoted = next(c for c in roles_for_subject(columns, subject) if c.name == "name")
+    assert demoted.evidence[0].startswith("the names of things") and "hawaiian" not in demoted.evidence[0]
+
+
+def test_near_miss_a_declared_or_user_role_stays_and_peoples_names_are_kept():
+    from dataclasses import replace
+
+    from sharecheck.analysis import roles_for_subject
+
+    dishes = [f"{word} {kind}" for word in ("hawaiian", "classic", "veggie", "spicy", "cheese")
+              for kind in ("deluxe", "special", "large", "small", "supreme")]
+    frame = pl.DataFrame({"name": dishes})
+    columns = _columns(frame, {"name": ("direct_identifier", "person_name")})
+    subject = decide_subject(frame, profile_frame(frame), columns, {}, count_column=None)
+    declared = (replace(columns[0], source="user"),)
+    assert roles_for_subject(declared, subject)[0].role == "direct_identifier"
+    people = pl.DataFrame({"name": [f"{g} {f}" for g in ("Mary", "James", "Linda", "Robert", "Susan")
+                                    for f in ("Smith", "Johnson", "Brown", "Miller", "Davis")]})
+    people_columns = _columns(people, {"name": ("direct_identifier", "person_name")})
+    assert decide_subject(people, profile_frame(people), people_columns, {}, count_column=None).named_things == ()
+
+
 def test_near_miss_census_names_are_peoples_and_owner_headers_are_kept():
     given = ["Mary", "James", "Linda", "Robert", "Susan"]
     family = ["Smith", "Johnson", "Brown", "Miller", "Davis"]

@@ -63,6 +63,33 @@ def test_card_numbers_must_pass_luhn_and_plates_be_short():
     assert _veto(frame, "plate", "direct_identifier", "vehicle_plate") is None
 
 
+def test_a_yes_no_flag_is_no_email_and_no_owner():
+    frame = pl.DataFrame({"email": ["yes", "no", "No", "YES "] * 10, "owner": ["Y", "N"] * 20, "has_phone": [1, 0] * 20})
+    for name, semantic in (("email", "email"), ("owner", "person_name"), ("has_phone", "phone")):
+        role, kind, reason = _veto(frame, name, "direct_identifier", semantic)
+        assert (role, kind) == ("other", "category") and "yes/no flag" in reason
+    assert _veto(frame, "email", "pseudonym", "record_id")[:2] == ("other", "category")
+
+
+def test_near_miss_a_column_of_three_names_is_no_flag():
+    # three distinct values, one of them no flag spelling: names stay names (a team of three officers)
+    frame = pl.DataFrame({"officer": ["Mary Smith", "yes", "no"] * 10})
+    assert _veto(frame, "officer", "direct_identifier", "person_name") is None
+
+
+def test_an_address_second_line_is_a_quasi_identifier():
+    frame = pl.DataFrame({"Address Line 2": ["APT 4B", "Suite 200", "#12", "STE: 5", "UNIT 3", "FL 2", "12 MAIN ST"] * 4})
+    role, kind, reason = _veto(frame, "Address Line 2", "direct_identifier", "street_address")
+    assert (role, kind) == ("quasi_identifier", "street_address")
+    assert "second line" in reason and "APT" not in reason and "MAIN" not in reason
+
+
+def test_near_miss_street_lines_stay_direct_identifiers():
+    # a street line whose streets start with a designator word (Front, Lower) now and then
+    frame = pl.DataFrame({"Address": ["12 MAIN ST", "4 FRONT ST", "9 OAK AVE", "LOWER RD 3", "77 ELM ST", "5 PINE CT"] * 4})
+    assert _veto(frame, "Address", "direct_identifier", "street_address") is None
+
+
 def test_a_unique_key_of_surnames_with_initials_names_people():
     family = ["SMITH", "JOHNSON", "BROWN", "MILLER", "DAVIS", "WILSON", "MOORE", "TAYLOR", "ANDERSON", "THOMAS"]
     frame = pl.DataFrame({"rownames": [f"{f},{a}.{b}." for f in family for a, b in (("J", "R"), ("M", "K"))]})

@@ -15,7 +15,7 @@ _LIST_KEYS = ("person_attribute_types", "person_name_types", "contact_types", "p
 _THRESHOLDS = {"categorical_attribute_max_distinct": int, "natural_person_min_share": float, "cell_label_max_distinct": int,
                "cross_tab_min_density": float,
                "group_size_min_median": float,
-               "people_name_min_share": float, "few_qis_below": int, "grouping_max_distinct": int,
+               "people_name_min_share": float, "few_qis_below": int, "grouping_max_distinct": int, "grouping_max_codes": int,
                "sensitive_subject_min_probability": float}
 
 

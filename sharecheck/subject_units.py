@@ -77,15 +77,29 @@ def grouping_qis(profiles: Mapping, columns: Sequence, subject) -> tuple:
     found = sum(1 for c in columns if c.role == "quasi_identifier")
     if found >= thresholds()["few_qis_below"]:
         return tuple(columns)
-    most = thresholds()["grouping_max_distinct"]
+    most, codes = thresholds()["grouping_max_distinct"], thresholds()["grouping_max_codes"]
     out = []
     for column in columns:
         profile = profiles[column.name]
-        if (column.source == "detected" and column.role == "other" and column.semantic_type in ("category", "unknown")
-                and not profile.is_numeric and 2 <= profile.distinct <= most and profile.distinct * 2 <= profile.non_null):
+        text_category = (column.semantic_type in ("category", "unknown") and not profile.is_numeric
+                         and 2 <= profile.distinct <= most)
+        coded_category = (column.semantic_type in ("category", "unknown", "measure") and profile.is_numeric
+                          and 2 <= profile.distinct <= codes and _whole_numbers(profile))
+        if (column.source == "detected" and column.role == "other" and (text_category or coded_category)
+                and profile.distinct * 2 <= profile.non_null):
             column = replace(column, role="quasi_identifier", evidence=(
                 f"groups the people into {profile.distinct} values, knowable to whoever knows them; the classifier found "
                 f"{found} quasi-identifier{'' if found == 1 else 's'} in this table of people, so it is taken as one",)
                 + tuple(column.evidence))
         out.append(column)
     return tuple(out)
+
+
+def _whole_numbers(profile) -> bool:
+    """A numeric column of whole numbers (a 0/1 dummy, a coded category), from its profile."""
+    if profile.numeric_range is None or not profile.sample:
+        return False
+    try:
+        return all(float(value) == int(float(value)) for value in profile.sample)
+    except (TypeError, ValueError):
+        return False

@@ -171,6 +171,27 @@ def test_a_table_of_people_with_one_qi_takes_its_grouping_categories_as_qis():
     assert got == {"sex": "quasi_identifier", "sport": "quasi_identifier", "note": "other"}
 
 
+def test_a_table_of_people_with_one_qi_takes_its_whole_number_codes_as_qis():
+    from sharecheck.subject import Subject
+    from sharecheck.subject_units import grouping_qis
+
+    frame = pl.DataFrame({
+        "male": [0, 1] * 20,
+        "white": [1, 1, 0, 1] * 10,  # a 0/1 dummy
+        "region": [1, 2, 3, 4] * 10,  # a coded category
+        "parity": [1, 2, 3, 4, 5, 6, 7, 8] * 5,  # 8 values: more than a code of a handful
+        "bwght": [2500.0 + 37 * i for i in range(40)],  # a measurement
+        "share": [0.5, 0.25] * 20,  # two values, not whole numbers
+    })
+    roles = {"male": ("quasi_identifier", "sex")} | {name: ("other", "measure") for name in frame.columns if name != "male"}
+    got = {c.name: c.role for c in grouping_qis(profile_frame(frame), _columns(frame, roles), Subject("people"))}
+    assert got == {"male": "quasi_identifier", "white": "quasi_identifier", "region": "quasi_identifier",
+                   "parity": "other", "bwght": "other", "share": "other"}
+    # the same codes in a table about things group no one
+    things = {c.name: c.role for c in grouping_qis(profile_frame(frame), _columns(frame, roles), Subject("things"))}
+    assert things["white"] == "other" and things["region"] == "other"
+
+
 def test_near_miss_two_qis_found_or_not_about_people_leave_categories_alone():
     from sharecheck.subject import Subject
     from sharecheck.subject_units import grouping_qis

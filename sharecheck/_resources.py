@@ -2,7 +2,7 @@
 
 Parsed rule files are cached (marshal, keyed by a hash of the file's bytes) in the user's cache
 directory, so that a scan neither imports PyYAML nor parses ~100 KB of YAML at
-every start (about 40 ms of a fresh process's CPU). SHARECHECK_CACHE_DIR moves the cache; set
+every start (about 40 ms of a fresh process's CPU), nor the role model's ~380 KB of JSON (~6 ms). SHARECHECK_CACHE_DIR moves the cache; set
 to an empty string it turns it off.
 """
 from __future__ import annotations
@@ -51,11 +51,33 @@ def cache_dir() -> Path | None:
 def load_yaml_file(path: Path):
     """The YAML document in `path` (yaml.YAMLError when it is not valid), from the cache when
     these bytes were parsed before."""
-    raw = Path(path).read_bytes()
+
+    def parse(raw: bytes):
+        import yaml
+
+        return yaml.load(raw.decode("utf-8"), Loader=safe_loader())
+
+    return _parsed(Path(path), "yaml", parse)
+
+
+def load_json_file(path: Path, *, cache: bool = True):
+    """The JSON document in `path` (ValueError when it is not valid JSON), from the cache when
+    these bytes were parsed before: the role model (rules/role_model.json, ~380 KB of numbers)
+    is read at every scan. marshal keeps every float bit for bit, so the cached document equals
+    the parsed one. `cache=False` for a one-off file (a model fitted for one evaluation), which
+    would only fill the cache."""
+    import json
+
+    return _parsed(Path(path), "json", lambda raw: json.loads(raw.decode("utf-8")), cache)
+
+
+def _parsed(path: Path, kind: str, parse, cache: bool = True):
+    raw = path.read_bytes()
     digest = hashlib.sha1(raw).hexdigest()
-    directory = cache_dir()
-    cached = directory / f"{digest}.marshal" if directory else None
-    stamp = (_CACHE_TAG, digest)
+    directory = cache_dir() if cache else None
+    # YAML keeps its old file names (a cache written before JSON was cached stays valid).
+    cached = directory / (f"{digest}.marshal" if kind == "yaml" else f"{digest}.{kind}.marshal") if directory else None
+    stamp = (_CACHE_TAG, digest) if kind == "yaml" else (_CACHE_TAG, kind, digest)
     if cached is not None:
         try:
             found_stamp, document = marshal.loads(cached.read_bytes())
@@ -63,9 +85,7 @@ def load_yaml_file(path: Path):
                 return document
         except (OSError, ValueError, EOFError, TypeError):
             pass  # missing, unreadable or from another version: parse the file
-    import yaml
-
-    document = yaml.load(raw.decode("utf-8"), Loader=safe_loader())
+    document = parse(raw)
     if cached is not None:
         _store(cached, stamp, document)
     return document

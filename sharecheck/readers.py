@@ -228,9 +228,10 @@ def _sample_rows(text: str, delimiter: str) -> list[list[str]]:
 
 
 def uses_decimal_comma(text: str, delimiter: str) -> bool:
-    if delimiter == ",":
+    # The pattern needs a comma: a sample without one (Adult's 4,500 cells) needs no parse.
+    if delimiter == "," or "," not in text:
         return False
-    cells = [cell.strip() for row in _sample_rows(text, delimiter) for cell in row]
+    cells = [cell.strip() for row in _sample_rows(text, delimiter) for cell in row if "," in cell]
     return any(_DECIMAL_COMMA.match(cell) for cell in cells)
 
 

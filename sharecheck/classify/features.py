@@ -259,12 +259,15 @@ def typed_features(kinds: list[str], probabilities) -> dict[str, float]:
     return out
 
 
+_TOKEN = re.compile(r"[a-z]+|\d+")
+
+
 def known_feature(name: str) -> bool:
     """Whether this code computes the feature (the model loader refuses any other)."""
     from . import semantic_types
 
     if name.startswith("tok_"):
-        return bool(re.fullmatch(r"[a-z]+|\d+", name[4:]))
+        return _TOKEN.fullmatch(name[4:]) is not None
     if name.startswith("prior_"):
         return name[6:] in semantic_types()
     return name in _fixed_names()

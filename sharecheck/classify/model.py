@@ -17,7 +17,7 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
-from .._resources import rules_dir
+from .._resources import load_json_file, rules_dir
 from ..errors import RuleError
 from .trees import TreeEnsemble
 
@@ -175,7 +175,8 @@ def _check(document: Mapping, source: str) -> RoleModel:
 def load_model_file(path: str | Path) -> RoleModel:
     path = Path(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        # Only the shipped model is cached: other files are one evaluation's (leave-one-source-out).
+        document = load_json_file(path, cache=path.resolve() == shipped_model_path().resolve())
     except (OSError, ValueError) as exc:
         raise RuleError(f"{path}: cannot read the role model ({exc.__class__.__name__})") from None
     return _check(document, str(path))

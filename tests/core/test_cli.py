@@ -257,3 +257,32 @@ def test_a_missing_spacy_model_is_a_usage_error_not_a_download(people_csv):
     result = CliRunner().invoke(cli, ["scan", str(people_csv), "--nlp-model", "xx_no_such_model_sm"])
     assert result.exit_code == 2
     assert "is not installed" in result.stderr and "internal error" not in result.stderr
+
+
+def test_the_command_line_process_runs_openblas_on_one_thread_and_collects_garbage_less_often(monkeypatch):
+    import gc
+
+    from sharecheck import cli as cli_module
+
+    saved = gc.get_threshold()
+    try:
+        monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+        gc.set_threshold(700, 10, 10)
+        cli_module._tune_process()
+        assert cli_module.os.environ["OPENBLAS_NUM_THREADS"] == "1"
+        assert gc.get_threshold() == (cli_module.GC_FIRST_GENERATION, 10, 10)
+        # a user's own thread count and a collector turned off by threshold 0 are left alone
+        monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+        gc.set_threshold(0, 10, 10)
+        cli_module._tune_process()
+        assert cli_module.os.environ["OPENBLAS_NUM_THREADS"] == "4"
+        assert gc.get_threshold() == (0, 10, 10)
+    finally:
+        gc.set_threshold(*saved)
+
+
+def test_numpy_is_not_imported_before_the_command_line_sets_its_thread_count():
+    # OPENBLAS_NUM_THREADS is read once, when numpy loads OpenBLAS: cli must not import numpy.
+    code = "import sys, sharecheck.cli; print('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -65,3 +65,26 @@ def test_shape_tally_of_all_columns_equals_each_column_alone(columns, decimal_co
     for index, name in enumerate(data):
         expected = _tally_by_definition(data[name], decimal_comma)
         assert {key: counts[f"{key}{index}"] for key in expected} == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=st.lists(st.lists(st.text(alphabet="0123456789,.-; \"x", max_size=8), min_size=1, max_size=5), min_size=1, max_size=8),
+       delimiter=st.sampled_from([";", "\t", "|"]))
+def test_decimal_comma_detection_equals_matching_every_sampled_cell(cells, delimiter):
+    # The shortcut (no comma in the sample, or in a cell: no match) must not change the answer
+    # of the definition: some cell of the sampled data rows is a number written with a comma.
+    from sharecheck.readers import _DECIMAL_COMMA, _sample_rows, uses_decimal_comma
+
+    text = "a" + delimiter + "b\n" + "\n".join(delimiter.join(row) for row in cells) + "\n"
+    definition = any(_DECIMAL_COMMA.match(cell.strip()) for row in _sample_rows(text, delimiter) for cell in row)
+    assert uses_decimal_comma(text, delimiter) == definition
+
+
+def test_decimal_commas_by_hand():
+    from sharecheck.readers import uses_decimal_comma
+
+    assert uses_decimal_comma("a;b\nx;1,5\n", ";")
+    assert uses_decimal_comma("a;b\nx;1.234,56\n", ";")
+    assert not uses_decimal_comma("a;b\nx;1.5\n", ";")
+    assert not uses_decimal_comma("a;b\n\"1,5\";x\n", ",")  # a comma-delimited file has none
+    assert not uses_decimal_comma("a;b\nx,y;2\n", ";")  # a comma inside text is not a number

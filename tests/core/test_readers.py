@@ -262,3 +262,24 @@ def test_transcoded_copy_lives_in_a_private_folder(tmp_path):
     assert folder.stat().st_mode & 0o777 == 0o700
     readers._remove_temp_dirs()
     assert not folder.exists()
+
+
+def test_a_release_is_materialised_in_one_chunk_per_column_with_the_same_values():
+    from sharecheck.analysis import collect
+    from sharecheck.release import release_from_frame
+
+    parts = [pl.DataFrame({"n": [i, i + 1], "s": [f"v{i}", None]}) for i in range(0, 8, 2)]
+    chunked = pl.concat(parts, rechunk=False)
+    assert chunked.n_chunks("all") == [4, 4]
+    frame = collect(release_from_frame(chunked))
+    assert frame.n_chunks("all") == [1, 1]
+    assert frame.to_dict(as_series=False) == {"n": [0, 1, 2, 3, 4, 5, 6, 7], "s": ["v0", None, "v2", None, "v4", None, "v6", None]}
+
+
+def test_a_frame_above_the_rechunk_size_keeps_its_chunks(monkeypatch):
+    from sharecheck import analysis
+    from sharecheck.release import release_from_frame
+
+    monkeypatch.setattr(analysis, "RECHUNK_BYTES", 0)
+    chunked = pl.concat([pl.DataFrame({"n": [1]}), pl.DataFrame({"n": [2]})], rechunk=False)
+    assert analysis.collect(release_from_frame(chunked))["n"].n_chunks() == 2

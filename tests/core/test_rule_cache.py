@@ -91,3 +91,50 @@ def test_without_a_home_there_is_no_cache_rather_than_one_in_the_working_folder(
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setattr(_resources.os.path, "expanduser", lambda path: path)  # "~" stays "~"
     assert _resources.cache_dir() is None
+
+
+def test_a_cached_json_document_keeps_every_float_bit_and_is_not_parsed_again(tmp_path, monkeypatch):
+    import json
+    import struct
+
+    monkeypatch.setenv("SHARECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "model.json"
+    values = [0.1 + 0.2, 1e-300, -0.0, 2.5e-8, 123456.789012345678, 1 / 3]
+    source.write_text(json.dumps({"threshold": values, "depth": 3, "features": ["tok_age", "x"]}), encoding="utf-8")
+    first = _resources.load_json_file(source)
+    assert first == {"threshold": values, "depth": 3, "features": ["tok_age", "x"]}
+    (cached,) = (tmp_path / "cache").glob("*.json.marshal")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("parsed again instead of read from the cache")
+
+    monkeypatch.setattr(json, "loads", refuse)
+    again = _resources.load_json_file(source)
+    assert [struct.pack("<d", v) for v in again["threshold"]] == [struct.pack("<d", v) for v in values]
+
+
+def test_json_and_yaml_of_the_same_bytes_are_cached_apart(tmp_path, monkeypatch):
+    # `{"a": 1e3}` is the number 1000.0 in JSON but the string "1e3" in YAML 1.1
+    monkeypatch.setenv("SHARECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "both.json"
+    source.write_text('{"a": 1e3}', encoding="utf-8")
+    assert _resources.load_yaml_file(source) == {"a": "1e3"}
+    assert _resources.load_json_file(source) == {"a": 1000.0}
+    assert _resources.load_yaml_file(source) == {"a": "1e3"}
+
+
+def test_invalid_json_is_a_value_error_with_the_cache_on(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHARECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "broken.json"
+    source.write_text('{"a": [1,', encoding="utf-8")
+    with pytest.raises(ValueError):
+        _resources.load_json_file(source)
+    assert not list((tmp_path / "cache").glob("*"))
+
+
+def test_a_one_off_json_file_is_not_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHARECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "fold_3.json"
+    source.write_text('{"a": [1, 2]}', encoding="utf-8")
+    assert _resources.load_json_file(source, cache=False) == {"a": [1, 2]}
+    assert not (tmp_path / "cache").exists()

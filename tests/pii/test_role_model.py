@@ -280,10 +280,39 @@ def test_training_script_reproduces_the_shipped_model(tmp_path):
     sys.path.insert(0, str(REPO / "benchmarks"))
     from corpus_features import as_columns, labelled_tables
 
-    from sharecheck.classify.model import load_model_file
-
     rows = [column.features for column in as_columns(labelled_tables())]
     _, ours = load_model_file(out).predict_roles(rows)
     _, theirs = load_model_file(shipped_model_path()).predict_roles(rows)
     assert (ours.argmax(axis=1) == theirs.argmax(axis=1)).mean() >= 0.99
     assert np.abs(ours - theirs).mean() <= 0.01
+
+
+def test_the_shipped_model_from_the_rules_cache_equals_the_one_parsed_from_json(tmp_path, monkeypatch):
+    from sharecheck.classify.trees import TreeEnsemble
+
+    monkeypatch.setenv("SHARECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    parsed = load_model_file(shipped_model_path())  # parses the JSON and writes the cache
+    assert len(list((tmp_path / "cache").glob("*.json.marshal"))) == 1
+    monkeypatch.setattr(json, "loads", lambda *a, **k: pytest.fail("parsed again instead of read from the cache"))
+    cached = load_model_file(shipped_model_path())
+    for part in ("role", "type"):
+        a, b = getattr(parsed, part), getattr(cached, part)
+        assert a.features == b.features and a.classes == b.classes and a.temperature == b.temperature
+        for name in ("mean", "scale", "coef", "intercept"):
+            assert getattr(a, name).dtype == getattr(b, name).dtype
+            assert np.array_equal(getattr(a, name), getattr(b, name))  # bit for bit, not approximately
+    for name in TreeEnsemble.__dataclass_fields__:
+        x, y = getattr(parsed.trees, name), getattr(cached.trees, name)
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and np.array_equal(x, y)
+        else:
+            assert x == y
+    assert parsed.blend_temperature == cached.blend_temperature and parsed.meta == cached.meta
+
+
+def test_a_model_file_outside_the_rules_is_not_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHARECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "fold.json"
+    path.write_text(shipped_model_path().read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_model_file(path).to_dict() == load_model_file(shipped_model_path()).to_dict()
+    assert len(list((tmp_path / "cache").glob("*.json.marshal"))) == 1  # the shipped one only

@@ -106,28 +106,29 @@ class ReleaseCodes:
         return known
 
     def key(self, names, stripped: bool) -> tuple[np.ndarray, int]:
-        """Dense code of each record's tuple of `names` (null a value of its own), and how many."""
+        """An integer code of each record's tuple of `names` (null a value of its own; equal
+        codes for equal tuples) and a bound on the codes (at most 8 per record, models._codes)."""
         names = tuple(names)
         known = self._keys.get((names, stripped))
         if known is None:
-            from ..models._codes import combine, densify
+            from ..models._codes import combine
 
             key, slots = np.zeros(self.frame.height, dtype=np.int64), 1
             for name in names:
                 codes = self.values(name, stripped)
                 card = int(codes.max()) + 2 if codes.size else 1
                 key, slots = combine(key, slots, np.where(codes < 0, card - 1, codes), card)
-            known = self._keys[(names, stripped)] = densify(key, slots)
+            known = self._keys[(names, stripped)] = (key, slots)
         return known
 
 
 def _pair_key(a: ReleaseCodes, rows_a: np.ndarray, qis_a, b: ReleaseCodes, rows_b: np.ndarray, qis_b,
-              stripped: bool) -> tuple[np.ndarray, int]:
-    from ..models._codes import densify
-
-    key_a, card_a = a.key(qis_a, stripped)
-    key_b, card_b = b.key(qis_b, stripped)
-    return densify(key_a[rows_a] * card_b + key_b[rows_b], card_a * card_b)
+              stripped: bool) -> np.ndarray:
+    """One integer per linked pair, equal for pairs whose QIs of both sides are equal (each
+    side's bound is at most 8 per record, so the product stays far inside 64 bits)."""
+    key_a, _ = a.key(qis_a, stripped)
+    key_b, slots_b = b.key(qis_b, stripped)
+    return key_a[rows_a] * slots_b + key_b[rows_b]
 
 
 def combined_measures(a: ReleaseCodes, rows_a: np.ndarray, qis_a, sens_a, b: ReleaseCodes, rows_b: np.ndarray, qis_b, sens_b,
@@ -141,30 +142,24 @@ def combined_measures(a: ReleaseCodes, rows_a: np.ndarray, qis_a, sens_a, b: Rel
     records = rows_a.size if (qis or attributes) else 0
     if not qis or records == 0:
         return ClassMeasures(qis, records, None, None, None, None, None, None), {attribute: 0 for attribute in attributes}
-    key, classes = _pair_key(a, rows_a, qis_a, b, rows_b, qis_b, stripped=True)
-    sizes = np.bincount(key, minlength=classes).astype(np.int64)
-    table = FrequencyTable(("_sc_key",), (), pl.DataFrame({"_sc_key": np.arange(classes), COUNT: sizes}), "value")
+    key = _pair_key(a, rows_a, qis_a, b, rows_b, qis_b, stripped=True)
+    # polars' hash GROUP BY on one integer (the classes' order does not matter to the measures)
+    sizes = pl.DataFrame({"k": key}).group_by("k").len()["len"].cast(pl.Int64).to_numpy()
+    table = FrequencyTable(("_sc_key",), (), pl.DataFrame({"_sc_key": np.arange(sizes.size), COUNT: sizes}), "value")
     k_result = k_anonymity(table, policy.k_min)
     risk = reidentification_risk(table, tau=policy.risk_threshold)
     measures = ClassMeasures(qis, records, k_result.k, k_result.n_classes, risk.sample_uniques,
                              k_result.records_below_threshold, risk.prosecutor.highest, risk.prosecutor.records_at_risk)
     homogeneous: dict[str, int] = {}
     if attributes:
-        from ..models._codes import densify
-
-        group, groups = _pair_key(a, rows_a, qis_a, b, rows_b, qis_b, stripped=False)
-        group_sizes = np.bincount(group, minlength=groups)
         sides = [(a, rows_a, name) for name in sens_a] + [(b, rows_b, name) for name in sens_b]
+        wanted = {}
         for attribute, (side, rows, name) in zip(attributes, sides):
-            if attribute in homogeneous:
-                continue
-            values = side.values(name, stripped=False)[rows]
-            known = values >= 0
-            cardinality = int(values.max()) + 1 if values.size else 1
-            # distinct (group, value) pairs among known values, then distinct values per group
-            pairs, _ = densify(group[known] * cardinality + values[known], groups * max(cardinality, 1))
-            first = np.zeros(int(pairs.max()) + 1 if pairs.size else 0, dtype=np.int64)
-            first[pairs] = group[known]
-            distinct = np.bincount(first, minlength=groups)
-            homogeneous[attribute] = int(group_sizes[(group_sizes >= 2) & (distinct == 1)].sum())
+            wanted.setdefault(attribute, side.values(name, stripped=False)[rows])  # -1: null
+        columns = {f"v{i}": values for i, values in enumerate(wanted.values())}
+        groups = pl.DataFrame({"g": _pair_key(a, rows_a, qis_a, b, rows_b, qis_b, stripped=False), **columns}).group_by("g").agg(
+            pl.len().alias("_sc_size"), *[pl.col(c).filter(pl.col(c) >= 0).n_unique().alias(c) for c in columns],
+        ).filter(pl.col("_sc_size") >= 2)
+        sums = groups.select(pl.col("_sc_size").filter(pl.col(c) == 1).sum().alias(c) for c in columns).row(0)
+        homogeneous = {attribute: int(total or 0) for attribute, total in zip(wanted, sums)}
     return measures, homogeneous

@@ -77,7 +77,7 @@ def forget() -> None:
     _ALONE.clear()
     pair = sys.modules.get("sharecheck.join.pair")  # not imported for an audit without pair checks
     if pair is not None:
-        pair._ALONE_HOMOGENEOUS.clear()
+        pair.forget()
 
 
 def _options_for(options, columns):

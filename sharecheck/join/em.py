@@ -175,11 +175,20 @@ def _patterns(columns, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
     return out
 
 
+def _distinct_rows(rows: np.ndarray) -> int:
+    """np.unique(rows).size for row numbers (small non-negative integers), without a sort."""
+    return int(np.count_nonzero(np.bincount(rows))) if rows.size else 0
+
+
 def _block_classes(block_hashes: pl.Series, rows_a: np.ndarray) -> tuple[pl.DataFrame, np.ndarray]:
     """The block values of the session's pairs (as hashes, one row per distinct value) and each
     pair's row among them."""
-    keys, index = np.unique(block_hashes.gather(rows_a).to_numpy(), return_inverse=True)
-    return pl.DataFrame({"k": pl.Series(keys, dtype=pl.UInt64)}), index.reshape(-1)
+    # np.unique(values, return_inverse=True) sorts every pair; sorting the distinct values and a
+    # binary search per pair give the same keys and rows.
+    values = block_hashes.gather(rows_a)
+    keys = values.unique().sort().to_numpy()
+    index = np.searchsorted(keys, values.to_numpy())
+    return pl.DataFrame({"k": pl.Series(keys, dtype=pl.UInt64)}), index.astype(np.int64, copy=False)
 
 
 def _conditional_u(block, column, classes: pl.DataFrame, hashed: Callable[[pl.Series], pl.Series] | None = None
@@ -240,7 +249,7 @@ def train_m(blocks, linker, prior: dict[str, float]) -> TrainedM:
         if pairs.height == 0:
             continue
         rows_a, rows_b = pairs[_A].to_numpy(), pairs[_B].to_numpy()
-        most = min(np.unique(rows_a).size, np.unique(rows_b).size)
+        most = min(_distinct_rows(rows_a), _distinct_rows(rows_b))
         if most < MIN_MATCHES:
             # fit would need more true pairs than the records can hold: it cannot identify m
             sessions += 1

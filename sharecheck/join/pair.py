@@ -19,7 +19,7 @@ from .agreement import OverlapEstimate, estimate_overlap
 from .em import train_m
 from .candidates import QUASI_IDENTIFIER, SHARED_KEY, SPATIAL, TEMPORAL, CandidateSettings, JoinCandidate, find_candidates, release_forms
 from .link import _A, _B, Component, Linker, LinkSummary, make_component, swapped
-from .measures import ClassMeasures, Disclosure, homogeneous_counts
+from .measures import ClassMeasures, Disclosure, ReleaseCodes, combined_measures, homogeneous_counts
 from .population import PopulationTest, same_population
 from .score import Comparison, comparisons, m_probability, posteriors
 from .vocab import join_vocabulary
@@ -420,9 +420,42 @@ def _homogeneous_alone(side, attributes) -> dict[str, int]:
     return known[1]
 
 
+# Each release's column codes for the combined releases of its pairs (measures.ReleaseCodes),
+# kept with its frame like _ALONE_HOMOGENEOUS.
+_CODES: dict[int, tuple[pl.DataFrame, ReleaseCodes]] = {}
+
+
+def _codes(side) -> ReleaseCodes:
+    known = _CODES.get(id(side.frame))
+    if known is None or known[0] is not side.frame:
+        if len(_CODES) >= _ALONE_KEPT:
+            _CODES.pop(next(iter(_CODES)))
+        known = _CODES[id(side.frame)] = (side.frame, ReleaseCodes(side.frame))
+    return known[1]
+
+
+def forget() -> None:
+    """Drop what was kept about releases across pairs."""
+    _ALONE_HOMOGENEOUS.clear()
+    _CODES.clear()
+
+
 def _combined(a, b, plan, pairs: pl.DataFrame, policy, options) -> tuple[ClassMeasures, list[Disclosure]]:
     qis_a, qis_b, sens_a, sens_b = combined_columns(a, b, plan)
     rows_a, rows_b = pairs[_A].to_numpy(), pairs[_B].to_numpy()
+    codes_a, codes_b = _codes(a), _codes(b)
+    if options.null_mode == "value" and codes_a.codable(qis_a + sens_a) and codes_b.codable(qis_b + sens_b):
+        # Grouped by each side's codes, not by the joined frame's values: the same classes and
+        # groups (measures.combined_measures), without gathering and hashing every QI's text.
+        names_a, names_b = f"{a.release.name}.", f"{b.release.name}."
+        names = [names_a + s for s in sens_a] + [names_b + s for s in sens_b]
+        measures, joined = combined_measures(codes_a, rows_a, qis_a, sens_a, codes_b, rows_b, qis_b, sens_b,
+                                             [names_a + q for q in qis_a] + [names_b + q for q in qis_b], names, policy)
+        disclosures = []
+        for side, attributes, prefix in ((a, sens_a, names_a), (b, sens_b, names_b)):
+            alone = _homogeneous_alone(side, attributes)
+            disclosures += [Disclosure(prefix + attribute, alone[attribute], joined[prefix + attribute]) for attribute in attributes]
+        return measures, disclosures
     parts = [_qualified_frame(side, rows, columns) for side, rows, columns in (
         (a, rows_a, dict.fromkeys(qis_a + sens_a)), (b, rows_b, dict.fromkeys(qis_b + sens_b))) if columns]
     frame = pl.concat(parts, how="horizontal") if parts else pl.DataFrame()

@@ -59,7 +59,7 @@ _VALUES = {"text": st.sampled_from(["a", "b", "c ", "d", None]), "int": st.sampl
     st.lists(_VALUES["text"], min_size=n, max_size=n),
     st.lists(_VALUES["int"], min_size=n, max_size=n),
 )), st.booleans(), st.sampled_from([None, 0.1, 0.7, math.log(2)]), st.sampled_from([None, 0.2, 1.0]))
-def test_segments_equal_the_polars_queries_to_the_last_bit(columns, two_sensitive, delta_t, beta_t):
+def test_segments_equal_the_polars_queries(columns, two_sensitive, delta_t, beta_t):
     q1, q2, s1, s2 = columns
     frame = pl.DataFrame({"q1": q1, "q2": q2, "s1": s1, "s2": s2}, schema={"q1": pl.String, "q2": pl.Int64, "s1": pl.String, "s2": pl.Int64})
     sensitive = ["s1", "s2"] if two_sensitive else ["s1"]
@@ -69,7 +69,28 @@ def test_segments_equal_the_polars_queries_to_the_last_bit(columns, two_sensitiv
         return [(delta_disclosure_and_beta(table, s, delta_threshold=delta_t, beta_threshold=beta_t),
                  alpha_k_anonymity(table, s, beta_t)) for s in sensitive]
 
-    assert figures() == _polars_path(figures)
+    # equal but for the last bits of a float: the polars path's multi-threaded group sums add in
+    # an order the scheduler picks, so under load the reference itself differs between two runs
+    _assert_same(figures(), _polars_path(figures))
+
+
+def _assert_same(ours, theirs) -> None:
+    if isinstance(ours, float) or isinstance(theirs, float):
+        assert math.isclose(ours, theirs, rel_tol=1e-12, abs_tol=1e-15), (ours, theirs)
+    elif isinstance(ours, (list, tuple)):
+        assert type(ours) is type(theirs) and len(ours) == len(theirs)
+        for a, b in zip(ours, theirs):
+            _assert_same(a, b)
+    elif hasattr(ours, "__dataclass_fields__"):
+        assert type(ours) is type(theirs)
+        for name in ours.__dataclass_fields__:
+            _assert_same(getattr(ours, name), getattr(theirs, name))
+    elif isinstance(ours, dict):
+        assert ours.keys() == theirs.keys()
+        for key in ours:
+            _assert_same(ours[key], theirs[key])
+    else:
+        assert ours == theirs
 
 
 @settings(max_examples=60, deadline=None)

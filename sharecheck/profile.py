@@ -59,6 +59,17 @@ class ColumnProfile:
         return self.dtype.startswith(("Int", "UInt", "Float", "Decimal"))
 
     @property
+    def sampled_whole_numbers(self) -> bool:
+        """Every sampled value of a numeric column is a whole number (a 0/1 dummy, a code, a day);
+        False without a sample, and where a value is no number (NaN)."""
+        if self.numeric_range is None or not self.sample:
+            return False
+        try:
+            return all(float(value) == int(float(value)) for value in self.sample)
+        except (TypeError, ValueError, OverflowError):
+            return False
+
+    @property
     def is_text(self) -> bool:
         return self.dtype in {"String", "Categorical", "Enum"}
 

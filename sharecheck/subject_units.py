@@ -84,7 +84,7 @@ def grouping_qis(profiles: Mapping, columns: Sequence, subject) -> tuple:
         text_category = (column.semantic_type in ("category", "unknown") and not profile.is_numeric
                          and 2 <= profile.distinct <= most)
         coded_category = (column.semantic_type in ("category", "unknown", "measure") and profile.is_numeric
-                          and 2 <= profile.distinct <= codes and _whole_numbers(profile))
+                          and 2 <= profile.distinct <= codes and profile.sampled_whole_numbers)
         if (column.source == "detected" and column.role == "other" and (text_category or coded_category)
                 and profile.distinct * 2 <= profile.non_null):
             column = replace(column, role="quasi_identifier", evidence=(
@@ -94,12 +94,3 @@ def grouping_qis(profiles: Mapping, columns: Sequence, subject) -> tuple:
         out.append(column)
     return tuple(out)
 
-
-def _whole_numbers(profile) -> bool:
-    """A numeric column of whole numbers (a 0/1 dummy, a coded category), from its profile."""
-    if profile.numeric_range is None or not profile.sample:
-        return False
-    try:
-        return all(float(value) == int(float(value)) for value in profile.sample)
-    except (TypeError, ValueError):
-        return False

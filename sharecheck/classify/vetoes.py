@@ -38,6 +38,7 @@ from .words import words
 
 _SAMPLE = 500  # sampled values read by the per-value checks (Luhn, census names)
 _CODE_IN_NAME = re.compile(r"^\S*[0-9/]\S*$")  # PAL0708, America/New_York; not "Acme Holdings 2 LLC"
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
 
 
 def overrule(role: str, semantic_type: str, evidence) -> tuple[str, str, str] | None:
@@ -114,7 +115,7 @@ def _secondary_unit(value: str) -> bool:
     """APT 4B, Suite 200, #12, STE: 5: a value opening with a secondary unit designator."""
     if value.startswith("#"):
         return True
-    first = re.match(r"[A-Za-z]+", value)
+    first = _FIRST_WORD.match(value)
     return bool(first) and first.group(0).lower() in words().secondary_unit
 
 
@@ -129,8 +130,8 @@ def _day_of_month(profile) -> bool:
     if profile.numeric_range is None or profile.uniqueness >= 1.0 or profile.distinct > 31:
         return False
     low, high = profile.numeric_range
-    integral = all(float(v) == int(float(v)) for v in profile.sample[:_SAMPLE]) if profile.sample else False
-    return 1 <= low and high <= 31 and integral and bool(set(header_tokens(profile.name)) & words().day)
+    # at most 31 distinct values: the sample holds every one
+    return 1 <= low and high <= 31 and profile.sampled_whole_numbers and bool(set(header_tokens(profile.name)) & words().day)
 
 
 def _person_named(value: str, known: tuple[frozenset[str], frozenset[str]]) -> bool:

@@ -410,28 +410,29 @@ _ALONE_HOMOGENEOUS: dict[tuple, tuple[pl.DataFrame, dict[str, int]]] = {}
 _ALONE_KEPT = 16
 
 
-def _homogeneous_alone(side, attributes) -> dict[str, int]:
-    key = (id(side.frame), tuple(side.quasi_identifiers), tuple(attributes))
-    known = _ALONE_HOMOGENEOUS.get(key)
-    if known is None or known[0] is not side.frame:
-        if len(_ALONE_HOMOGENEOUS) >= _ALONE_KEPT:
-            _ALONE_HOMOGENEOUS.pop(next(iter(_ALONE_HOMOGENEOUS)))
-        known = _ALONE_HOMOGENEOUS[key] = (side.frame, homogeneous_counts(side.frame, side.quasi_identifiers, attributes))
+def _kept(store: dict, key: tuple, frame: pl.DataFrame, make):
+    """`make()`, kept in `store` under `key` (which starts with id(frame)) beside its frame, so that
+    a later frame given the same id is not taken for it; the oldest entry goes past _ALONE_KEPT."""
+    known = store.get(key)
+    if known is None or known[0] is not frame:
+        if len(store) >= _ALONE_KEPT:
+            store.pop(next(iter(store)))
+        known = store[key] = (frame, make())
     return known[1]
+
+
+def _homogeneous_alone(side, attributes) -> dict[str, int]:
+    return _kept(_ALONE_HOMOGENEOUS, (id(side.frame), tuple(side.quasi_identifiers), tuple(attributes)), side.frame,
+                 lambda: homogeneous_counts(side.frame, side.quasi_identifiers, attributes))
 
 
 # Each release's column codes for the combined releases of its pairs (measures.ReleaseCodes),
 # kept with its frame like _ALONE_HOMOGENEOUS.
-_CODES: dict[int, tuple[pl.DataFrame, ReleaseCodes]] = {}
+_CODES: dict[tuple, tuple[pl.DataFrame, ReleaseCodes]] = {}
 
 
 def _codes(side) -> ReleaseCodes:
-    known = _CODES.get(id(side.frame))
-    if known is None or known[0] is not side.frame:
-        if len(_CODES) >= _ALONE_KEPT:
-            _CODES.pop(next(iter(_CODES)))
-        known = _CODES[id(side.frame)] = (side.frame, ReleaseCodes(side.frame))
-    return known[1]
+    return _kept(_CODES, (id(side.frame),), side.frame, lambda: ReleaseCodes(side.frame))
 
 
 def forget() -> None:

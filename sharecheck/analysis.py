@@ -202,7 +202,8 @@ def analyse(release: Release, options: Options, *, classifications: Mapping[str,
     about, source = (options.about, "user") if options.about else (release.about, "datapackage") if release.about else (None, "detected")
     subject = decide_subject(frame, profiles, columns, classifications,
                              count_column=None if records_only else detect_count_column(frame),
-                             about=about, source=source, entity_id=options.entity_id, records_only=records_only)
+                             about=about, source=source, entity_id=options.entity_id, records_only=records_only,
+                             release_name=release.name)
     columns = grouping_qis(profiles, roles_for_subject(columns, subject), subject)
     if sampled_from is not None:
         # Every row, but only of the columns that identify or describe people: the rest were

@@ -20,7 +20,7 @@ from .errors import UsageError
 from .naming import match_column_name
 from .subject_attributes import attributes as _attributes
 from .subject_counts import count_table
-from .subject_rules import counts_people, has_word, thresholds, vocabulary
+from .subject_rules import counts_people, has_word, thresholds, title_subject, vocabulary
 from .subject_units import group_sizes, names_of_things, taxa
 
 SUBJECTS = ("people", "events", "organisations", "places", "things", "counts")
@@ -177,18 +177,18 @@ def _naming_columns(columns: Sequence, profiles: Mapping, classifications: Mappi
     return sorted(found, key=lambda name: -profiles[name].uniqueness)
 
 
-def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifications: Mapping) -> Subject:
+def _records(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifications: Mapping, release_name: str = "") -> Subject:
     found = _attributes(columns, profiles)
     names = [c.name for c in columns if c.role == "direct_identifier" and c.semantic_type in vocabulary()["person_name_types"]]
     things_named = [] if found.persons else names_of_things(frame, columns, names)
-    subject = _records_about(frame, profiles, columns, classifications, found, names, things_named)
+    subject = _records_about(frame, profiles, columns, classifications, found, names, things_named, release_name)
     # whatever the rows turn out to be about (a menu's orders are events), a "name" whose values
     # are not people's names no one: the subject says so once and the roles follow (analysis.py)
     return replace(subject, named_things=tuple(things_named)) if things_named else subject
 
 
 def _records_about(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifications: Mapping, found,
-                   names: list[str], things_named: list[str]) -> Subject:
+                   names: list[str], things_named: list[str], release_name: str = "") -> Subject:
     words = vocabulary()
     attributes, statistics, dummies = found.persons, found.statistics, found.dummies
     owners = _owners_among_businesses(columns, classifications)
@@ -275,6 +275,12 @@ def _records_about(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, cl
     if free and events:
         # a log of calls or complaints whose notes name people: events involving them
         return _people_or_events([f"free text in {_list(free)} names or reaches people"], events)
+    titled = None if things_named else title_subject(release_name)
+    if titled is not None:
+        # headers such as x, y or z1 say nothing; the publisher's name for the rows does
+        about, word = titled
+        why = f"no column describes, names or tracks a person, but the release's name calls its rows '{word}'"
+        return Subject("events", evidence=(why,)) if about == "events" else _people_or_events([why], events)
     evidence = ["no column describes, names or tracks a person"]
     if things_named:
         evidence.append(f"{_list(things_named)} hold{'s' if len(things_named) == 1 else ''} names that are rarely people's "
@@ -347,15 +353,16 @@ def _list(names: Sequence[str]) -> str:
 
 def decide_subject(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, classifications: Mapping, *,
                    count_column: str | None, about: str | None = None, source: str = "detected",
-                   entity_id: str | None = None, records_only: bool = False) -> Subject:
+                   entity_id: str | None = None, records_only: bool = False, release_name: str = "") -> Subject:
     """`count_column` is what sharecheck.models.aggregate found; `about` a declared subject
-    (`source` says who declared it); `records_only` when the user's QIs or entity id say rows are records."""
+    (`source` says who declared it); `records_only` when the user's QIs or entity id say rows are
+    records; `release_name` the file's name or title, read only when no column says anything."""
     person, person_why = _person_column(columns, profiles, entity_id)
     detected = None
     if not records_only:
         detected = count_table(frame, profiles, columns, count_column)
     if detected is None:
-        detected = _records(frame, profiles, columns, classifications)
+        detected = _records(frame, profiles, columns, classifications, release_name)
     if about is not None:
         return _declared(about, source, detected, frame, person, person_why)
     evidence = detected.evidence + ((person_why,) if person_why and detected.about in ("people", "events") else ())

@@ -11,7 +11,7 @@ from .naming import normalise_column_name
 _LIST_KEYS = ("person_attribute_types", "person_name_types", "contact_types", "person_reaching_types", "organisation_words", "place_words",
               "owner_words", "event_words", "dimension_types", "not_count_types", "event_time_granularities", "area_types",
               "statistic_words", "home_words", "group_size_words", "taxon_words",
-              "categorical_attribute_types", "trait_types")
+              "categorical_attribute_types", "trait_types", "title_people_words", "title_event_words")
 _THRESHOLDS = {"categorical_attribute_max_distinct": int, "natural_person_min_share": float, "cell_label_max_distinct": int,
                "cross_tab_min_density": float,
                "group_size_min_median": float,
@@ -70,3 +70,16 @@ def tokens(name: str) -> set[str]:
 
 def has_word(name: str, key: str) -> bool:
     return bool(tokens(name) & vocabulary()[key])
+
+
+def title_subject(release_name: str) -> tuple[str, str] | None:
+    """("events" or "people", the word) when the release's name says what its rows are: a plural
+    noun of things that happen to people (deaths) or of people (patients), singular or plural.
+    Events first: "patient visits" are visits."""
+    words = vocabulary()
+    names = normalise_column_name(release_name).split("_")
+    for about, key in (("events", "title_event_words"), ("people", "title_people_words")):
+        for token in names:
+            if {token, token[:-1] if token.endswith("s") else token + "s"} & words[key]:
+                return about, token
+    return None

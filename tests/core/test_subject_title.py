@@ -57,3 +57,33 @@ def test_the_name_never_overrules_what_the_columns_say():
     frame = _cryptic().with_columns(pl.Series("species", ["heron", "egret"] * 20))
     roles = {"x": ("quasi_identifier", "longitude"), "y": ("quasi_identifier", "latitude"), "species": ("other", "category")}
     assert _decide(frame, "bird_deaths", roles).about == "things"
+
+
+# ---------------------------------------------------------------- addresses of things
+
+
+def _with_address(about: str, natural_persons=()):
+    from sharecheck.analysis import roles_for_subject
+    from sharecheck.subject import Subject
+
+    columns = (ColumnReport(name="Location", role="direct_identifier", semantic_type="street_address", confidence=0.9,
+                            source="detected"),
+               ColumnReport(name="Owner", role="direct_identifier", semantic_type="person_name", confidence=0.9,
+                            source="detected"),
+               ColumnReport(name="Site", role="direct_identifier", semantic_type="street_address", confidence=1.0,
+                            source="user"))
+    subject = Subject(about, evidence=("made up",), natural_persons=tuple(natural_persons))
+    return {c.name: c for c in roles_for_subject(columns, subject)}
+
+
+def test_a_street_address_in_a_table_of_things_is_where_the_thing_is():
+    roles = _with_address("things")
+    assert roles["Location"].role == "other"
+    assert "address of the thing" in roles["Location"].evidence[0]
+    assert roles["Site"].role == "direct_identifier"  # declared by the user: stands
+
+
+def test_near_misses_an_address_of_events_or_beside_natural_persons_stays_an_identifier():
+    assert _with_address("events")["Location"].role == "direct_identifier"
+    assert _with_address("people")["Location"].role == "direct_identifier"
+    assert _with_address("things", natural_persons=("Owner",))["Location"].role == "direct_identifier"

@@ -230,7 +230,7 @@ def roles_for_subject(columns: tuple[ColumnReport, ...], subject: Subject) -> tu
     - organisations: their contacts, addresses, licence numbers and the facts about them (ZIP,
       dates) are not personal data; names of natural persons among them stay direct identifiers;
     - places: area columns are keys and the rest are statistics of areas, not QIs of people;
-    - things: a street address is where the thing is (a permit's site), not a person's;
+    - things: the same; a street address is where the thing is (a permit's site), not a person's;
     - a table of counts: the count column counts, it describes no one;
     - a "name" whose values are rarely people's, in a table where nothing describes a person
       (animals, dishes, firms), names things, whatever the rows are about.
@@ -249,15 +249,15 @@ def roles_for_subject(columns: tuple[ColumnReport, ...], subject: Subject) -> tu
                                  "surnames, and no column of the table describes a person", "category")
             elif subject.is_aggregate and column.name == subject.count_column:
                 column = _demote(column, "count column of an aggregate table", "count")
-            elif (subject.about == "things" and column.role == "direct_identifier" and column.semantic_type == "street_address"
-                  and not subject.natural_persons):
-                # a permit's site, a towed car's pound: where the thing is. Nobody on the row is
-                # named or described, so the address reaches no one the table is about
-                column = _demote(column, "address of the thing the row describes (a site, a building): the table "
-                                 "names or describes no one who lives there")
-            elif subject.about in ("organisations", "places") and column.name not in subject.natural_persons and column.role != "other":
-                whose = "organisation" if subject.about == "organisations" else "area, building or site"
-                if column.role in ("direct_identifier", "pseudonym"):
+            elif subject.about in ("organisations", "places", "things") and column.name not in subject.natural_persons \
+                    and column.role != "other":
+                # nothing on the row describes a person, so its dates, places and codes are facts
+                # about the organisation, area or thing (a permit's site and date), as in a register
+                whose = {"organisations": "organisation", "places": "area, building or site"}.get(subject.about, "thing")
+                if column.role == "direct_identifier" and subject.about == "things" and \
+                        column.semantic_type not in words["contact_types"]:
+                    pass  # a badge or licence number in a table that says nothing else: whose it is stays open
+                elif column.role in ("direct_identifier", "pseudonym"):
                     if column.semantic_type in words["contact_types"]:
                         column = _demote(column, f"contact detail or address of the {whose} the row is about: not personal data")
                     elif column.semantic_type not in words["person_name_types"] | words["person_reaching_types"]:

@@ -291,6 +291,11 @@ def _records_about(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, cl
         # names typed into a permit's description are those of contractors, owners, callers:
         # reported (ID120, a warning), but they do not make each row a record about a person
         evidence.append(f"free text in {_list(free)} embeds names or contacts: reported, but the rows are not about people")
+    personal = [c.name for c in columns if c.role in ("quasi_identifier", "sensitive")]
+    if personal:
+        # the decision rests on what no column says: the user is told what it leaves unchecked
+        evidence[0] += (f"; if the rows are about people after all, declare it (--about people or events): {_list(personal)} "
+                        "would then be checked as quasi-identifiers or sensitive attributes")
     return Subject("things", evidence=tuple(evidence))
 
 

@@ -122,7 +122,7 @@ def _dataset_section(console: Console, dataset: dict, verbose: bool, show_column
     for line in dataset.get("summary", []):
         console.print(Padding(Text(f"• {line}"), (0, 0, 0, 2), expand=False), overflow="fold")
     metrics = dataset.get("metrics") or {}
-    if metrics.get("k_anonymity") is not None:
+    if metrics.get("k_anonymity") is not None and metrics.get("quasi_identifiers"):
         console.print(f"  k = {metrics['k_anonymity']} over {len(metrics.get('quasi_identifiers', []))} "
                       f"quasi-identifiers; {metrics.get('sample_uniques', 0):,} unique records")
     if not show_columns:

@@ -121,7 +121,9 @@ def test_the_names_of_things_lose_their_direct_identifier_role_whatever_the_rows
     subject = decide_subject(frame, profile_frame(frame), columns, {}, count_column=None)
     assert subject.named_things == ("name",) and subject.to_dict()["named_things"] == ["name"]
     roles = {c.name: (c.role, c.semantic_type) for c in roles_for_subject(columns, subject)}
-    assert roles == {"name": ("other", "category"), "sold": ("quasi_identifier", "datetime")}
+    # nothing describes a person, so the rows are things and the time a dish sold is the dish's
+    assert subject.about == "things"
+    assert roles == {"name": ("other", "category"), "sold": ("other", "datetime")}
     demoted = next(c for c in roles_for_subject(columns, subject) if c.name == "name")
     assert demoted.evidence[0].startswith("the names of things") and "hawaiian" not in demoted.evidence[0]
 

@@ -223,6 +223,7 @@ def _attach(decision: Decision, evidence: ColumnEvidence) -> None:
 def cross_column(decisions: dict[str, Decision], evidence: dict[str, ColumnEvidence]) -> None:
     """Facts one column cannot know alone: name parts, address parts, coordinate pairs."""
     kinds = {name: decision.semantic_type for name, decision in decisions.items()}
+    _surname_beside_given_name(decisions, kinds)
     firsts = [name for name, kind in kinds.items() if kind == "first_name"]
     lasts = [name for name, kind in kinds.items() if kind == "last_name"]
     if firsts and lasts:
@@ -241,6 +242,25 @@ def cross_column(decisions: dict[str, Decision], evidence: dict[str, ColumnEvide
     if len(coordinates) >= 2:
         for name in coordinates:
             decisions[name].details.setdefault("paired_with", [other for other in coordinates if other != name][:3])
+
+
+def _surname_beside_given_name(decisions: dict[str, Decision], kinds: dict[str, str]) -> None:
+    """`baker_first` holding given names beside `baker_last`: the second is the surname. The
+    headers alone would not say it (`first` and `last` also order laps, visits and dates); the
+    given names in the first column do."""
+    stems = {}
+    for name in kinds:
+        tokens = normalise_column_name(name).split("_")
+        for position, word in ((-1, tokens[-1]), (0, tokens[0])):
+            if word in ("first", "last") and len(tokens) > 1:
+                rest = tokens[:-1] if position == -1 else tokens[1:]
+                stems.setdefault((tuple(rest), position), {})[word] = name
+    for pair in stems.values():
+        given, surname = pair.get("first"), pair.get("last")
+        if given and surname and kinds[given] == "first_name" and kinds[surname] not in ("first_name", "last_name"):
+            decision = decisions[surname]
+            decision.semantic_type = kinds[surname] = "last_name"
+            decision.reasons.insert(0, f"beside '{given}', which holds given names: a surname")
 
 
 def _split_addresses(decisions: dict[str, Decision], evidence: dict[str, ColumnEvidence], kinds: dict[str, str]) -> None:

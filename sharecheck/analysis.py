@@ -218,10 +218,6 @@ def analyse(release: Release, options: Options, *, classifications: Mapping[str,
     return AnalysedRelease(release, frame, profiles, classifications, columns, subject)
 
 
-def _list_names(names) -> str:
-    return " or ".join(f"'{name}'" for name in names[:2])
-
-
 def _demote(column: ColumnReport, reason: str, semantic_type: str | None = None) -> ColumnReport:
     return replace(column, role="other", semantic_type=semantic_type or column.semantic_type, confidence=1.0 if semantic_type else column.confidence,
                    evidence=(reason,) + tuple(column.evidence))
@@ -262,13 +258,7 @@ def roles_for_subject(columns: tuple[ColumnReport, ...], subject: Subject) -> tu
                         column.semantic_type not in words["contact_types"]:
                     pass  # a badge or licence number in a table that says nothing else: whose it is stays open
                 elif column.role in ("direct_identifier", "pseudonym"):
-                    if column.semantic_type in words["contact_types"] and subject.natural_persons and column.role == "direct_identifier":
-                        # a sole trader's phone and mailing address are the person's: kept, and said why
-                        column = replace(column, evidence=(
-                            f"contact detail or address of the {whose} the row is about; where the row's "
-                            f"{_list_names(subject.natural_persons)} names a natural person (a sole trader, a private "
-                            "landlord) it is that person's: personal data",) + tuple(column.evidence))
-                    elif column.semantic_type in words["contact_types"]:
+                    if column.semantic_type in words["contact_types"]:
                         column = _demote(column, f"contact detail or address of the {whose} the row is about: not personal data")
                     elif column.semantic_type not in words["person_name_types"] | words["person_reaching_types"]:
                         column = _demote(column, f"identifies the {whose} the row is about, not a person")

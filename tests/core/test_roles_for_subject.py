@@ -35,20 +35,3 @@ def test_near_miss_in_records_of_events_or_people_they_stay_personal():
 
 
 
-
-def test_contacts_of_organisations_are_theirs_unless_natural_persons_are_among_them():
-    from sharecheck.analysis import roles_for_subject
-    from sharecheck.subject import Subject
-
-    def column(name, role, kind):
-        return ColumnReport(name=name, role=role, semantic_type=kind, confidence=0.9, source="detected")
-
-    columns = (column("OwnerName", "direct_identifier", "person_name"), column("PhoneNumber", "direct_identifier", "phone"),
-               column("MailAddress", "direct_identifier", "street_address"), column("Zip", "quasi_identifier", "postal_code"))
-    firms = {c.name: c for c in roles_for_subject(columns, Subject("organisations", evidence=("made up",)))}
-    assert firms["PhoneNumber"].role == firms["MailAddress"].role == "other"
-    traders = {c.name: c for c in roles_for_subject(columns, Subject("organisations", evidence=("made up",),
-                                                                      natural_persons=("OwnerName",)))}
-    assert traders["OwnerName"].role == traders["PhoneNumber"].role == traders["MailAddress"].role == "direct_identifier"
-    assert "'OwnerName' names a natural person" in traders["PhoneNumber"].evidence[0]
-    assert traders["Zip"].role == "other"  # a ZIP places a business, not one person

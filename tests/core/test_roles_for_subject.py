@@ -32,6 +32,3 @@ def test_near_miss_in_records_of_events_or_people_they_stay_personal():
         roles = _roles_for(about)
         assert (roles["Location"].role, roles["Issued"].role, roles["Permit"].role) == (
             "direct_identifier", "quasi_identifier", "pseudonym")
-
-
-

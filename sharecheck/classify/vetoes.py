@@ -22,6 +22,7 @@ checks a privacy officer makes by looking at a column, each on the shape of its 
 - an address's second line (APT 4, SUITE 200: the secondary unit designators of USPS
   Publication 28) places a person only beside the street line: a quasi-identifier, not the
   direct identifier the whole address is;
+- one value on every filled row tells no row apart: it is no identifier;
 - and the converse: a key unique on (nearly) every row that the model left `other`, whose values
   are a given name with a surname or a surname with initials, names people.
 
@@ -49,6 +50,10 @@ def overrule(role: str, semantic_type: str, evidence) -> tuple[str, str, str] | 
     profile = evidence.profile
     spelt = semantic_type.replace("_", " ")
     what = f"not {'an' if spelt[0] in 'aeiou' else 'a'} {spelt}: "
+    if role in ("direct_identifier", "pseudonym") and profile.distinct == 1 and profile.non_null >= 2:
+        # a value written on every row (a licence type repeated under a licence header) tells
+        # no row apart: it names and tracks no one
+        return "other", "category", what + f"one value on all {profile.non_null:,} filled rows names and tracks no one"
     # spellings vary (yes, Yes, YES ): a handful of distinct values, all in the sample
     if role in ("direct_identifier", "pseudonym") and 0 < profile.distinct <= 8 and profile.sample \
             and {str(v).strip().lower() for v in profile.sample if v is not None} - {""} <= words().flag_values:

@@ -210,3 +210,16 @@ def test_a_sensitive_call_of_the_model_alone_is_kept_above_the_bar_and_marked():
     # (every patient having one finding is itself disclosed)
     assert _decide_sensitive("fee", 0.99, constant=True).role != "sensitive"
     assert _decide_sensitive("chol", 0.99, constant=True).role == "sensitive"
+
+
+def test_one_value_on_every_row_is_no_identifier():
+    frame = pl.DataFrame({"Electrician License": ["MASTER ELECTRICIAN"] * 40, "n": list(range(40))})
+    assert _veto(frame, "Electrician License", "direct_identifier", "license_number")[:2] == ("other", "category")
+    assert "one value on all 40 filled rows" in _veto(frame, "Electrician License", "pseudonym", "record_id")[2]
+
+
+def test_near_miss_two_values_or_a_single_filled_row_keep_their_type():
+    frame = pl.DataFrame({"Electrician License": ["MASTER ELECTRICIAN", "JOURNEYMAN"] * 20})
+    assert _veto(frame, "Electrician License", "direct_identifier", "license_number") is None
+    alone = pl.DataFrame({"Licence": ["E-20231"] + [None] * 39})
+    assert _veto(alone, "Licence", "direct_identifier", "license_number") is None

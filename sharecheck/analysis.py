@@ -6,7 +6,7 @@ The scan, the join check and the catalogue all start from an AnalysedRelease.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 import polars as pl
@@ -33,6 +33,10 @@ class AnalysedRelease:
     classifications: Mapping[str, ColumnClassification]
     columns: tuple[ColumnReport, ...]
     subject: Subject | None = None  # what a row is about (sharecheck.subject), decided once
+    # In a table of things the subject makes every column `other` (a permit's date is the
+    # permit's); joined to records about people the same columns describe those people. The
+    # roles the classifier gave them are kept for that: {column: role} where the subject changed it.
+    roles_if_joined: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_aggregate(self) -> bool:
@@ -55,6 +59,10 @@ class AnalysedRelease:
     @property
     def sensitive(self) -> list[str]:
         return self.columns_with_role("sensitive")
+
+    def joined_role(self, role: str) -> list[str]:
+        """The columns of `role` once this release is joined to records about people."""
+        return [c.name for c in self.columns if self.roles_if_joined.get(c.name, c.role) == role]
 
     @property
     def about_people(self) -> bool:
@@ -204,18 +212,21 @@ def analyse(release: Release, options: Options, *, classifications: Mapping[str,
                              count_column=None if records_only else detect_count_column(frame),
                              about=about, source=source, entity_id=options.entity_id, records_only=records_only,
                              release_name=release.name)
+    classified = columns
     columns = grouping_qis(profiles, roles_for_subject(columns, subject), subject)
+    roles_if_joined = {c.name: c.role for c, now in zip(classified, columns)
+                       if subject.about == "things" and c.role in ("quasi_identifier", "sensitive") and now.role == "other"}
     if sampled_from is not None:
         # Every row, but only of the columns that identify or describe people: the rest were
         # judged on the sample and are not needed again.
-        needed = [c.name for c in columns if c.role != "other" or c.name == subject.count_column]
+        needed = [c.name for c in columns if c.role != "other" or c.name == subject.count_column or c.name in roles_if_joined]
         if options.entity_id and options.entity_id not in needed:
             needed.append(options.entity_id)
         frame = collect(release, columns=needed)
         release = replace(release, notes=release.notes + (
             f"profiled and classified on {LARGE_FILE_SAMPLE_ROWS:,} rows taken evenly from {sampled_from:,}; "
             f"privacy models on all rows of {len(needed)} columns",))
-    return AnalysedRelease(release, frame, profiles, classifications, columns, subject)
+    return AnalysedRelease(release, frame, profiles, classifications, columns, subject, roles_if_joined)
 
 
 def _demote(column: ColumnReport, reason: str, semantic_type: str | None = None) -> ColumnReport:

@@ -61,15 +61,20 @@ def analyse_chain(analysed, pairs: list[PairAnalysis], policy, options, alone=No
     last = f"_sc_{len(hops)}"
     per_first = path.group_by("_sc_0").agg(pl.col(last).n_unique().alias("m"))
     frames, qis = [], []
+    people = any(a.about_people for a in analysed)
     for position, release in enumerate(analysed):
-        own_qis = list(release.quasi_identifiers)
+        # a table of things in a chain that reaches people describes those people (pair.combined_columns)
+        own_qis = release.joined_role("quasi_identifier") if people and not release.about_people else release.quasi_identifiers
         if position > 0:
             _, own_qis, _, _ = combined_columns(analysed[position - 1], release, pairs_plan(by_names, analysed, position))
+        if not own_qis:
+            continue  # a release of things (a permit's district) adds no quasi-identifier of a person
         rows = path[f"_sc_{position}"].to_numpy()
         part = release.frame.select(own_qis)[rows].rename({q: f"{release.release.name}.{q}" for q in own_qis})
         frames.append(part)
         qis.extend(f"{release.release.name}.{q}" for q in own_qis)
-    combined = ClassMeasures.of(pl.concat(frames, how="horizontal"), qis, policy, options.null_mode)
+    joined = pl.concat(frames, how="horizontal") if frames else path.select("_sc_0")
+    combined = ClassMeasures.of(joined, qis, policy, options.null_mode)
     chain_pairs = [by_names[(l.release.name, r.release.name)] for l, r in zip(analysed, analysed[1:])]
     columns = tuple(dict.fromkeys(c for p in chain_pairs for c in p.plan_columns()))
     return ChainAnalysis(

@@ -399,9 +399,15 @@ def combined_columns(a, b, plan) -> tuple[list[str], list[str], list[str], list[
     """QIs and sensitive attributes of the joined release; B's copies of exact join columns are
     left out (after normalisation they repeat A's)."""
     duplicated = {c.candidate.b_column for c in plan if c.kind not in (TEMPORAL, SPATIAL)}
-    qis_a = list(a.quasi_identifiers)
-    qis_b = [q for q in b.quasi_identifiers if q not in duplicated]
-    return qis_a, qis_b, list(a.sensitive), list(b.sensitive)
+
+    def role(side, other, name: str) -> list[str]:
+        # a table of things joined to records about people describes those people
+        joined = other.about_people and not side.about_people
+        return side.joined_role(name) if joined else side.columns_with_role(name)
+
+    qis_a = role(a, b, "quasi_identifier")
+    qis_b = [q for q in role(b, a, "quasi_identifier") if q not in duplicated]
+    return qis_a, qis_b, role(a, b, "sensitive"), role(b, a, "sensitive")
 
 
 # A release's homogeneity alone is the same for each of its partners: one GROUP BY per release

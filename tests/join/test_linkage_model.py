@@ -265,3 +265,23 @@ def test_a_table_without_quasi_identifiers_is_not_a_table_of_areas():
     assert side_kind(areas) == "areas"
     area_qis = release("events", [("quasi_identifier", "place"), ("other", "measure")])
     assert side_kind(area_qis) == "areas"
+
+
+def test_a_table_of_things_joined_to_records_about_people_describes_those_people(renamed_key_pair):
+    # the dispatch log alone is about things (no column describes a person: its district is the
+    # dispatch's, role `other`); joined by case number to patient outcomes, the district is the
+    # patient's, a quasi-identifier of the joined release: 60 patients in 30 classes of 2
+    dispatch, outcomes = renamed_key_pair
+    metrics = check_join(dispatch, outcomes).metrics
+    assert metrics["k_a"] is None and metrics["k_b"] == 6
+    assert metrics["quasi_identifiers_combined"] == ["frame_1.district", "frame_2.patient_age_group", "frame_2.patient_sex"]
+    assert metrics["k_combined"] == 2
+
+
+def test_a_chain_through_tables_of_things_counts_their_columns_too(renamed_key_pair):
+    dispatch, outcomes = renamed_key_pair
+    third = dispatch.select("case_id", "district").rename({"case_id": "ticket_ref"})
+    chain = check_join(dispatch, outcomes, third).chain
+    assert chain["records_first"] == dispatch.height and chain["k_combined"] == 2
+    assert chain["quasi_identifiers_combined"] == ["frame_1.district", "frame_2.patient_age_group", "frame_2.patient_sex",
+                                                   "frame_3.district"]

@@ -343,7 +343,7 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms
     linker = Linker(a.frame.height, b.frame.height, settings.window_minutes, settings.distance_m)
     kind_a, kind_b = side_kind(a), side_kind(b)
     alone = alone or (lambda release: ClassMeasures.of(release.frame, release.quasi_identifiers, policy, options.null_mode))
-    alone_a, alone_b = alone(a), alone(b)
+    alone_a, alone_b = _alone_beside(a, b, alone, policy, options), _alone_beside(b, a, alone, policy, options)
     plan = choose_plan(candidates, fa, fb, linker, settings)
     empty = np.zeros(0, dtype=np.int64)
     if not plan:
@@ -427,6 +427,21 @@ def _kept(store: dict, key: tuple, frame: pl.DataFrame, make):
     return known[1]
 
 
+_ALONE_JOINED: dict[tuple, tuple[pl.DataFrame, ClassMeasures]] = {}
+
+
+def _alone_beside(side, other, alone, policy, options) -> ClassMeasures:
+    """The side's classes alone, over the columns it brings to this join: a table of things joined
+    to records about people brings the QIs the classifier saw (combined_columns), so its k alone is
+    counted over those, or every such join would look like an amplification from 'no QIs' to k 1."""
+    if not (other.about_people and not side.about_people and side.roles_if_joined):
+        return alone(side)
+    qis = side.joined_role("quasi_identifier")
+    key = (id(side.frame), tuple(qis), policy.k_min, policy.risk_threshold, options.null_mode)
+    return _kept(_ALONE_JOINED, key, side.frame,
+                 lambda: ClassMeasures.of(side.frame, qis, policy, options.null_mode))
+
+
 def _homogeneous_alone(side, attributes) -> dict[str, int]:
     return _kept(_ALONE_HOMOGENEOUS, (id(side.frame), tuple(side.quasi_identifiers), tuple(attributes)), side.frame,
                  lambda: homogeneous_counts(side.frame, side.quasi_identifiers, attributes))
@@ -444,6 +459,7 @@ def _codes(side) -> ReleaseCodes:
 def forget() -> None:
     """Drop what was kept about releases across pairs."""
     _ALONE_HOMOGENEOUS.clear()
+    _ALONE_JOINED.clear()
     _CODES.clear()
 
 

@@ -12,11 +12,45 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
+
+from .health import clinic_visits, ems_counts, ems_dispatch_and_outcomes, ems_incidents
+from .joins import planned_joins
+from .mobility import bike_crash_reports, bike_stations, bike_trips, taxi_trips
+from .plan import PlannedRelease
 from .population import build_population
-from .releases import build_releases, planned_joins, write_release
+from .safe_releases import dog_licences, residents_by_zip, street_trees, trees_by_zip
+from .services import payroll, service_requests, subventions_associations, voter_register
 from .truth import ground_truth
+from .writers import write_release
 
 __all__ = ["generate_city", "build_city"]
+
+
+def build_releases(population: pl.DataFrame, seed: int) -> list[PlannedRelease]:
+    stations = bike_stations(population.height, seed)
+    trips, hidden_trips = bike_trips(population, stations, seed)
+    incidents = ems_incidents(population, seed)
+    dispatch, outcomes = ems_dispatch_and_outcomes(incidents, seed)
+    trees = street_trees(population, seed)
+    return [
+        trips,
+        bike_crash_reports(trips, hidden_trips, stations, seed),
+        service_requests(population, seed),
+        payroll(population),
+        voter_register(population, seed),
+        incidents,
+        ems_counts(incidents),
+        clinic_visits(population, seed),
+        dispatch,
+        outcomes,
+        taxi_trips(population, seed),
+        trees,
+        trees_by_zip(trees),
+        residents_by_zip(population),
+        dog_licences(population, seed),
+        subventions_associations(population, seed),
+    ]
 
 
 def build_city(people: int = 2000, seed: int = 7):

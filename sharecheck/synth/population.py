@@ -1,9 +1,10 @@
 """The people of Port Alder, a fictional city: one row per resident, built vectorised.
 
-Every release in `releases.py` is derived from this frame, so the ground truth about who is
-who is known exactly. Names come from the public 1990 US Census name-frequency files shipped by
-the `names` package, drawn with their published frequencies so that common names collide as
-they do in a real city (which is what makes name-based linkage ambiguous).
+Every release (`mobility.py`, `services.py`, `health.py`, `safe_releases.py`) is derived from
+this frame, so the ground truth about who is who is known exactly. Names come from the public
+1990 US Census name-frequency files shipped by the `names` package, drawn with their published
+frequencies so that common names collide as they do in a real city (which is what makes
+name-based linkage ambiguous).
 """
 from __future__ import annotations
 

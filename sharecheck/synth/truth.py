@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .releases import SAFE_K, SMALL_CELL_LIMIT, PlannedJoin, PlannedRelease, Risk
+from .plan import SAFE_K, SMALL_CELL_LIMIT, PlannedJoin, PlannedRelease, Risk
 
 
 def class_summary(frame: pl.DataFrame, qis: list[str]) -> dict:

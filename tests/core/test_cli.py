@@ -262,7 +262,7 @@ def test_a_missing_spacy_model_is_a_usage_error_not_a_download(people_csv):
 def test_the_command_line_process_runs_openblas_on_one_thread_and_collects_garbage_less_often(monkeypatch):
     import gc
 
-    from sharecheck import cli as cli_module
+    from sharecheck.cli import process as cli_module
 
     saved = gc.get_threshold()
     try:

@@ -40,7 +40,7 @@ class Component:
         or None where equality is not that of codes (floats: NaN and -0.0; time windows; points)."""
         if "codes" not in self.derived:
             exact = self.kind not in (TEMPORAL, SPATIAL) and self.a_values is not None
-            self.derived["codes"] = joint_codes(self.a_values, self.b_values) if exact else None
+            self.derived["codes"] = joint_codes(self.a_values, self.b_values, self.derived.get("distinct")) if exact else None
         return self.derived["codes"]
 
     @property
@@ -63,7 +63,14 @@ def make_component(candidate: JoinCandidate, fa: ReleaseForms, fb: ReleaseForms)
         a_values = candidate.clock.apply(a_values)
     if a_values.dtype != b_values.dtype and candidate.kind != TEMPORAL:
         a_values, b_values = a_values.cast(pl.String), b_values.cast(pl.String)
-    return Component(candidate, a_values=a_values, b_values=b_values)
+    component = Component(candidate, a_values=a_values, b_values=b_values)
+    if domain is not None and a_values is domain[0] and b_values is domain[1] and a_values.dtype == pl.String:
+        from .candidates import _distinct
+
+        # Each side's distinct values, kept by its form since the candidates were judged: the
+        # joint codes' categories come from them instead of from every row of both sides.
+        component.derived["distinct"] = (_distinct(a, a_values), _distinct(b, b_values))
+    return component
 
 
 def _coded_exactly(dtype) -> bool:
@@ -71,12 +78,21 @@ def _coded_exactly(dtype) -> bool:
     return dtype == pl.String or dtype.is_integer() or dtype in (pl.Date, pl.Boolean)
 
 
-def joint_codes(a: pl.Series, b: pl.Series) -> tuple[np.ndarray, np.ndarray, int] | None:
+def joint_codes(a: pl.Series, b: pl.Series, distinct: tuple[pl.Series, pl.Series] | None = None
+                ) -> tuple[np.ndarray, np.ndarray, int] | None:
     """Dense codes over the values of both sides together (A's rows, then B's): equal codes for
-    equal values across the sides, -1 for null; with the number of codes. None for other types."""
+    equal values across the sides, -1 for null; with the number of codes. None for other types.
+    `distinct`: each side's distinct non-null values (text), when known already."""
     if a.dtype != b.dtype or not _coded_exactly(a.dtype):
         return None
     from ..models._codes import _dense_codes
+
+    if distinct is not None and a.dtype == pl.String:
+        # The codes _dense_codes gives the two sides together: the rank among all distinct values.
+        categories = pl.concat(distinct).unique().sort()
+        enum = pl.Enum(categories)
+        codes_a, codes_b = (side.cast(enum).to_physical().cast(pl.Int64).fill_null(-1).to_numpy() for side in (a, b))
+        return codes_a, codes_b, categories.len()
 
     codes = _dense_codes(pl.concat([a, b]))
     return codes[: a.len()], codes[a.len():], int(codes.max()) + 1 if codes.size else 0

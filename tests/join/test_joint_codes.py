@@ -133,3 +133,26 @@ def test_best_clock_finds_a_fixed_offset_and_reuses_a_side_only_for_the_same_ser
     assert best_clock(_instants(1), _instants(3), 10.0) == (Clock(hours=2), 1.0)
     assert best_clock(a, a, 10.0) == (Clock(), 1.0)
     clock_module._SIDES.clear()
+
+
+def test_joint_codes_from_each_sides_distinct_values_are_the_codes_of_all_rows():
+    a, b = pl.Series(["m", "c", None, "m", "a"]), pl.Series(["c", "z", "z", None])
+    hinted = joint_codes(a, b, (pl.Series(["m", "c", "a"]), pl.Series(["z", "c"])))
+    # sorted distinct values a, c, m, z -> 0, 1, 2, 3; null -1
+    assert hinted[0].tolist() == [2, 1, -1, 2, 0] and hinted[1].tolist() == [1, 3, 3, -1] and hinted[2] == 4
+    plain = joint_codes(a, b)
+    assert plain[0].tolist() == hinted[0].tolist() and plain[1].tolist() == hinted[1].tolist() and plain[2] == 4
+
+
+def test_a_text_component_keeps_its_forms_distinct_values_for_its_codes():
+    from sharecheck.join.candidates import ReleaseForms
+    from sharecheck.join.link import make_component
+
+    fa = ReleaseForms("A", 4, {"city": _form("city", ["Lynn", "Salem", None, "Lynn"])}, ())
+    fb = ReleaseForms("B", 3, {"town": _form("town", ["Salem", "Boston", "Salem"])}, ())
+    component = make_component(_candidate("city", "town"), fa, fb)
+    assert sorted(component.derived["distinct"][0].to_list()) == ["Lynn", "Salem"]
+    codes_a, codes_b, card = component.codes()
+    # Boston 0, Lynn 1, Salem 2
+    assert codes_a.tolist() == [1, 2, -1, 1] and codes_b.tolist() == [2, 0, 2] and card == 3
+    assert Linker(4, 3, 10.0, 100.0).counts((component,)).tolist() == [0, 2, 0, 0]

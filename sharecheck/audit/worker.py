@@ -171,7 +171,12 @@ def audit_file(path: str, options=None, keep_analysed: bool = True, store: str |
             columns = column_hashes(analysed, forms)
             # The frame is in `analysed.frame`; the lazy source would pickle the data a second time.
             light = replace(analysed, release=replace(release, frame=analysed.frame.head(0).lazy())) if keep_analysed else None
-            stored = store_release(store, light, forms) if keep_analysed and store is not None else None
+            stored = None
+            if keep_analysed and store is not None:
+                try:
+                    stored = store_release(store, light, forms)
+                except OSError:
+                    pass  # a full or read-only disk: the release travels back with its report instead
             if stored is not None:
                 light, forms = None, None
             outcomes.append(Outcome(str(file), release.name, time.perf_counter() - start, time.process_time() - cpu,

@@ -222,3 +222,15 @@ def test_worker_processes_give_the_links_of_one_worker_and_remove_their_store(po
     strip = lambda links: [{k: v for k, v in l.items() if k != "seconds"} for l in links]  # noqa: E731
     assert strip(processes.links) == strip(report.links) and len(report.links) >= 1
     assert not list(tmp_path.glob("sharecheck-audit-*"))
+
+
+def test_a_release_that_cannot_be_stored_travels_back_with_its_report(portal, tmp_path, monkeypatch):
+    from sharecheck.audit import worker
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(worker, "store_release", full)
+    worker.initialise(None, {"qi": QI}, worker=False)
+    outcome, = worker.audit_file(str(portal / "people.csv"), store=str(tmp_path))
+    assert outcome.error is None and outcome.stored is None and outcome.analysed is not None and outcome.forms is not None

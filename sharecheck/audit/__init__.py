@@ -165,10 +165,10 @@ def _run_all(pool, tasks: list[tuple], advance: Callable[[str], None], failed: C
     return results
 
 
-def _scan_all(files: list[Path], pool, advance: Callable[[str], None]) -> list[Outcome]:
+def _scan_all(files: list[Path], pool, advance: Callable[[str], None], store: str | None = None) -> list[Outcome]:
     # Largest files first: the pool's last minutes are not spent waiting on one big file.
     order = sorted(files, key=lambda p: -(p.stat().st_size if p.is_file() else 0))
-    tasks = [(path.name, audit_file, str(path)) for path in order]
+    tasks = [(path.name, audit_file, str(path), None, True, store) for path in order]
     died = lambda task, exc: [Outcome(task[2], task[0], 0.0, 0.0, error=f"{task[2]}: worker failed ({type(exc).__name__})")]  # noqa: E731
     by_path = {task[2]: result for task, result in zip(tasks, _run_all(pool, tasks, advance, died))}
     outcomes = [o for path in files for o in by_path[str(path)]]
@@ -204,7 +204,7 @@ def _check_pairs(executor, readable: list[Outcome], chosen: list, join_values: d
     tasks = []
     for batch in batches:
         used = sorted({i for k in batch for i in (chosen[k].a, chosen[k].b)})
-        releases = {i: (readable[i].analysed, readable[i].forms) for i in used}
+        releases = {i: readable[i].stored or (readable[i].analysed, readable[i].forms) for i in used}
         tasks.append((batch, check_pairs_task, releases, [(chosen[k].a, chosen[k].b) for k in batch], join_values))
 
     def died(task, exc):
@@ -220,6 +220,26 @@ def _check_pairs(executor, readable: list[Outcome], chosen: list, join_values: d
         for k, outcome in zip(batch, outcomes):
             results[k] = outcome
     return results
+
+
+@contextmanager
+def _release_store(wanted: bool):
+    """A folder where worker processes leave each release's analysis and join forms for the pair
+    checks (None when not wanted). Sent back through this process, each release was pickled once
+    more here for every pair batch that used it (163 times for the 65 releases of the real
+    portal's pairs) and unpickled as often in the workers; from a file, a worker reads a release
+    once and keeps it (with what its pairs cache about it) for all its batches."""
+    if not wanted:
+        yield None
+        return
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="sharecheck-audit-")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def audit(paths, *, config: str | None = None, workers: int | None = None, max_partners: int = 3, pool: str = "process",
@@ -250,8 +270,8 @@ def audit(paths, *, config: str | None = None, workers: int | None = None, max_p
     if pool not in ("process", "thread"):
         raise UsageError(f"pool must be process or thread, not {pool!r}")
     in_processes = pool == "process" and workers > 1
-    with _pool(workers, config, settings, pool) as executor:
-        outcomes = _scan_all(files, executor, progress("scanning", len(files)))
+    with _pool(workers, config, settings, pool) as executor, _release_store(in_processes and max_partners > 0) as store:
+        outcomes = _scan_all(files, executor, progress("scanning", len(files)), store)
         readable = [o for o in outcomes if o.report is not None]
         log.info("audit: %d releases scanned in %.1f s", len(readable), time.perf_counter() - start)
         chosen = choose(screen([o.columns for o in readable]), [o.report.about_people for o in readable],

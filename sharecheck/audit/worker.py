@@ -25,6 +25,9 @@ _OPTIONS = None
 # their MinHash sketches, class sizes alone), keyed by the release's file and name.
 _FORMS: dict[tuple[str, str], Any] = {}
 _ALONE: dict[tuple[str, str], Any] = {}
+# Releases a worker has read from the audit's store (`store_release`), by file: each is read once
+# per worker, and its objects (hence every cache keyed by them) serve all its pairs.
+_STORED: dict[str, tuple[Any, Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Outcome:
     error: str | None = None
     sha256: str | None = None
     forms: Any = None  # sharecheck.join.candidates.ReleaseForms: the pair checks reuse them
+    stored: str | None = None  # where `analysed` and `forms` are, when kept in the audit's store
 
 
 def initialise(config: str | None, settings: dict[str, Any], worker: bool = True) -> None:
@@ -75,6 +79,7 @@ def forget() -> None:
 
     _FORMS.clear()
     _ALONE.clear()
+    _STORED.clear()
     pair = sys.modules.get("sharecheck.join.pair")  # not imported for an audit without pair checks
     if pair is not None:
         pair.forget()
@@ -117,8 +122,32 @@ def _describe(path: Path, exc: BaseException) -> str:
     return f"{path}: internal error ({type(exc).__name__})"
 
 
-def audit_file(path: str, options=None, keep_analysed: bool = True) -> list[Outcome]:
-    """Scan every table of one file; never raises (an unreadable file is an Outcome with an error)."""
+def store_release(store: str, analysed, forms) -> str:
+    """(analysed, forms) pickled into a new file of the folder `store`; its path."""
+    import os
+    import pickle
+    import tempfile
+
+    handle, path = tempfile.mkstemp(suffix=".pickle", dir=store)
+    with os.fdopen(handle, "wb") as file:
+        pickle.dump((analysed, forms), file, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def stored_release(path: str) -> tuple[Any, Any]:
+    """(analysed, forms) from `store_release`, read once per worker."""
+    if path not in _STORED:
+        import pickle
+
+        with open(path, "rb") as file:
+            _STORED[path] = pickle.load(file)
+    return _STORED[path]
+
+
+def audit_file(path: str, options=None, keep_analysed: bool = True, store: str | None = None) -> list[Outcome]:
+    """Scan every table of one file; never raises (an unreadable file is an Outcome with an error).
+    `store`: a folder where each release's analysis and join forms are left for the pair checks
+    (the Outcome names the file) instead of travelling back with the report."""
     from ..analysis import analyse
     from ..join.candidates import release_forms
     from ..pipeline import scan_release
@@ -142,9 +171,17 @@ def audit_file(path: str, options=None, keep_analysed: bool = True) -> list[Outc
             columns = column_hashes(analysed, forms)
             # The frame is in `analysed.frame`; the lazy source would pickle the data a second time.
             light = replace(analysed, release=replace(release, frame=analysed.frame.head(0).lazy())) if keep_analysed else None
+            stored = None
+            if keep_analysed and store is not None:
+                try:
+                    stored = store_release(store, light, forms)
+                except OSError:
+                    pass  # a full or read-only disk: the release travels back with its report instead
+            if stored is not None:
+                light, forms = None, None
             outcomes.append(Outcome(str(file), release.name, time.perf_counter() - start, time.process_time() - cpu,
                                     report=report, analysed=light, columns=columns, sha256=digest,
-                                    forms=forms if keep_analysed else None))
+                                    forms=forms if keep_analysed else None, stored=stored))
         except Exception as exc:  # noqa: BLE001
             outcomes.append(Outcome(str(file), release.name, time.perf_counter() - start, time.process_time() - cpu,
                                     error=_describe(file, exc)))
@@ -170,7 +207,9 @@ def _key(analysed) -> tuple[str, str]:
 
 def check_pairs_task(releases: dict, pairs: list[tuple[int, int]], join_values: dict[str, Any]) -> list[PairOutcome]:
     """The join checks of a batch of pairs: `releases` maps an index to (analysed release, its join
-    forms), each shipped once for all the batch's pairs that use it, rather than once per pair."""
+    forms), each shipped once for all the batch's pairs that use it, rather than once per pair, or the
+    file of the audit's store that holds them."""
+    releases = {i: stored_release(release) if isinstance(release, str) else release for i, release in releases.items()}
     return [check_pair_task(releases[i][0], releases[j][0], join_values, (releases[i][1], releases[j][1])) for i, j in pairs]
 
 

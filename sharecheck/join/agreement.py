@@ -52,10 +52,21 @@ class OverlapEstimate:
                 f"links agree on it, against {self.u:.0%} of chance pairs")
 
 
-def _agreement(a_values: pl.Series, b_values: pl.Series, rows_a: np.ndarray, rows_b: np.ndarray) -> tuple[float, int]:
+def _agreement(component, rows_a: np.ndarray, rows_b: np.ndarray) -> tuple[float, int]:
+    """Share of the pairs (rows_a[i], rows_b[i]) whose values agree, among those with both
+    values present, and how many those are."""
     if rows_a.size == 0:
         return 0.0, 0
-    left, right = a_values.gather(rows_a), b_values.gather(rows_b)
+    codes = component.codes()
+    if codes is not None:
+        # Joint codes are equal exactly where the values are (-1: null): no text gathered.
+        left, right = codes[0][rows_a], codes[1][rows_b]
+        present = (left >= 0) & (right >= 0)
+        count = int(present.sum())
+        if count == 0:
+            return 0.0, 0
+        return float(np.count_nonzero(left[present] == right[present]) / count), count
+    left, right = component.a_values.gather(rows_a), component.b_values.gather(rows_b)
     present = left.is_not_null() & right.is_not_null()
     count = int(present.sum())
     if count == 0:
@@ -65,10 +76,10 @@ def _agreement(a_values: pl.Series, b_values: pl.Series, rows_a: np.ndarray, row
 
 def _estimate(component, fa, fb, rows_a, rows_b, unique, ambiguous) -> OverlapEstimate | None:
     """pi from one comparison the links in (rows_a, rows_b) did not use."""
-    agree, count = _agreement(component.a_values, component.b_values, rows_a[unique], rows_b[unique])
+    agree, count = _agreement(component, rows_a[unique], rows_b[unique])
     if count < MIN_LINKS:
         return None
-    u, seen = _agreement(component.a_values, component.b_values, rows_a[ambiguous], rows_b[ambiguous])
+    u, seen = _agreement(component, rows_a[ambiguous], rows_b[ambiguous])
     if seen < MIN_AMBIGUOUS:
         u = chance_agreement(component)
         if u is None:

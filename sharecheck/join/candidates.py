@@ -275,6 +275,12 @@ def exact_overlap_of(a: nz.ColumnForm, b: nz.ColumnForm, va: pl.Series, vb: pl.S
     smaller side is looked up in the larger, and every hash match is checked on the values, so
     the count stays exact (a side whose distinct values share a hash is counted by `is_in`)."""
     distinct_a, distinct_b = _distinct(a, va), _distinct(b, vb)
+    if (distinct_a.dtype == distinct_b.dtype and _in_sets_exactly(distinct_a.dtype) and min(distinct_a.len(), distinct_b.len())
+            and distinct_a.len() + distinct_b.len() < _HASHED_FROM):
+        # Few values: each form's distinct values as a Python set, kept for all its partners; the
+        # overlap is the size of the intersection (`is_in` hashed the other side every time).
+        shared = len(_value_set(a, va) & _value_set(b, vb))
+        return Overlap(float(shared), distinct_a.len(), distinct_b.len(), "exact")
     if (distinct_a.dtype != distinct_b.dtype or not _hashed_exactly(distinct_a.dtype)
             or min(distinct_a.len(), distinct_b.len()) == 0 or distinct_a.len() + distinct_b.len() < _HASHED_FROM):
         return overlap_of_distinct(distinct_a, distinct_b)
@@ -292,6 +298,16 @@ def exact_overlap_of(a: nz.ColumnForm, b: nz.ColumnForm, va: pl.Series, vb: pl.S
 # Below this many distinct values on both sides together `is_in` is quicker than the lookups
 # (measured: 0.23 against 0.44 ms at 50 + 150 values, 0.54 against 0.38 ms at 2,000 + 6,000).
 _HASHED_FROM = 1000
+
+
+def _in_sets_exactly(dtype) -> bool:
+    """Types whose values are equal in Python exactly where polars' `is_in` finds them (not
+    floats: NaN; not datetimes: a Python datetime drops nanoseconds)."""
+    return dtype == pl.String or dtype.is_integer() or dtype in (pl.Date, pl.Boolean)
+
+
+def _value_set(form: nz.ColumnForm, values: pl.Series) -> frozenset:
+    return _of_values(form, values, "set", lambda v: frozenset(_distinct(form, v).to_list()))
 
 
 def _hashed_exactly(dtype) -> bool:

@@ -64,16 +64,55 @@ def _epochs(values: pl.Series) -> np.ndarray:
     return np.unique(values.drop_nulls().dt.epoch("s").to_numpy())
 
 
+# What best_clock reads from one side's timestamps (its search sample, their epochs, the epochs
+# moved by each zone), kept for its other partners: a release's clock meets every timestamp
+# column of every partner. An entry keeps its series, so the id it is found by stays its own.
+_SIDES: dict[int, tuple[pl.Series, dict]] = {}
+_SIDES_KEPT = 32
+
+
+def _side(values: pl.Series) -> dict:
+    known = _SIDES.get(id(values))
+    if known is None or known[0] is not values:
+        if len(_SIDES) >= _SIDES_KEPT:
+            _SIDES.pop(next(iter(_SIDES)))
+        known = _SIDES[id(values)] = (values, {})
+    return known[1]
+
+
+def _kept(values: pl.Series, key, compute):
+    side = _side(values)
+    if key not in side:
+        side[key] = compute()
+    return side[key]
+
+
+def _zone_epochs(distinct_a: pl.Series, a: pl.Series, clock: Clock) -> np.ndarray | None:
+    """The sample's epochs on the zone clock, None where polars cannot convert them."""
+    def compute():
+        try:
+            return _epochs(clock.apply(distinct_a))
+        except pl.exceptions.PolarsError:
+            return None
+
+    return _kept(a, ("zone", clock.zone, clock.a_is_utc), compute)
+
+
+def _search_sample(a: pl.Series) -> pl.Series:
+    distinct_a = a.drop_nulls().unique()
+    if distinct_a.len() > _SEARCH_SAMPLE:
+        distinct_a = distinct_a.sample(_SEARCH_SAMPLE, seed=7)
+    return distinct_a
+
+
 def best_clock(a: pl.Series, b: pl.Series, window_minutes: float) -> tuple[Clock, float]:
     """The clock shift with a clear peak of A instants near a B instant, and that share (on the
     search sample). Clock() when offset 0 is as good as any."""
     vocabulary = join_vocabulary()
     window = window_minutes * 60
-    distinct_a = a.drop_nulls().unique()
-    if distinct_a.len() > _SEARCH_SAMPLE:
-        distinct_a = distinct_a.sample(_SEARCH_SAMPLE, seed=7)
-    base = _epochs(distinct_a)
-    tb = _epochs(b)
+    distinct_a = _kept(a, "sample", lambda: _search_sample(a))
+    base = _kept(a, "epochs", lambda: _epochs(distinct_a))
+    tb = _kept(b, "all_epochs", lambda: _epochs(b))
     if base.size == 0 or tb.size == 0:
         return Clock(), 0.0
     fixed = {hours: _near_share(base + hours * 3600, tb, window) for hours in vocabulary["utc_offsets_hours"]}
@@ -88,10 +127,10 @@ def best_clock(a: pl.Series, b: pl.Series, window_minutes: float) -> tuple[Clock
         for zone in vocabulary["dst_zones"]:
             for a_is_utc in (True, False):
                 clock = Clock(zone=zone, a_is_utc=a_is_utc)
-                try:
-                    share = _near_share(_epochs(clock.apply(distinct_a)), tb, window)
-                except pl.exceptions.PolarsError:
+                moved = _zone_epochs(distinct_a, a, clock)
+                if moved is None:
                     continue
+                share = _near_share(moved, tb, window)
                 if share > best_share + 0.01:
                     best, best_share = clock, share
     clear = best_share >= vocabulary["peak_ratio"] * max(chance, 1e-9) and best_share >= at_zero + vocabulary["peak_margin"]

@@ -170,6 +170,12 @@ def _block_rows(counts: np.ndarray, limit: int) -> np.ndarray:
 def _patterns(columns, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
     out = np.empty((rows_a.size, len(columns)), dtype=float)
     for j, component in enumerate(columns):
+        codes = component.codes()
+        if codes is not None:
+            # The values' equality from their joint codes: integer gathers instead of text ones.
+            left, right = codes[0][rows_a], codes[1][rows_b]
+            out[:, j] = np.where((left < 0) | (right < 0), np.nan, left == right)
+            continue
         left, right = component.a_values.gather(rows_a), component.b_values.gather(rows_b)
         out[:, j] = (left == right).cast(pl.Float64).to_numpy()  # NaN where either value is missing
     return out

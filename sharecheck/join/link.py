@@ -9,7 +9,7 @@ Null never links: a record with a missing key is not matched to every other miss
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -28,10 +28,20 @@ class Component:
     b_values: pl.Series | None = None
     a_points: PointColumns | None = None  # spatial components
     b_points: PointColumns | None = None
+    # (codes of A's values, codes of B's, bound): see `joint_codes`; made once per component.
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def kind(self) -> str:
         return self.candidate.kind
+
+    def codes(self) -> tuple[np.ndarray, np.ndarray, int] | None:
+        """Integer codes of both sides' values, equal exactly where the values are (-1 for null),
+        or None where equality is not that of codes (floats: NaN and -0.0; time windows; points)."""
+        if "codes" not in self.derived:
+            exact = self.kind not in (TEMPORAL, SPATIAL) and self.a_values is not None
+            self.derived["codes"] = joint_codes(self.a_values, self.b_values, self.derived.get("distinct")) if exact else None
+        return self.derived["codes"]
 
     @property
     def label(self) -> str:
@@ -53,7 +63,60 @@ def make_component(candidate: JoinCandidate, fa: ReleaseForms, fb: ReleaseForms)
         a_values = candidate.clock.apply(a_values)
     if a_values.dtype != b_values.dtype and candidate.kind != TEMPORAL:
         a_values, b_values = a_values.cast(pl.String), b_values.cast(pl.String)
-    return Component(candidate, a_values=a_values, b_values=b_values)
+    component = Component(candidate, a_values=a_values, b_values=b_values)
+    if domain is not None and a_values is domain[0] and b_values is domain[1] and a_values.dtype == pl.String:
+        from .candidates import _distinct
+
+        # Each side's distinct values, kept by its form since the candidates were judged: the
+        # joint codes' categories come from them instead of from every row of both sides.
+        component.derived["distinct"] = (_distinct(a, a_values), _distinct(b, b_values))
+    return component
+
+
+def _coded_exactly(dtype) -> bool:
+    """Types whose equal values (as a join and `==` compare them) are equal codes."""
+    return dtype == pl.String or dtype.is_integer() or dtype in (pl.Date, pl.Boolean)
+
+
+def joint_codes(a: pl.Series, b: pl.Series, distinct: tuple[pl.Series, pl.Series] | None = None
+                ) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """Dense codes over the values of both sides together (A's rows, then B's): equal codes for
+    equal values across the sides, -1 for null; with the number of codes. None for other types.
+    `distinct`: each side's distinct non-null values (text), when known already."""
+    if a.dtype != b.dtype or not _coded_exactly(a.dtype):
+        return None
+    from ..models._codes import _dense_codes
+
+    if distinct is not None and a.dtype == pl.String:
+        # The codes _dense_codes gives the two sides together: the rank among all distinct values.
+        categories = pl.concat(distinct).unique().sort()
+        enum = pl.Enum(categories)
+        codes_a, codes_b = (side.cast(enum).to_physical().cast(pl.Int64).fill_null(-1).to_numpy() for side in (a, b))
+        return codes_a, codes_b, categories.len()
+
+    codes = _dense_codes(pl.concat([a, b]))
+    return codes[: a.len()], codes[a.len():], int(codes.max()) + 1 if codes.size else 0
+
+
+def plan_codes(plan: tuple[Component, ...]) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """One key per record of each side for an exact plan: equal keys where every component's
+    values are equal, -1 where one is null; with a bound on the keys. None unless every
+    component has codes."""
+    from ..models._codes import combine
+
+    coded = [c.codes() for c in plan]
+    if not coded or any(codes is None for codes in coded):
+        return None
+    rows_a = coded[0][0].size
+    key, slots = np.zeros(rows_a + coded[0][1].size, dtype=np.int64), 1
+    missing = np.zeros(key.size, dtype=bool)
+    for codes_a, codes_b, card in coded:
+        # One key over both sides' rows: a re-densified key must number both sides alike.
+        codes = np.concatenate([codes_a, codes_b])
+        missing |= codes < 0
+        key, slots = combine(key, slots, np.where(codes < 0, 0, codes), max(card, 1))
+    key[missing] = -1
+    return key[:rows_a], key[rows_a:], slots
 
 
 def _point_ids(radians: np.ndarray) -> tuple[np.ndarray, pl.Series]:
@@ -158,6 +221,12 @@ class Linker:
         return self._counts[memo]
 
     def _count(self, plan: tuple[Component, ...]) -> np.ndarray:
+        coded = plan_codes(plan) if plan else None
+        if coded is not None and coded[0].size == self.rows_a:
+            # The equi-join's counts from integer keys: B's records per key, looked up for A's.
+            key_a, key_b, slots = coded
+            per_key = np.bincount(key_b[key_b >= 0], minlength=slots)
+            return np.where(key_a >= 0, per_key[np.maximum(key_a, 0)], 0).astype(np.int64)
         left, right, keys, time_key = self._sides(plan)
         if time_key is not None:
             per_row = self._window_pairs(left, right, keys, time_key).group_by(_A).agg(pl.len().alias("_sc_m"))
@@ -192,7 +261,11 @@ def swapped(plan: tuple[Component, ...]) -> tuple[Component, ...]:
     for c in plan:
         candidate = replace(c.candidate, a=c.candidate.b, b=c.candidate.a, a_column=c.candidate.b_column,
                             b_column=c.candidate.a_column, a_in_b=c.candidate.b_in_a, b_in_a=c.candidate.a_in_b)
-        out.append(Component(candidate, c.b_values, c.a_values, c.b_points, c.a_points))
+        turned = Component(candidate, c.b_values, c.a_values, c.b_points, c.a_points)
+        if c.derived.get("codes") is not None:
+            codes_a, codes_b, card = c.derived["codes"]
+            turned.derived["codes"] = (codes_b, codes_a, card)
+        out.append(turned)
     return tuple(out)
 
 

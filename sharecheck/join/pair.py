@@ -458,9 +458,12 @@ def _codes(side) -> ReleaseCodes:
 
 def forget() -> None:
     """Drop what was kept about releases across pairs."""
+    from . import clock
+
     _ALONE_HOMOGENEOUS.clear()
     _ALONE_JOINED.clear()
     _CODES.clear()
+    clock._SIDES.clear()
 
 
 def _combined(a, b, plan, pairs: pl.DataFrame, policy, options) -> tuple[ClassMeasures, list[Disclosure]]:

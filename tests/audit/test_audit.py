@@ -191,3 +191,46 @@ def test_batched_pair_checks_give_the_links_of_one_pair_per_task(portal, report,
     single = audit([portal], workers=1, qi=QI, sensitive=("diagnosis",))
     strip = lambda links: [{k: v for k, v in l.items() if k != "seconds"} for l in links]  # noqa: E731
     assert strip(single.links) == strip(report.links) and len(report.links) >= 1
+
+
+def test_a_release_in_the_store_is_read_once_per_worker_and_checks_like_one_sent(portal, tmp_path):
+    from sharecheck.audit import worker
+
+    worker.initialise(None, {"qi": QI, "sensitive": ("diagnosis",)}, worker=False)
+    sent = worker.audit_file(str(portal / "people.csv")) + worker.audit_file(str(portal / "registers" / "register.csv"))
+    worker.forget()
+    kept = worker.audit_file(str(portal / "people.csv"), store=str(tmp_path)) + \
+        worker.audit_file(str(portal / "registers" / "register.csv"), store=str(tmp_path))
+    assert all(o.analysed is None and o.forms is None and o.stored.startswith(str(tmp_path)) for o in kept)
+    assert [o.report.records for o in kept] == [o.report.records for o in sent] == [40, 30]
+    first = worker.stored_release(kept[0].stored)
+    assert worker.stored_release(kept[0].stored) is first  # read once, the same objects after
+    assert first[0].frame.equals(sent[0].analysed.frame) and list(first[1].forms) == list(sent[0].forms.forms)
+    from_store = worker.check_pairs_task({0: kept[0].stored, 1: kept[1].stored}, [(0, 1)], {})
+    worker.forget()
+    from_parent = worker.check_pairs_task({0: (sent[0].analysed, sent[0].forms), 1: (sent[1].analysed, sent[1].forms)}, [(0, 1)], {})
+    worker.forget()
+    strip = lambda outcomes: [(o.verdict, o.codes, o.metrics, [f.fingerprint for f in o.findings]) for o in outcomes]  # noqa: E731
+    assert strip(from_store) == strip(from_parent) and from_store[0].metrics.get("linked_exactly_one")
+
+
+def test_worker_processes_give_the_links_of_one_worker_and_remove_their_store(portal, report, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    processes = audit([portal], workers=2, qi=QI, sensitive=("diagnosis",))
+    strip = lambda links: [{k: v for k, v in l.items() if k != "seconds"} for l in links]  # noqa: E731
+    assert strip(processes.links) == strip(report.links) and len(report.links) >= 1
+    assert not list(tmp_path.glob("sharecheck-audit-*"))
+
+
+def test_a_release_that_cannot_be_stored_travels_back_with_its_report(portal, tmp_path, monkeypatch):
+    from sharecheck.audit import worker
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(worker, "store_release", full)
+    worker.initialise(None, {"qi": QI}, worker=False)
+    outcome, = worker.audit_file(str(portal / "people.csv"), store=str(tmp_path))
+    assert outcome.error is None and outcome.stored is None and outcome.analysed is not None and outcome.forms is not None

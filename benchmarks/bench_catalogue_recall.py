@@ -38,7 +38,7 @@ def main() -> None:
     from sharecheck.catalogue.match import find_partners
     from sharecheck.catalogue.store import _options_for
     from sharecheck.config import resolve_options
-    from sharecheck.join.candidates import release_forms
+    from sharecheck.join.forms import release_forms
     from sharecheck.join.sketch import minhash, sketched_overlap
     from sharecheck.readers import read_releases
 

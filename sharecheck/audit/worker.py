@@ -56,7 +56,7 @@ class Outcome:
     columns: tuple[ColumnHashes, ...] = ()
     error: str | None = None
     sha256: str | None = None
-    forms: Any = None  # sharecheck.join.candidates.ReleaseForms: the pair checks reuse them
+    forms: Any = None  # sharecheck.join.forms.ReleaseForms: the pair checks reuse them
     stored: str | None = None  # where `analysed` and `forms` are, when kept in the audit's store
 
 
@@ -80,16 +80,16 @@ def forget() -> None:
     _FORMS.clear()
     _ALONE.clear()
     _STORED.clear()
-    pair = sys.modules.get("sharecheck.join.pair")  # not imported for an audit without pair checks
-    if pair is not None:
-        pair.forget()
+    combined = sys.modules.get("sharecheck.join.combined")  # not imported for an audit without pair checks
+    if combined is not None:
+        combined.forget()
 
 
 def _options_for(options, columns):
     return options.for_columns(columns)
 
 def column_hashes(analysed, forms=None) -> tuple[ColumnHashes, ...]:
-    from ..join.candidates import release_forms
+    from ..join.forms import release_forms
     from ..join.sketch import value_hashes
 
     columns = []
@@ -149,7 +149,7 @@ def audit_file(path: str, options=None, keep_analysed: bool = True, store: str |
     `store`: a folder where each release's analysis and join forms are left for the pair checks
     (the Outcome names the file) instead of travelling back with the report."""
     from ..analysis import analyse
-    from ..join.candidates import release_forms
+    from ..join.forms import release_forms
     from ..pipeline import scan_release
     from ..readers import read_releases
 

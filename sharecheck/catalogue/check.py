@@ -95,7 +95,7 @@ def check_against_catalogue(source, index: str | os.PathLike | Catalogue, *, max
     """Check one new release against every indexed release it could be joined with."""
     from .. import analysis
     from ..config import resolve_options
-    from ..join.candidates import release_forms
+    from ..join.forms import release_forms
     from ..readers import read_releases
     from .columns import stored_columns
 

@@ -88,7 +88,7 @@ def _stored(form, variant: str, values: pl.Series, key: bytes, share: float) -> 
 def stored_columns(analysed, key: bytes, forms=None) -> list[StoredColumn]:
     """The keyed sketches of every joinable column of an analysed release."""
     from ..join import normalise as nz
-    from ..join.candidates import release_forms
+    from ..join.forms import release_forms
 
     forms = forms if forms is not None else release_forms(analysed)
     stored = []

@@ -268,7 +268,7 @@ class Catalogue:
 
     def _add_file(self, path: Path, options, seen: set) -> list[IndexedRelease]:
         from .. import analysis
-        from ..join.candidates import release_forms
+        from ..join.forms import release_forms
         from ..readers import read_releases
 
         key = str(path.resolve())

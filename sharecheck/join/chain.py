@@ -8,7 +8,8 @@ import polars as pl
 
 from .link import _A, _B
 from .measures import ClassMeasures
-from .pair import PairAnalysis, combined_columns
+from .combined import combined_columns
+from .pair import PairAnalysis
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def analyse_chain(analysed, pairs: list[PairAnalysis], policy, options, alone=No
     frames, qis = [], []
     people = any(a.about_people for a in analysed)
     for position, release in enumerate(analysed):
-        # a table of things in a chain that reaches people describes those people (pair.combined_columns)
+        # a table of things in a chain that reaches people describes those people (combined.combined_columns)
         own_qis = release.joined_role("quasi_identifier") if people and not release.about_people else release.quasi_identifiers
         if position > 0:
             _, own_qis, _, _ = combined_columns(analysed[position - 1], release, pairs_plan(by_names, analysed, position))

@@ -18,7 +18,7 @@ from ..readers import read_releases
 from ..release import Release, release_from_frame
 from ..rules import default_rules, select_rules
 from ..waivers import apply_waivers
-from .candidates import release_forms
+from .forms import release_forms
 from .chain import analyse_chain
 from .measures import ClassMeasures
 from .pair import JoinSettings, PairAnalysis, analyse_pair

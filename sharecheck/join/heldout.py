@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from ..naming import normalise_column_name
 from . import normalise as nz
-from .candidates import QUASI_IDENTIFIER, JoinCandidate, ReleaseForms, exact_overlap_of, name_evidence
+from .candidates import QUASI_IDENTIFIER, JoinCandidate, exact_overlap_of, name_evidence
+from .forms import ReleaseForms
 from .vocab import join_vocabulary
 
 # Name evidence at which candidates.py takes two names for one meaning.

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from .candidates import SPATIAL, TEMPORAL, JoinCandidate, PointColumns, ReleaseForms
+from .candidates import SPATIAL, TEMPORAL, JoinCandidate
+from .forms import PointColumns, ReleaseForms
 from . import normalise as nz
 
 _EARTH_RADIUS_M = 6_371_008.8

@@ -10,6 +10,7 @@ import polars as pl
 from hypothesis import given, settings, strategies as st
 
 from sharecheck.join import candidates as jc
+from sharecheck.join import forms
 from sharecheck.join import normalise as nz
 from sharecheck.join.sketch import exact_overlap
 
@@ -84,8 +85,8 @@ def test_overlap_of_a_new_series_is_not_taken_from_another():
 def test_radius_overlap_with_kept_trees_equals_a_fresh_one():
     rng = np.random.default_rng(5)
     degrees = np.column_stack([42.3 + rng.random(200) * 0.01, -71.05 + rng.random(200) * 0.01])
-    a = jc.PointColumns("p", "lat", "lon", np.radians(degrees))
-    b = jc.PointColumns("q", "lat", "lon", np.radians(degrees[:120] + 0.0003))
+    a = forms.PointColumns("p", "lat", "lon", np.radians(degrees))
+    b = forms.PointColumns("q", "lat", "lon", np.radians(degrees[:120] + 0.0003))
     first = jc._radius_overlap(a, b, 100.0)
     assert "tree" in a.derived and "tree" in b.derived
     from sklearn.neighbors import BallTree

@@ -145,7 +145,7 @@ def test_joint_codes_from_each_sides_distinct_values_are_the_codes_of_all_rows()
 
 
 def test_a_text_component_keeps_its_forms_distinct_values_for_its_codes():
-    from sharecheck.join.candidates import ReleaseForms
+    from sharecheck.join.forms import ReleaseForms
     from sharecheck.join.link import make_component
 
     fa = ReleaseForms("A", 4, {"city": _form("city", ["Lynn", "Salem", None, "Lynn"])}, ())

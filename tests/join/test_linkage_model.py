@@ -49,7 +49,7 @@ def test_an_area_tables_own_codes_in_row_order_are_kept():
     # release of events names the areas by it. A row number of a people table stays out.
     from sharecheck import analysis
     from sharecheck.config import resolve_options
-    from sharecheck.join.candidates import release_forms
+    from sharecheck.join.forms import release_forms
     from sharecheck.release import release_from_frame
 
     areas = pl.DataFrame({"community_area_number": [float(i) for i in range(1, 41)],

@@ -215,7 +215,7 @@ def analyse(release: Release, options: Options, *, classifications: Mapping[str,
     classified = columns
     columns = grouping_qis(profiles, roles_for_subject(columns, subject), subject)
     roles_if_joined = {c.name: c.role for c, now in zip(classified, columns)
-                       if subject.about == "things" and c.role in ("quasi_identifier", "sensitive") and now.role == "other"}
+                       if subject.about == "things" and c.role != "other" and now.role == "other"}
     if sampled_from is not None:
         # Every row, but only of the columns that identify or describe people: the rest were
         # judged on the sample and are not needed again.

@@ -287,3 +287,19 @@ def test_a_chain_through_tables_of_things_counts_their_columns_too(renamed_key_p
     assert chain["records_first"] == dispatch.height and chain["k_combined"] == 2
     assert chain["quasi_identifiers_combined"] == ["frame_1.district", "frame_2.patient_age_group", "frame_2.patient_sex",
                                                    "frame_3.district"]
+
+
+def test_a_sites_address_joined_to_a_person_is_a_new_identifier_of_that_person():
+    # alone, a permit's site address is the permit's (role other); linked one to one to a
+    # patient by a shared reference, it says where that patient was: new to the patient table
+    rows = range(60)
+    ids = [f"P{9000 + i}" for i in rows]
+    streets = ["MAIN ST", "OAK AVE", "ELM RD", "PINE ST", "MAPLE DR", "CEDAR LN"]
+    patients = pl.DataFrame({"case_id": ids, "age": [20 + (i * 7) % 60 for i in rows], "sex": ["F"] * 30 + ["M"] * 30})
+    permits = pl.DataFrame({"permit_ref": ids, "Location": [f"{100 + 7 * i} {streets[i % 6]}" for i in rows],
+                            "Issue Date": [f"2023-0{1 + i % 9}-1{i % 9}" for i in rows]})
+    scanned = sharecheck.scan(permits, name="permits").datasets[0]
+    assert scanned.subject["about"] == "things" and all(c.role == "other" for c in scanned.columns)
+    metrics = check_join(patients, permits).metrics
+    assert metrics["join_columns"] == ["case_id=permit_ref"] and metrics["linked_exactly_one"] == 60
+    assert metrics["new_identifiers_for_a"] == ["Location"] and metrics["new_identifiers_for_b"] == []

@@ -235,6 +235,8 @@ def _release_store(wanted: bool):
     import shutil
     import tempfile
 
+    # the folder holds the releases' values: mkdtemp makes it this user's alone (0700), and it
+    # goes when the audit ends, Ctrl-C included (only a killed process leaves it behind)
     folder = tempfile.mkdtemp(prefix="sharecheck-audit-")
     try:
         yield folder

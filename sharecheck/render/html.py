@@ -47,8 +47,8 @@ def _checks(assessment: dict) -> dict[str, dict]:
 def dataset_charts(dataset: dict) -> list[Markup]:
     """The charts of one scanned table, from its assessment (empty for count tables)."""
     assessment = dataset.get("assessment") or {}
-    if not assessment:
-        return []
+    if not assessment or not (dataset.get("metrics") or {}).get("quasi_identifiers"):
+        return []  # no quasi-identifier: one "class" of every row and a risk of 1/n would be charts of nothing
     charts = []
     kanon = assessment.get("k_anonymity") or {}
     if kanon.get("class_size_histogram"):

@@ -228,6 +228,11 @@ def _residual(document: dict) -> Section:
             continue
         if m.get("k_anonymity") is None:
             continue
+        if not m.get("quasi_identifiers"):
+            # k over no column is the row count: a bound on nothing an intruder could know
+            why = "" if d.get("about_people", True) else " (no column describes a person: the rows are about things)"
+            section.item(f"{d['name']}: no column is a quasi-identifier{why}, so no group sizes were measured.")
+            continue
         k, k_min = m["k_anonymity"], m.get("k_min")
         below = m.get("records_below_k") or 0
         rows = d.get("records") or 0

@@ -55,6 +55,18 @@ def test_scan_page_draws_the_four_charts(scan_report):
     assert "minimal sample uniques" in html
 
 
+def test_a_table_without_quasi_identifiers_draws_no_class_charts():
+    # a tree inventory: no column describes a person, so there are no classes to draw (one
+    # "class" of all 60 rows would read as k = 60)
+    import polars as pl
+
+    trees = pl.DataFrame({"species": ["Acer rubrum", "Quercus alba", "Pinus strobus"] * 20,
+                          "diameter_cm": [float(10 + i) for i in range(60)]})
+    html = render(sharecheck.scan(trees, name="trees"), "html")
+    assert "<svg" not in html and "policy k =" not in html
+    parse_strict(html)
+
+
 @pytest.mark.parametrize("fixture", ["scan_report", "join_report"])
 def test_no_value_reaches_the_page(fixture, request):
     html = render(request.getfixturevalue(fixture), "html")

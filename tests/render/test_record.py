@@ -109,3 +109,16 @@ def test_record_html_is_balanced_and_the_cli_writes_it(tmp_path):
     parse_strict(html)
     assert "<h2>6. Who ran it, when, with what</h2>" in html
     assert render(sharecheck.scan(path, **ROLES), "record").startswith("# Release assessment record: people")
+
+
+def test_record_of_a_table_of_things_measures_no_group_sizes():
+    # a tree inventory: nothing describes a person, so no column is a quasi-identifier and k over
+    # no column (the row count) is no bound on anything an intruder knows: the record says so
+    import polars as pl
+
+    trees = pl.DataFrame({"species": ["Acer rubrum", "Quercus alba", "Pinus strobus"] * 20,
+                          "diameter_cm": [float(10 + i) for i in range(60)],
+                          "planted": [f"20{10 + i % 9}-0{1 + i % 9}-1{i % 9}" for i in range(60)]})
+    text = _record(sharecheck.scan(trees, name="trees"))
+    assert "trees: no column is a quasi-identifier (no column describes a person: the rows are about things)" in text
+    assert "at least 59 others" not in text

@@ -154,3 +154,30 @@ def test_fail_on_changes_verdict(areas_pair, renamed_key_pair):
     assert check_join(dispatch, outcomes, fail_on="never").verdict == "pass"
     residents, trees = areas_pair
     assert check_join(residents, trees, fail_on="info").verdict == "fail"
+
+
+def test_the_exposed_side_of_a_near_tie_is_a_every_time():
+    # two sums of posteriors equal but for their last bits (multi-threaded sums vary them from
+    # run to run) must not flip the side a report names: they round to a tie, which goes to A
+    from dataclasses import replace
+
+    import polars as pl
+
+    from sharecheck.analysis import analyse
+    from sharecheck.config import resolve_options
+    from sharecheck.join.pair import JoinSettings, analyse_pair
+    from sharecheck.release import release_from_frame
+
+    frame = pl.DataFrame({"zip": ["02101", "02102", "02103", "02104"] * 5, "sex": ["F", "M"] * 10, "age": list(range(30, 50))})
+    options = resolve_options(None)
+    a, b = (analyse(release_from_frame(frame.clone(), name), options) for name in ("a", "b"))
+    pair = analyse_pair(a, b, options, options.model_policy(), JoinSettings())
+    # a table joined to its own copy exposes both sides alike: the two sums agree but for last bits
+    assert pair.link_a.linked_exactly_one == pair.link_b.linked_exactly_one == 20
+    assert pair.link_a.expected_reidentifications == pytest.approx(pair.link_b.expected_reidentifications, abs=1e-9)
+    assert pair.exposed == "a"
+    for nudge in (4e-12, -4e-12):
+        nudged = replace(pair, link_b=replace(pair.link_b, expected_reidentifications=pair.link_a.expected_reidentifications + nudge))
+        assert nudged.exposed == "a"
+    clearly = replace(pair, link_b=replace(pair.link_b, expected_reidentifications=19.5))
+    assert clearly.exposed == "b"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from .kept import kept
 from .vocab import join_vocabulary
 
 _SEARCH_SAMPLE = 20_000
@@ -66,18 +67,13 @@ def _epochs(values: pl.Series) -> np.ndarray:
 
 # What best_clock reads from one side's timestamps (its search sample, their epochs, the epochs
 # moved by each zone), kept for its other partners: a release's clock meets every timestamp
-# column of every partner. An entry keeps its series, so the id it is found by stays its own.
+# column of every partner (kept.py).
 _SIDES: dict[int, tuple[pl.Series, dict]] = {}
 _SIDES_KEPT = 32
 
 
 def _side(values: pl.Series) -> dict:
-    known = _SIDES.get(id(values))
-    if known is None or known[0] is not values:
-        if len(_SIDES) >= _SIDES_KEPT:
-            _SIDES.pop(next(iter(_SIDES)))
-        known = _SIDES[id(values)] = (values, {})
-    return known[1]
+    return kept(_SIDES, id(values), values, dict, _SIDES_KEPT)
 
 
 def _kept(values: pl.Series, key, compute):

@@ -3,7 +3,7 @@ disclosures the join adds, and what is kept about each release across its pairs.
 
 A release's measures alone (homogeneity, class sizes over the columns it brings to a join, its
 column codes) are the same for each of its partners, so they are computed once per release and
-kept beside its frame (`_kept`); `forget` drops them at the end of an audit's pair checks.
+kept beside its frame (kept.py); `forget` drops them at the end of an audit's pair checks.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import polars as pl
 
 from .candidates import SPATIAL, TEMPORAL
 from .link import _A, _B
+from .kept import kept as _kept
 from .measures import ClassMeasures, Disclosure, ReleaseCodes, combined_measures, homogeneous_counts
 
 
@@ -37,20 +38,8 @@ def combined_columns(a, b, plan) -> tuple[list[str], list[str], list[str], list[
 
 
 # A release's homogeneity alone is the same for each of its partners: one GROUP BY per release
-# (object), not per pair. An entry keeps its frame, so the id it is found by stays its own.
+# (object), not per pair (kept.py).
 _ALONE_HOMOGENEOUS: dict[tuple, tuple[pl.DataFrame, dict[str, int]]] = {}
-_ALONE_KEPT = 16
-
-
-def _kept(store: dict, key: tuple, frame: pl.DataFrame, make):
-    """`make()`, kept in `store` under `key` (which starts with id(frame)) beside its frame, so that
-    a later frame given the same id is not taken for it; the oldest entry goes past _ALONE_KEPT."""
-    known = store.get(key)
-    if known is None or known[0] is not frame:
-        if len(store) >= _ALONE_KEPT:
-            store.pop(next(iter(store)))
-        known = store[key] = (frame, make())
-    return known[1]
 
 
 _ALONE_JOINED: dict[tuple, tuple[pl.DataFrame, ClassMeasures]] = {}

@@ -143,3 +143,20 @@ def test_overlap_from_kept_hashes_equals_is_in(left, right, as_text):
     for _ in range(2):
         kept = jc.exact_overlap_of(a, b, va, vb)
         assert (kept.shared, kept.distinct_a, kept.distinct_b) == (direct.shared, direct.distinct_a, direct.distinct_b)
+
+
+def test_a_kept_value_belongs_to_its_owner_and_the_oldest_goes_first():
+    from sharecheck.join.kept import kept
+
+    store, first, second, made = {}, object(), object(), []
+
+    def make(tag):
+        return lambda: made.append(tag) or tag
+
+    assert kept(store, 1, first, make("a"), bound=2) == "a"
+    assert kept(store, 1, first, make("again"), bound=2) == "a" and made == ["a"]  # made once
+    # another object under the same key (an id reused once the first is freed) is not the first
+    assert kept(store, 1, second, make("b"), bound=2) == "b"
+    kept(store, 2, first, make("c"), bound=2)
+    kept(store, 3, first, make("d"), bound=2)  # full: key 1, the oldest, goes
+    assert sorted(store) == [2, 3]

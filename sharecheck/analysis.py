@@ -64,6 +64,11 @@ class AnalysedRelease:
         """The columns of `role` once this release is joined to records about people."""
         return [c.name for c in self.columns if self.roles_if_joined.get(c.name, c.role) == role]
 
+    def role_in_join(self, role: str, partner_about_people: bool) -> list[str]:
+        """The columns of `role` in a join: a release not about people joined to one that is
+        describes the partner's people, so its columns take the roles the classifier gave them."""
+        return self.joined_role(role) if partner_about_people and not self.about_people else self.columns_with_role(role)
+
     @property
     def about_people(self) -> bool:
         """Could a person be identified or learnt about from this release? The subject decides:

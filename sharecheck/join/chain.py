@@ -64,8 +64,8 @@ def analyse_chain(analysed, pairs: list[PairAnalysis], policy, options, alone=No
     frames, qis = [], []
     people = any(a.about_people for a in analysed)
     for position, release in enumerate(analysed):
-        # a table of things in a chain that reaches people describes those people (combined.combined_columns)
-        own_qis = release.joined_role("quasi_identifier") if people and not release.about_people else release.quasi_identifiers
+        # a table of things in a chain that reaches people describes those people
+        own_qis = release.role_in_join("quasi_identifier", people)
         if position > 0:
             _, own_qis, _, _ = combined_columns(analysed[position - 1], release, pairs_plan(by_names, analysed, position))
         if not own_qis:

@@ -26,15 +26,9 @@ def combined_columns(a, b, plan) -> tuple[list[str], list[str], list[str], list[
     """QIs and sensitive attributes of the joined release; B's copies of exact join columns are
     left out (after normalisation they repeat A's)."""
     duplicated = {c.candidate.b_column for c in plan if c.kind not in (TEMPORAL, SPATIAL)}
-
-    def role(side, other, name: str) -> list[str]:
-        # a table of things joined to records about people describes those people
-        joined = other.about_people and not side.about_people
-        return side.joined_role(name) if joined else side.columns_with_role(name)
-
-    qis_a = role(a, b, "quasi_identifier")
-    qis_b = [q for q in role(b, a, "quasi_identifier") if q not in duplicated]
-    return qis_a, qis_b, role(a, b, "sensitive"), role(b, a, "sensitive")
+    qis_a = a.role_in_join("quasi_identifier", b.about_people)
+    qis_b = [q for q in b.role_in_join("quasi_identifier", a.about_people) if q not in duplicated]
+    return qis_a, qis_b, a.role_in_join("sensitive", b.about_people), b.role_in_join("sensitive", a.about_people)
 
 
 # A release's homogeneity alone is the same for each of its partners: one GROUP BY per release
@@ -49,9 +43,9 @@ def _alone_beside(side, other, alone, policy, options) -> ClassMeasures:
     """The side's classes alone, over the columns it brings to this join: a table of things joined
     to records about people brings the QIs the classifier saw (combined_columns), so its k alone is
     counted over those, or every such join would look like an amplification from 'no QIs' to k 1."""
-    if not (other.about_people and not side.about_people and side.roles_if_joined):
+    qis = side.role_in_join("quasi_identifier", other.about_people)
+    if qis == side.quasi_identifiers:
         return alone(side)
-    qis = side.joined_role("quasi_identifier")
     key = (id(side.frame), tuple(qis), policy.k_min, policy.risk_threshold, options.null_mode)
     return _kept(_ALONE_JOINED, key, side.frame,
                  lambda: ClassMeasures.of(side.frame, qis, policy, options.null_mode))

@@ -309,20 +309,19 @@ def plan_kind(plan: tuple[Component, ...], fa, fb) -> str | None:
 _NAME_PARTS = {"person_name": "name", "first_name": "name", "last_name": "name"}
 
 
-def _direct_identifier_types(analysed, joined: bool = False) -> dict[str, str]:
+def _direct_identifier_types(analysed, partner_about_people: bool) -> dict[str, str]:
     """Direct-identifier columns by what they reveal: a full name and first+last name are the same
-    news. `joined`: as the release's columns read once joined to records about people (a permit's
-    site address, `other` in the permit table, is then where the person linked to it was)."""
-    identifiers = set(analysed.joined_role("direct_identifier") if joined else analysed.columns_with_role("direct_identifier"))
+    news; as the columns read in this join (a permit's site address, `other` in the permit table,
+    is where the person linked to it was: AnalysedRelease.role_in_join)."""
+    identifiers = set(analysed.role_in_join("direct_identifier", partner_about_people))
     return {c.name: _NAME_PARTS.get(c.semantic_type, c.semantic_type) for c in analysed.columns
             if c.name in identifiers or c.semantic_type in _NAME_PARTS}
 
 
 def _new_identifiers(source, target) -> tuple[str, ...]:
     """Direct-identifier columns of `source` whose kind `target` does not already carry."""
-    known = set(_direct_identifier_types(target).values())
-    joined = target.about_people and not source.about_people
-    return tuple(name for name, semantic in _direct_identifier_types(source, joined).items() if semantic not in known)
+    known = set(_direct_identifier_types(target, False).values())  # what the target names on its own
+    return tuple(name for name, semantic in _direct_identifier_types(source, target.about_people).items() if semantic not in known)
 
 
 def _train_m(plan, fa, fb, linker):

@@ -234,6 +234,12 @@ def analyse(release: Release, options: Options, *, classifications: Mapping[str,
     return AnalysedRelease(release, frame, profiles, classifications, columns, subject, roles_if_joined)
 
 
+def _whose_stays_open(column: ColumnReport, subject: Subject, words) -> bool:
+    """A badge or licence number in a table of things that says nothing else: unlike an
+    organisation's, whose it is the table does not say, so it stays a direct identifier."""
+    return subject.about == "things" and column.role == "direct_identifier" and column.semantic_type not in words["contact_types"]
+
+
 def _demote(column: ColumnReport, reason: str, semantic_type: str | None = None) -> ColumnReport:
     return replace(column, role="other", semantic_type=semantic_type or column.semantic_type, confidence=1.0 if semantic_type else column.confidence,
                    evidence=(reason,) + tuple(column.evidence))
@@ -266,14 +272,11 @@ def roles_for_subject(columns: tuple[ColumnReport, ...], subject: Subject) -> tu
             elif subject.is_aggregate and column.name == subject.count_column:
                 column = _demote(column, "count column of an aggregate table", "count")
             elif subject.about in ("organisations", "places", "things") and column.name not in subject.natural_persons \
-                    and column.role != "other":
+                    and column.role != "other" and not _whose_stays_open(column, subject, words):
                 # nothing on the row describes a person, so its dates, places and codes are facts
                 # about the organisation, area or thing (a permit's site and date), as in a register
                 whose = {"organisations": "organisation", "places": "area, building or site"}.get(subject.about, "thing")
-                if column.role == "direct_identifier" and subject.about == "things" and \
-                        column.semantic_type not in words["contact_types"]:
-                    pass  # a badge or licence number in a table that says nothing else: whose it is stays open
-                elif column.role in ("direct_identifier", "pseudonym"):
+                if column.role in ("direct_identifier", "pseudonym"):
                     if column.semantic_type in words["contact_types"]:
                         column = _demote(column, f"contact detail or address of the {whose} the row is about: not personal data")
                     elif column.semantic_type not in words["person_name_types"] | words["person_reaching_types"]:

@@ -93,4 +93,3 @@ def grouping_qis(profiles: Mapping, columns: Sequence, subject) -> tuple:
                 + tuple(column.evidence))
         out.append(column)
     return tuple(out)
-

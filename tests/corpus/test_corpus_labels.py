@@ -104,3 +104,19 @@ def test_absent_shared_table_is_a_skip_not_an_error(labels, tmp_path, monkeypatc
     city = next(t for t in labels if t.kind == "shared")
     with pytest.raises(mod.TableUnavailable):
         mod.read_table(city)
+
+
+def test_lifelines_table_reads_or_is_a_skip(labels, monkeypatch):
+    # lifelines is in the corpus extra only: read one table when installed, else TableUnavailable.
+    mod = _load()
+    lung = next(t for t in labels if t.id == "lifelines/lung")
+    try:
+        df = mod.read_table(lung)
+    except mod.TableUnavailable:
+        pytest.skip("lifelines not installed")
+    assert set(df.columns) == set(lung.columns)
+    assert df.height == 228
+    monkeypatch.setitem(sys.modules, "lifelines", None)  # import now fails
+    monkeypatch.setitem(sys.modules, "lifelines.datasets", None)
+    with pytest.raises(mod.TableUnavailable):
+        mod.read_table(lung)

@@ -219,8 +219,8 @@ def analyse(release: Release, options: Options, *, classifications: Mapping[str,
                              release_name=release.name)
     classified = columns
     columns = grouping_qis(profiles, roles_for_subject(columns, subject), subject)
-    roles_if_joined = {c.name: c.role for c, now in zip(classified, columns)
-                       if subject.about == "things" and c.role != "other" and now.role == "other"}
+    roles_if_joined = {c.name: "quasi_identifier" if _shown_quasi_identifier(c) else c.role for c, now in zip(classified, columns)
+                       if subject.about == "things" and (c.role != "other" or _shown_quasi_identifier(c)) and now.role == "other"}
     if sampled_from is not None:
         # Every row, but only of the columns that identify or describe people: the rest were
         # judged on the sample and are not needed again.
@@ -238,6 +238,18 @@ def _whose_stays_open(column: ColumnReport, subject: Subject, words) -> bool:
     """A badge or licence number in a table of things that says nothing else: unlike an
     organisation's, whose it is the table does not say, so it stays a direct identifier."""
     return subject.about == "things" and column.role == "direct_identifier" and column.semantic_type not in words["contact_types"]
+
+
+def _shown_quasi_identifier(column: ColumnReport) -> bool:
+    """A column the classifier left `other` although its values or its header's head noun show a
+    quasi-identifier's type (a latitude, a ZIP, a district), and no header word calls it the
+    record's bookkeeping (`updated_on`)."""
+    from .classify.features import header_tokens
+    from .classify.words import words
+
+    return (column.role == "other" and default_role(column.semantic_type) == "quasi_identifier"
+            and bool(column.classification.get("details", {}).get("type_shown"))
+            and not set(header_tokens(column.name)) & words().metadata_time)
 
 
 def _demote(column: ColumnReport, reason: str, semantic_type: str | None = None) -> ColumnReport:
@@ -269,6 +281,14 @@ def roles_for_subject(columns: tuple[ColumnReport, ...], subject: Subject) -> tu
             elif column.name in subject.named_things and column.role == "direct_identifier":
                 column = _demote(column, "the names of things: its sampled values are rarely census given names or "
                                  "surnames, and no column of the table describes a person", "category")
+            elif subject.about in ("people", "events") and not subject.is_aggregate and _shown_quasi_identifier(column):
+                # the model, reading a table with few words about people around the column, gave
+                # it little weight; on rows about people a place, a time or a trait shown by the
+                # values or the header is the person's (745 of the 765 columns of such types in
+                # the corpus's tables of people and events are labelled personal)
+                column = replace(column, role="quasi_identifier", evidence=(
+                    f"a {column.semantic_type.replace('_', ' ')} in {subject.label()}: it is a person's, "
+                    f"and helps single them out",) + tuple(column.evidence))
             elif subject.is_aggregate and column.name == subject.count_column:
                 column = _demote(column, "count column of an aggregate table", "count")
             elif subject.about in ("organisations", "places", "things") and column.name not in subject.natural_persons \

@@ -169,6 +169,10 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         decision.role, decision.semantic_type, reason = vetoed
         decision.confidence = max(decision.confidence, 0.9)
         reasons.insert(0, reason)
+    elif backed and decision.semantic_type == semantic_type:
+        # the subject step (analysis.roles_for_subject) gives a shown type its role on rows about
+        # people whatever the model made of the table around it
+        decision.details["type_shown"] = True
     drivers = model.role.contributions(role_row, classes.index(decision.role)) if decision.role in classes else []
     described = "; ".join(_phrase(name) for name, _ in drivers[:3])
     reasons.append(f"model: {decision.role} with probability {probability.get(decision.role, 0.0):.2f}"

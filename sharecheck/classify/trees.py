@@ -3,13 +3,14 @@
 The linear model cannot say "a unique integer column is an identifier only when its header
 names a person"; shallow trees can, and held out by source the average of the two models
 is right more often than either alone (benchmarks/RESULTS.md, roles-loso). The trees are
-fitted by scikit-learn's GradientBoostingClassifier (train.py) and copied out through its
-public `estimators_[i, k].tree_` arrays; prediction here walks every tree at once, one
-level per step, so a table of a hundred columns costs a few array operations per level.
+fitted by scikit-learn's HistGradientBoostingClassifier (train.py; files written before session
+9 hold GradientBoostingClassifier trees, which compare float32 inputs) and copied out of it;
+prediction here walks every tree at once, one level per step, so a table of a hundred columns
+costs a few array operations per level.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
@@ -37,11 +38,13 @@ class TreeEnsemble:
     right: np.ndarray
     value: np.ndarray
     depth: int
+    # GradientBoostingClassifier compares float32 copies of the inputs, the histogram trees
+    # float64 values: the copy must compare as its source did, or a value on a threshold strays
+    float32_inputs: bool = True
 
     def raw(self, matrix: np.ndarray) -> np.ndarray:
         """(rows, classes) raw scores for feature rows in `features` order."""
-        # scikit-learn's trees compare float32 copies of the inputs with float64 thresholds
-        values = np.asarray(matrix, dtype=np.float32).astype(np.float64)
+        values = np.asarray(matrix, dtype=np.float32).astype(np.float64) if self.float32_inputs else np.asarray(matrix, dtype=np.float64)
         rows = np.arange(len(values))[:, None]
         node = np.broadcast_to(self.roots, (len(values), len(self.roots))).copy()
         for _ in range(self.depth):
@@ -63,7 +66,8 @@ class TreeEnsemble:
                 "baseline": [round(float(v), digits) for v in self.baseline], "learning_rate": self.learning_rate,
                 "roots": self.roots.tolist(), "tree_class": self.tree_class.tolist(), "feature": self.feature.tolist(),
                 "threshold": [float(v) for v in self.threshold], "left": self.left.tolist(), "right": self.right.tolist(),
-                "value": [round(float(v), digits) for v in self.value], "depth": self.depth}
+                "value": [round(float(v), digits) for v in self.value], "depth": self.depth,
+                "inputs": "float32" if self.float32_inputs else "float64"}
 
     @classmethod
     def from_dict(cls, data: Mapping) -> "TreeEnsemble":
@@ -72,7 +76,7 @@ class TreeEnsemble:
 
         return cls(tuple(data["features"]), tuple(data["classes"]), np.asarray(data["baseline"], float), float(data["learning_rate"]),
                    ints("roots"), ints("tree_class"), ints("feature"), np.asarray(data["threshold"], float), ints("left"),
-                   ints("right"), np.asarray(data["value"], float), int(data["depth"]))
+                   ints("right"), np.asarray(data["value"], float), int(data["depth"]), data.get("inputs", "float32") == "float32")
 
     def problems(self) -> list[str]:
         """Why these parameters cannot be evaluated (empty when they can)."""
@@ -94,40 +98,39 @@ class TreeEnsemble:
         return []
 
 
-def from_sklearn(fitted, names, classes: tuple[str, ...], check_rows: np.ndarray) -> TreeEnsemble:
-    """Copy a fitted GradientBoostingClassifier (multi-class) out of scikit-learn, and prove the
-    copy: its raw scores must equal `decision_function` on `check_rows` (the training rows)."""
+def from_sklearn_hist(fitted, names, classes: tuple[str, ...], check_rows: np.ndarray) -> TreeEnsemble:
+    """Copy a fitted HistGradientBoostingClassifier (multi-class) out of scikit-learn and prove
+    the copy: its raw scores must equal `decision_function` on `check_rows` (the training rows). Its trees live in `_predictors[iteration][class].nodes`, a
+    private attribute: if a release of scikit-learn moves it, the proof fails and the fit stops,
+    while the shipped JSON and the numpy walk above do not depend on it. The learning rate is
+    already folded into the leaf values."""
     labels = list(fitted.classes_)
     if len(labels) < 3:
         raise ValueError("the tree part of the role model needs at least three roles in its training labels")
     roots, tree_class, feature, threshold, left, right, value = [], [], [], [], [], [], []
     depth, offset = 0, 0
-    for stage in fitted.estimators_:
-        for k, regressor in enumerate(stage):
-            tree = regressor.tree_
-            inner = tree.children_left != -1
+    for stage in fitted._predictors:
+        for k, predictor in enumerate(stage):
+            nodes = predictor.nodes
+            if np.any(nodes["is_categorical"]):
+                raise ValueError("categorical splits cannot be copied")
+            inner = nodes["is_leaf"] == 0
             roots.append(offset)
             tree_class.append(classes.index(labels[k]))
-            feature.append(np.where(inner, tree.feature, LEAF))
-            threshold.append(np.where(inner, tree.threshold, 0.0))
-            left.append(np.where(inner, tree.children_left + offset, LEAF))
-            right.append(np.where(inner, tree.children_right + offset, LEAF))
-            value.append(np.where(inner, 0.0, tree.value[:, 0, 0]))
-            depth = max(depth, int(tree.max_depth))
-            offset += tree.node_count
-    provisional = TreeEnsemble(tuple(names), classes, np.zeros(len(classes)), float(fitted.learning_rate), np.array(roots),
-                               np.array(tree_class), np.concatenate(feature).astype(np.int64), np.concatenate(threshold),
-                               np.concatenate(left).astype(np.int64), np.concatenate(right).astype(np.int64),
-                               np.concatenate(value), depth)
-    decision = fitted.decision_function(check_rows)
-    trees_only = provisional.raw(check_rows)
-    # scikit-learn starts from a constant (the log prior); recover it and check it is one
+            feature.append(np.where(inner, nodes["feature_idx"].astype(np.int64), LEAF))
+            threshold.append(np.where(inner, nodes["num_threshold"], 0.0))
+            left.append(np.where(inner, nodes["left"].astype(np.int64) + offset, LEAF))
+            right.append(np.where(inner, nodes["right"].astype(np.int64) + offset, LEAF))
+            value.append(np.where(inner, 0.0, nodes["value"]))
+            depth = max(depth, int(nodes["depth"].max()))
+            offset += len(nodes)
     baseline = np.full(len(classes), -30.0)  # a role the labels lack keeps a negligible score
     columns = [classes.index(label) for label in labels]
-    offsets = decision - trees_only[:, columns]
-    if np.ptp(offsets, axis=0).max() > 1e-6:
+    baseline[columns] = np.asarray(fitted._baseline_prediction, dtype=float).ravel()
+    out = TreeEnsemble(tuple(names), classes, baseline, 1.0, np.array(roots), np.array(tree_class),
+                       np.concatenate(feature).astype(np.int64), np.concatenate(threshold), np.concatenate(left).astype(np.int64),
+                       np.concatenate(right).astype(np.int64), np.concatenate(value), depth, float32_inputs=False)
+    if not np.allclose(out.raw(check_rows)[:, columns], fitted.decision_function(check_rows), atol=1e-6):
         raise ValueError("the copied trees do not reproduce scikit-learn's scores")
-    baseline[columns] = offsets[0]
-    out = replace(provisional, baseline=baseline)
-    assert np.allclose(out.raw(check_rows)[:, columns], decision, atol=1e-6)
     return out
+

@@ -154,21 +154,39 @@ def test_blend_is_the_mean_of_the_two_softmaxes_recalibrated():
 
 def test_copied_trees_reproduce_scikit_learn():
     """The independent implementation is scikit-learn's own decision_function, on rows the trees
-    were not fitted on."""
-    from sklearn.ensemble import GradientBoostingClassifier
+    were not fitted on and on rows that sit exactly on a split threshold."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
 
-    from sharecheck.classify.trees import from_sklearn
+    from sharecheck.classify.trees import LEAF, from_sklearn_hist
 
     rng = np.random.default_rng(3)
     train_rows = rng.normal(size=(300, 6))
     labels = np.array(ROLES)[(train_rows[:, 0] > 0).astype(int) + 2 * (train_rows[:, 1] > 0.5)]  # four roles of five
-    fitted = GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=0).fit(train_rows, labels)
-    ensemble = from_sklearn(fitted, [f"f{i}" for i in range(6)], ROLES, train_rows)
+    fitted = HistGradientBoostingClassifier(max_iter=20, max_depth=3, max_features=0.5, l2_regularization=1.0,
+                                            early_stopping=False, random_state=0).fit(train_rows, labels)
+    ensemble = from_sklearn_hist(fitted, [f"f{i}" for i in range(6)], ROLES, train_rows)
     fresh = rng.normal(size=(200, 6))
+    inner = ensemble.feature != LEAF
+    on_threshold = np.tile(fresh[:1], (int(inner.sum()), 1))
+    on_threshold[np.arange(len(on_threshold)), ensemble.feature[inner]] = ensemble.threshold[inner]
     columns = [ROLES.index(label) for label in fitted.classes_]
-    assert np.allclose(ensemble.raw(fresh)[:, columns], fitted.decision_function(fresh), atol=1e-6)
+    for rows in (fresh, on_threshold):
+        assert np.allclose(ensemble.raw(rows)[:, columns], fitted.decision_function(rows), atol=1e-6)
     missing = [i for i in range(len(ROLES)) if i not in columns]
     assert (ensemble.raw(fresh)[:, missing] < -20).all()  # the role the labels lack stays out of reach
+
+
+def test_leaf_values_stay_bounded_on_contradictory_labels():
+    """Rows alike in every feature but labelled differently are what drove an unpenalised Newton
+    step to a leaf value of 4e92; the L2 penalty of the shipped tree settings bounds it."""
+    from sharecheck.classify.train import TREES, _fit_trees
+
+    rng = np.random.default_rng(5)
+    rows = np.repeat(rng.normal(size=(40, 4)), 10, axis=0)
+    labels = np.array(ROLES)[rng.integers(0, 3, len(rows))]
+    assert TREES["l2_regularization"] > 0
+    ensemble = _fit_trees(rows, labels, [f"f{i}" for i in range(4)])
+    assert np.abs(ensemble.value).max() < 10
 
 
 def test_shipped_model_blends_trees_and_refuses_broken_ones(tmp_path):

@@ -32,3 +32,44 @@ def test_near_miss_in_records_of_events_or_people_they_stay_personal():
         roles = _roles_for(about)
         assert (roles["Location"].role, roles["Issued"].role, roles["Permit"].role) == (
             "direct_identifier", "quasi_identifier", "pseudonym")
+
+
+def _shown(name, kind, role="other", shown=True, source="detected"):
+    return ColumnReport(name=name, role=role, semantic_type=kind, confidence=0.9, source=source,
+                        classification={"details": {"type_shown": True} if shown else {}})
+
+
+def _promoted(about: str, columns):
+    from sharecheck.analysis import roles_for_subject
+    from sharecheck.subject import Subject
+
+    return {c.name: c.role for c in roles_for_subject(tuple(columns), Subject(about, evidence=("made up",)))}
+
+
+def test_on_rows_about_people_a_shown_quasi_identifier_type_keeps_its_role():
+    columns = [_shown("latitude", "latitude"), _shown("ward", "place"), _shown("opened", "datetime")]
+    for about in ("people", "events"):
+        assert _promoted(about, columns) == {"latitude": "quasi_identifier", "ward": "quasi_identifier", "opened": "quasi_identifier"}
+
+
+def test_near_misses_of_the_shown_quasi_identifier_rule():
+    columns = [_shown("latitude", "latitude", shown=False),          # the model's type guess, not shown by values or header
+               _shown("updated_on", "datetime"),                     # the record's bookkeeping
+               _shown("species", "category"),                        # a type whose role is `other`
+               _shown("zip", "postal_code", source="user")]          # the user's `other` stands
+    assert set(_promoted("people", columns).values()) == {"other"}
+    assert _promoted("things", [_shown("latitude", "latitude")]) == {"latitude": "other"}  # a thing's position
+
+
+def test_a_table_of_things_joined_to_people_counts_its_shown_quasi_identifiers():
+    import polars as pl
+
+    from sharecheck.analysis import analyse
+    from sharecheck.config import resolve_options
+    from sharecheck.release import release_from_frame
+
+    trees = pl.DataFrame({"tree_id": list(range(1, 41)), "district": [f"D{i % 4}" for i in range(40)],
+                          "species": ["oak", "elm", "ash", "yew"] * 10})
+    analysed = analyse(release_from_frame(trees, "trees"), resolve_options())
+    assert analysed.subject.about == "things" and analysed.quasi_identifiers == []
+    assert analysed.role_in_join("quasi_identifier", partner_about_people=True) == ["district"]

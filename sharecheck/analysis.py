@@ -243,12 +243,15 @@ def _whose_stays_open(column: ColumnReport, subject: Subject, words) -> bool:
 def _shown_quasi_identifier(column: ColumnReport) -> bool:
     """A column the classifier left `other` although its values or its header's head noun show a
     quasi-identifier's type (a latitude, a ZIP, a district), and no header word calls it the
-    record's bookkeeping (`updated_on`)."""
+    record's bookkeeping (`updated_on`). A date or time needs its values to show it: a `time`
+    over whole numbers is as often a duration (months served, minutes waited) as a clock."""
     from .classify.features import header_tokens
     from .classify.words import words
 
-    return (column.role == "other" and default_role(column.semantic_type) == "quasi_identifier"
-            and bool(column.classification.get("details", {}).get("type_shown"))
+    shown = column.classification.get("details", {}).get("type_shown")
+    if column.semantic_type in ("date", "datetime", "time") and shown != "values":
+        return False
+    return (column.role == "other" and default_role(column.semantic_type) == "quasi_identifier" and bool(shown)
             and not set(header_tokens(column.name)) & words().metadata_time)
 
 

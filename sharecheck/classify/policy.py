@@ -98,8 +98,8 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         semantic_type, type_confidence = spelled_sensitive, max(type_confidence, float(type_proba[kinds.index(spelled_sensitive)]))
     role = max(probability, key=probability.get)
     typed_role = default_role(semantic_type)
-    backed = any(item.decides for item in evidence.items if item.semantic_type == semantic_type) or any(
-        hint.semantic_type == semantic_type and evidence.head.get(semantic_type) for hint in evidence.hints)
+    shown_by_values = any(item.decides for item in evidence.items if item.semantic_type == semantic_type)
+    backed = shown_by_values or any(hint.semantic_type == semantic_type and evidence.head.get(semantic_type) for hint in evidence.hints)
     caution = None
     if typed_role == "direct_identifier" and backed and role != "direct_identifier":
         # an address, a plate, a badge number shown by the values or the header's head noun is
@@ -172,7 +172,7 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
     elif backed and decision.semantic_type == semantic_type:
         # the subject step (analysis.roles_for_subject) gives a shown type its role on rows about
         # people whatever the model made of the table around it
-        decision.details["type_shown"] = True
+        decision.details["type_shown"] = "values" if shown_by_values else "header"
     drivers = model.role.contributions(role_row, classes.index(decision.role)) if decision.role in classes else []
     described = "; ".join(_phrase(name) for name, _ in drivers[:3])
     reasons.append(f"model: {decision.role} with probability {probability.get(decision.role, 0.0):.2f}"

@@ -34,9 +34,9 @@ def test_near_miss_in_records_of_events_or_people_they_stay_personal():
             "direct_identifier", "quasi_identifier", "pseudonym")
 
 
-def _shown(name, kind, role="other", shown=True, source="detected"):
+def _shown(name, kind, role="other", shown="values", source="detected"):
     return ColumnReport(name=name, role=role, semantic_type=kind, confidence=0.9, source=source,
-                        classification={"details": {"type_shown": True} if shown else {}})
+                        classification={"details": {"type_shown": shown} if shown else {}})
 
 
 def _promoted(about: str, columns):
@@ -47,13 +47,14 @@ def _promoted(about: str, columns):
 
 
 def test_on_rows_about_people_a_shown_quasi_identifier_type_keeps_its_role():
-    columns = [_shown("latitude", "latitude"), _shown("ward", "place"), _shown("opened", "datetime")]
+    columns = [_shown("latitude", "latitude"), _shown("ward", "place", shown="header"), _shown("opened", "datetime")]
     for about in ("people", "events"):
         assert _promoted(about, columns) == {"latitude": "quasi_identifier", "ward": "quasi_identifier", "opened": "quasi_identifier"}
 
 
 def test_near_misses_of_the_shown_quasi_identifier_rule():
     columns = [_shown("latitude", "latitude", shown=False),          # the model's type guess, not shown by values or header
+               _shown("time", "time", shown="header"),               # a `time` over whole numbers: a duration as often
                _shown("updated_on", "datetime"),                     # the record's bookkeeping
                _shown("species", "category"),                        # a type whose role is `other`
                _shown("zip", "postal_code", source="user")]          # the user's `other` stands

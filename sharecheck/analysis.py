@@ -12,6 +12,8 @@ from typing import Mapping
 import polars as pl
 
 from .classify import ColumnClassification, classify_columns, default_role, semantic_types
+from .classify.features import header_tokens
+from .classify.words import words
 from .config import Options
 from .errors import InputError, UsageError
 from .profile import ColumnProfile, profile_frame
@@ -219,8 +221,7 @@ def analyse(release: Release, options: Options, *, classifications: Mapping[str,
                              release_name=release.name)
     classified = columns
     columns = grouping_qis(profiles, roles_for_subject(columns, subject), subject)
-    roles_if_joined = {c.name: "quasi_identifier" if _shown_quasi_identifier(c) else c.role for c, now in zip(classified, columns)
-                       if subject.about == "things" and (c.role != "other" or _shown_quasi_identifier(c)) and now.role == "other"}
+    roles_if_joined = roles_when_joined(classified, columns, subject)
     if sampled_from is not None:
         # Every row, but only of the columns that identify or describe people: the rest were
         # judged on the sample and are not needed again.
@@ -240,14 +241,24 @@ def _whose_stays_open(column: ColumnReport, subject: Subject, words) -> bool:
     return subject.about == "things" and column.role == "direct_identifier" and column.semantic_type not in words["contact_types"]
 
 
+def roles_when_joined(classified: tuple[ColumnReport, ...], columns: tuple[ColumnReport, ...], subject: Subject) -> dict[str, str]:
+    """{column: role} of a table of things once joined to records about people, where the subject
+    made the column `other`: the classifier's role, or a quasi-identifier where its type is shown."""
+    if subject.about != "things":
+        return {}
+    out = {}
+    for before, now in zip(classified, columns):
+        role = "quasi_identifier" if _shown_quasi_identifier(before) else before.role
+        if now.role == "other" and role != "other":
+            out[before.name] = role
+    return out
+
+
 def _shown_quasi_identifier(column: ColumnReport) -> bool:
     """A column the classifier left `other` although its values or its header's head noun show a
     quasi-identifier's type (a latitude, a ZIP, a district), and no header word calls it the
     record's bookkeeping (`updated_on`). A date or time needs its values to show it: a `time`
     over whole numbers is as often a duration (months served, minutes waited) as a clock."""
-    from .classify.features import header_tokens
-    from .classify.words import words
-
     shown = column.classification.get("details", {}).get("type_shown")
     if column.semantic_type in ("date", "datetime", "time") and shown != "values":
         return False

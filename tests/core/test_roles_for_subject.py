@@ -74,3 +74,17 @@ def test_a_table_of_things_joined_to_people_counts_its_shown_quasi_identifiers()
     analysed = analyse(release_from_frame(trees, "trees"), resolve_options())
     assert analysed.subject.about == "things" and analysed.quasi_identifiers == []
     assert analysed.role_in_join("quasi_identifier", partner_about_people=True) == ["district"]
+
+
+def test_roles_when_joined_keep_what_the_subject_made_other():
+    from sharecheck.analysis import roles_when_joined
+    from sharecheck.subject import Subject
+
+    classified = (_shown("district", "place", shown="header"),                   # `other` by the model, type shown
+                  _shown("issued", "date", role="quasi_identifier"),              # a QI the subject demoted
+                  _shown("species", "category"),                                  # other before and after
+                  _shown("ward", "place", shown=False))                           # type guessed only
+    demoted = tuple(_shown(c.name, c.semantic_type) for c in classified)
+    assert roles_when_joined(classified, demoted, Subject("things", evidence=("made up",))) == {
+        "district": "quasi_identifier", "issued": "quasi_identifier"}
+    assert roles_when_joined(classified, demoted, Subject("places", evidence=("made up",))) == {}

@@ -115,7 +115,7 @@ def test_lifelines_table_reads_or_is_a_skip(labels, monkeypatch):
     except mod.TableUnavailable:
         pytest.skip("lifelines not installed")
     assert set(df.columns) == set(lung.columns)
-    assert df.height == 228
+    assert df.height == 228  # the NCCTG trial's 228 patients, as R's survival::lung (lifelines' docstring misprints 288)
     monkeypatch.setitem(sys.modules, "lifelines", None)  # import now fails
     monkeypatch.setitem(sys.modules, "lifelines.datasets", None)
     with pytest.raises(mod.TableUnavailable):

@@ -44,6 +44,7 @@ class Options:
     null_mode: str = "value"
     inference: bool = True
     sheet: str | None = None
+    header: str = "auto"  # a delimited file's first line: "auto" (judged from the file), "yes", "no"
     seed: int = 0
     waivers: tuple[Mapping[str, Any], ...] = ()  # accepted findings, each with a reason (sharecheck.waivers)
     baseline: str | None = None  # an earlier JSON report: its findings do not fail this run
@@ -71,6 +72,10 @@ class Options:
                 raise UsageError(f"role of {column!r} must be one of {', '.join(ROLE_NAMES)}, not {role!r}")
         if self.null_mode not in ("value", "wildcard"):
             raise UsageError("null-mode must be 'value' or 'wildcard'")
+        if isinstance(self.header, bool):  # `header = false` in a TOML config
+            object.__setattr__(self, "header", "yes" if self.header else "no")
+        if self.header not in ("auto", "yes", "no"):
+            raise UsageError(f"header must be auto, yes or no, not {self.header!r}")
         if self.sampling_fraction is not None and not 0 < self.sampling_fraction <= 1:
             raise UsageError("sampling fraction must be in (0, 1]")
         if self.population_size is not None and self.population_size < 1:

@@ -93,6 +93,33 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _declared_header(resource: dict) -> bool | None:
+    """The resource's CSV dialect `header` (Frictionless: false for a file without a header
+    row); None, judged from the file, where the package does not say."""
+    dialect = resource.get("dialect")
+    if isinstance(dialect, dict) and isinstance(dialect.get("header"), bool):
+        return dialect["header"]
+    return None
+
+
+def _named_by_schema(package_path: Path, name: str, part: Release, fields: dict[str, FieldMeta]) -> Release:
+    """A file without a header row takes its column names from the schema, in field order, as
+    the Table Schema spec reads such a file."""
+    from dataclasses import replace
+
+    from .readers import HEADERLESS_NOTE
+
+    if not fields or not any(note.startswith(HEADERLESS_NOTE) for note in part.notes):
+        return part
+    columns = part.columns
+    if len(fields) != len(columns):
+        raise InputError(f"{package_path}: resource {name!r} has no header row and its schema names "
+                         f"{len(fields)} fields for {len(columns)} columns")
+    notes = tuple(f"{HEADERLESS_NOTE}: columns named from the schema" if note.startswith(HEADERLESS_NOTE) else note
+                  for note in part.notes)
+    return replace(part, frame=part.frame.rename(dict(zip(columns, fields))), notes=notes)
+
+
 def _read_resource(package_path: Path, resource: object, index: int) -> Release:
     from .read_formats import flatten, load_json, records_frame
     from .readers import read_releases
@@ -116,13 +143,14 @@ def _read_resource(package_path: Path, resource: object, index: int) -> Release:
         paths = [paths] if isinstance(paths, str) else list(paths) if isinstance(paths, list) else []
         if not paths:
             raise InputError(f"{package_path}: resource {name!r} has neither path nor data")
+        header = _declared_header(resource)
         parts = []
         for item in paths:
             target = inside_package(package_path, item, f"resource {name!r}")
-            releases = read_releases(target)
+            releases = read_releases(target, header=header)
             if len(releases) != 1:
                 raise InputError(f"{package_path}: resource {name!r} file {item!r} holds {len(releases)} tables; name one")
-            parts.append(releases[0])
+            parts.append(_named_by_schema(package_path, name, releases[0], fields))
         frame = pl.concat([part.frame for part in parts], how="diagonal_relaxed") if len(parts) > 1 else parts[0].frame
         first = parts[0]
         base = Release(name=name, frame=frame, format=first.format, path=first.path, encoding=first.encoding,

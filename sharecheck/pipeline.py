@@ -12,7 +12,7 @@ from .config import Options, resolve_options
 from .detectors._base import ScanContext
 from .errors import UsageError
 from .findings import Finding, plural
-from .readers import read_releases
+from .readers import read_with
 from .release import Release, release_from_frame
 from .report import DatasetReport, Report
 from .rules import default_rules, select_rules
@@ -255,7 +255,7 @@ def scan_paths(paths, options: Options) -> Report:
     from .limits import reading_limits
 
     with reading_limits(options.reading_limits()):
-        releases = [release for path in paths for release in read_releases(path, sheet=options.sheet)]
+        releases = [release for path in paths for release in read_with(path, options)]
     names = [release.name for release in releases]
     if len(set(names)) != len(names):
         # Two files called data.csv in different folders must stay apart in the report.

@@ -23,6 +23,7 @@ import polars as pl
 
 from .datapackage import looks_like_datapackage, read_datapackage
 from .errors import InputError
+from .header_row import first_row_is_data
 from .limits import check_columns, check_line_lengths
 from .redact import exception_message
 from .release import Release
@@ -78,15 +79,18 @@ def supported_extensions() -> list[str]:
     return sorted(_EXTENSIONS) + ["datapackage.json"]
 
 
-def read_releases(path: str | os.PathLike, *, sheet: str | None = None) -> list[Release]:
-    """Read a file into one Release per table (a data package or a workbook may hold several)."""
+def read_releases(path: str | os.PathLike, *, sheet: str | None = None, header: bool | None = None) -> list[Release]:
+    """Read a file into one Release per table (a data package or a workbook may hold several).
+    `header`: whether a delimited file's first line is a header; None judges it from the file."""
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(f"a release is a path to a file, not {type(path).__name__}")
     if sheet is not None and not isinstance(sheet, str):
         raise InputError(f"sheet must be a sheet name, not {type(sheet).__name__}")
+    if header is not None and not isinstance(header, bool):
+        raise InputError(f"header must be True, False or None (judged from the file), not {header!r}")
     path = Path(path)
     try:
-        return _read(path, sheet)
+        return _read(path, sheet, header)
     except InputError:
         raise
     except MemoryError:
@@ -97,7 +101,17 @@ def read_releases(path: str | os.PathLike, *, sheet: str | None = None) -> list[
         raise InputError(f"{path}: cannot be read ({type(exc).__name__}: {exception_message(exc)})") from exc
 
 
-def _read(path: Path, sheet: str | None) -> list[Release]:
+def read_with(path: str | os.PathLike, options) -> list[Release]:
+    """The releases in a file as the run's options (sharecheck.config.Options) say to read them."""
+    return read_releases(path, sheet=options.sheet, header=HEADER_SETTINGS[options.header])
+
+
+# --header / the config's `header`: what each setting means for read_releases.
+HEADER_SETTINGS = {"auto": None, "yes": True, "no": False}
+HEADERLESS_NOTE = "no header row (the first line is data)"
+
+
+def _read(path: Path, sheet: str | None, header: bool | None = None) -> list[Release]:
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
@@ -120,7 +134,7 @@ def _read(path: Path, sheet: str | None) -> list[Release]:
     if kind == "json" and looks_like_datapackage(path):
         return read_datapackage(path)
     if kind in ("csv", "tsv"):
-        return [_read_delimited(path)]
+        return [_read_delimited(path, header)]
     from . import read_formats
 
     if kind == "excel":
@@ -220,9 +234,9 @@ def sniff_delimiter(text: str, default: str = ",") -> str:
 _DECIMAL_COMMA = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+),\d+$")
 
 
-def _sample_rows(text: str, delimiter: str) -> list[list[str]]:
+def _sample_rows(text: str, delimiter: str, skip: int = 1) -> list[list[str]]:
     try:
-        return list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 1, 500))
+        return list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), skip, 500))
     except csv.Error:
         return []
 
@@ -250,7 +264,8 @@ def _transcode_to_utf8(path: Path, encoding: str) -> str:
 SINGLE_PARSE_BYTES = 256 * 2**20
 
 
-def _read_delimited(path: Path) -> Release:
+def _read_delimited(path: Path, header: bool | None = None) -> Release:
+    """`header` None: whether the first line is a header is judged from the file (header_row)."""
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if _is_binary(head[:8192]):
@@ -266,22 +281,27 @@ def _read_delimited(path: Path) -> Release:
     if len(head) < SNIFF_BYTES and _has_unclosed_quote(text, delimiter):
         raise InputError(f"{path}: a quoted field is never closed; check the quoting")
     decimal_comma = uses_decimal_comma(text, delimiter)
+    if header is None:
+        header = not first_row_is_data(_sample_rows(text, delimiter, skip=0))
     # Lossy UTF-8: one stray byte deep in a large file must not stop the scan (the sniffed head
     # was valid UTF-8); it becomes U+FFFD in that one cell.
     # glob=False: a file called `data[1].csv` is that file, not a pattern matching nothing.
     lazy = pl.scan_csv(source, separator=delimiter, infer_schema=False, null_values=NULL_TOKENS, encoding="utf8-lossy",
-                       glob=False)
+                       glob=False, has_header=header)
     try:
-        header = lazy.collect_schema().names()
-        check_columns(path, len(header))
+        columns = lazy.collect_schema().names()
+        check_columns(path, len(columns))
+        if not header:  # counted from 1, as a person reading the file counts them
+            lazy = lazy.rename({name: f"column_{index}" for index, name in enumerate(columns, 1)})
         first = lazy.head(1).collect()
     except pl.exceptions.NoDataError:
         raise InputError(f"{path}: the file is empty") from None
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"{path}: {describe_parse_error(exc)}") from None
     if first.height == 0:
-        raise InputError(f"{path}: has a header ({len(header)} columns) but no data rows")
-    _check_header(path, header)
+        raise InputError(f"{path}: has a header ({len(columns)} columns) but no data rows")
+    if header:
+        _check_header(path, columns)
     from .read_formats import check_cell_sizes
 
     if Path(source).stat().st_size <= SINGLE_PARSE_BYTES:
@@ -299,6 +319,9 @@ def _read_delimited(path: Path) -> Release:
         notes.append(f"read as {encoding}")
     if decimal_comma:
         notes.append("decimal commas")
+    if not header:
+        notes.append(f"{HEADERLESS_NOTE}: columns named column_1 to column_{len(columns)}; "
+                     "--header yes reads the first line as the header")
     return Release(
         name=path.stem, frame=frame, format="tsv" if delimiter == "\t" else "csv", path=path,
         encoding=encoding, delimiter=delimiter, size_bytes=path.stat().st_size, notes=tuple(notes),

@@ -151,13 +151,13 @@ def audit_file(path: str, options=None, keep_analysed: bool = True, store: str |
     from ..analysis import analyse
     from ..join.forms import release_forms
     from ..pipeline import scan_release
-    from ..readers import read_releases
+    from ..readers import read_with
 
     options = options or _OPTIONS
     file = Path(path)
     start, cpu = time.perf_counter(), time.process_time()
     try:
-        releases = read_releases(file, sheet=options.sheet)
+        releases = read_with(file, options)
     except Exception as exc:  # noqa: BLE001 - listed with its reason, never stops the audit
         return [Outcome(str(file), file.name, time.perf_counter() - start, time.process_time() - cpu, error=_describe(file, exc))]
     digest = _sha256(file)

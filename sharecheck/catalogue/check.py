@@ -65,9 +65,9 @@ def _existing(path: str | os.PathLike) -> Path:
 
 
 def _load_partner(indexed: IndexedRelease, options):
-    from ..readers import read_releases
+    from ..readers import read_with
 
-    for release in read_releases(indexed.path, sheet=options.sheet):
+    for release in read_with(indexed.path, options):
         if release.name == indexed.resource:
             return release
     raise InputError(f"{indexed.path}: the indexed table {indexed.resource!r} is no longer there; re-index the catalogue")
@@ -96,7 +96,7 @@ def check_against_catalogue(source, index: str | os.PathLike | Catalogue, *, max
     from .. import analysis
     from ..config import resolve_options
     from ..join.forms import release_forms
-    from ..readers import read_releases
+    from ..readers import read_with
     from .columns import stored_columns
 
     if max_partners < 1:
@@ -106,7 +106,7 @@ def check_against_catalogue(source, index: str | os.PathLike | Catalogue, *, max
         settings = {key.replace("-", "_"): value for key, value in settings.items()}
         join_values = {k: v for k, v in settings.items() if k in _JOIN_ONLY}
         options = resolve_options(config, **{k: v for k, v in settings.items() if k not in _JOIN_ONLY})
-        releases = read_releases(source, sheet=options.sheet)
+        releases = read_with(source, options)
         if len(releases) != 1:
             raise UsageError(f"{source}: holds {len(releases)} tables; check one release at a time")
         new = releases[0]

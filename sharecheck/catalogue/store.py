@@ -269,7 +269,7 @@ class Catalogue:
     def _add_file(self, path: Path, options, seen: set) -> list[IndexedRelease]:
         from .. import analysis
         from ..join.forms import release_forms
-        from ..readers import read_releases
+        from ..readers import read_with
 
         key = str(path.resolve())
         digest = fingerprint(path)
@@ -277,7 +277,7 @@ class Catalogue:
         if stored and all(row[1] == digest for row in stored):
             seen.update((key, row[0]) for row in stored)
             return []  # unchanged since it was indexed
-        releases = read_releases(path, sheet=options.sheet)
+        releases = read_with(path, options)
         added = []
         for release in releases:
             seen.add((key, release.name))

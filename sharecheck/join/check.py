@@ -14,7 +14,7 @@ from ..analysis import AnalysedRelease
 from ..config import Options, resolve_options
 from ..errors import UsageError
 from ..findings import Finding
-from ..readers import read_releases
+from ..readers import read_with
 from ..release import Release, release_from_frame
 from ..rules import default_rules, select_rules
 from ..waivers import apply_waivers
@@ -115,7 +115,7 @@ def _releases(sources: Sequence[Any], options: Options) -> list:
         elif isinstance(source, (pl.DataFrame, pl.LazyFrame)):
             releases.append(release_from_frame(source, f"frame_{index}"))
         elif isinstance(source, (str, os.PathLike)):
-            releases.extend(read_releases(source, sheet=options.sheet))
+            releases.extend(read_with(source, options))
         else:
             raise UsageError(f"cannot check {type(source).__name__!s} as a release: give a path, a polars frame, "
                              "a Release or an AnalysedRelease")

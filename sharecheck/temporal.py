@@ -146,9 +146,10 @@ def name_says_time(name: str | None) -> bool:
     return any(hint.semantic_type in ("date", "datetime", "time") for hint in match_column_name(name))
 
 
-def is_time_of_day(values: pl.Series) -> bool:
+def is_time_of_day(values: pl.Series, min_share: float | None = None) -> bool:
+    threshold = _config()["min_share"] if min_share is None else min_share
     text = values.cast(pl.String).drop_nulls().str.strip_chars()
-    return text.len() > 0 and float(text.str.contains(_TIME_OF_DAY).mean()) >= 0.9
+    return text.len() > 0 and float(text.str.contains(_TIME_OF_DAY).mean()) >= threshold
 
 
 def _prepare(text: pl.Series) -> tuple[pl.Series, pl.Series]:
@@ -350,8 +351,11 @@ def parse_temporal(series: pl.Series, *, name: str | None = None, min_share: flo
     return _strptime(series.cast(pl.String), threshold)
 
 
-def granularity_of(values, *, name: str | None = None, min_share: float = 0.9) -> tuple[str | None, bool]:
-    """(granularity, is time of day) of a column's sampled text values: what a profile records."""
+def granularity_of(values, *, name: str | None = None, min_share: float | None = None) -> tuple[str | None, bool]:
+    """(granularity, is time of day) of a column's sampled text values: what a profile records.
+    What counts as a date is decided once: the share of values that must read is rules/temporal.yaml's
+    `min_share`, for profiling and joins alike."""
+    min_share = _config()["min_share"] if min_share is None else min_share
     series = values if isinstance(values, pl.Series) else pl.Series(name or "", [str(v) for v in values], dtype=pl.String)
     if series.len() == 0:
         return None, False
@@ -364,7 +368,7 @@ def granularity_of(values, *, name: str | None = None, min_share: float = 0.9) -
 
 
 def _parsed_granularity(series: pl.Series, name: str | None, min_share: float) -> tuple[str | None, bool]:
-    if series.dtype == pl.String and is_time_of_day(series):
+    if series.dtype == pl.String and is_time_of_day(series, min_share):
         return None, True
     parsed = parse_temporal(series, name=name, min_share=min_share)
     if parsed is None or parsed.share < min_share:

@@ -165,7 +165,7 @@ def parse_temporal(series: pl.Series) -> tuple[pl.Series | None, str | None]:
     it reports are not applied here."""
     from ..temporal import parse_temporal as read_moments
 
-    parsed = read_moments(series, min_share=0.8)
+    parsed = read_moments(series)
     if parsed is None:
         return None, None
     values = parsed.values.cast(pl.Datetime("us"))

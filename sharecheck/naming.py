@@ -113,3 +113,13 @@ def match_column_name(name: str) -> tuple[NameHint, ...]:
 def best_name_hint(name: str) -> NameHint | None:
     hints = match_column_name(name)
     return hints[0] if hints else None
+
+
+def is_coded_name(name: str) -> bool:
+    """A column name that says nothing about its column: no term of the vocabularies, and no
+    word of three letters or more (`z1`, `t2`, `q5a`, `V12`, `da`). Such a name is a code from
+    a codebook; `id`, `x`, `age` are words of the vocabularies and are not codes."""
+    normalised = normalise_column_name(name)
+    if not normalised or match_column_name(name):
+        return False
+    return all(len(token) <= 2 for token in re.findall(r"[a-z]+", normalised))

@@ -16,7 +16,7 @@ from .errors import RuleError
 from .findings import SEVERITIES
 
 STATUSES = ("preview", "stable", "deprecated")
-_CODE = re.compile(r"^(ID1\d\d|PS15\d|QI2\d\d|KA3\d\d|SD4\d\d|LK6\d\d)$")
+_CODE = re.compile(r"^(AS0\d\d|ID1\d\d|PS15\d|QI2\d\d|KA3\d\d|SD4\d\d|LK6\d\d)$")
 _REQUIRED = ("code", "name", "summary", "severity", "detector", "why", "fix")
 
 
@@ -53,7 +53,7 @@ def _parse_rule(raw: Mapping[str, Any], source: Path, registry) -> Rule:
         raise RuleError(f"{source.name}: rule {raw['code']} has unknown keys {sorted(unknown)}")
     code = str(raw["code"])
     if not _CODE.match(code):
-        raise RuleError(f"{source.name}: {code} is not a code of a known family (ID1xx, PS15x, QI2xx, KA3xx, SD4xx, LK6xx)")
+        raise RuleError(f"{source.name}: {code} is not a code of a known family (AS0xx, ID1xx, PS15x, QI2xx, KA3xx, SD4xx, LK6xx)")
     if raw["severity"] not in SEVERITIES:
         raise RuleError(f"{source.name}: {code} has severity {raw['severity']!r}; use one of {SEVERITIES}")
     status = raw.get("status", "stable")

@@ -200,3 +200,24 @@ def test_a_baseline_report_accepts_what_was_already_there(tmp_path, people, safe
     people.with_columns(people["email"].alias("contact")).write_csv(path)
     newer = CliRunner().invoke(cli, ["scan", str(path), "--format", "json", "--baseline", str(tmp_path / "baseline.json")])
     assert newer.exit_code == 1
+
+
+def test_coded_names_are_only_names_without_words():
+    from sharecheck.naming import is_coded_name
+
+    assert all(is_coded_name(name) for name in ["z1", "t2", "q5a", "V12", "da", "X1"])
+    # words of the vocabularies, or any word of three letters or more, are not codes
+    assert not any(is_coded_name(name) for name in ["id", "x", "age", "sex", "group", "ppvtr.36", "rownames", ""])
+
+
+def test_declared_roles_silence_the_coded_names_warning():
+    import polars as pl
+
+    import sharecheck
+
+    frame = pl.DataFrame({"z1": [26, 21, 26, 17, 32, 22], "z2": [33, 37, 35, 21, 36, 31],
+                          "z3": [1, 1, 0, 1, 0, 0], "t2": [2081, 1602, 1496, 1462, 1433, 1377]})
+    assert "AS001" in {f.code for f in sharecheck.scan(frame).findings}
+    # Two of four declared: two coded columns left judged, under the three the rule needs.
+    declared = sharecheck.scan(frame, qi=("z1", "z2"))
+    assert "AS001" not in {f.code for f in declared.findings}

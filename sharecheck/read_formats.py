@@ -14,7 +14,7 @@ import polars as pl
 
 from .errors import InputError
 from .limits import bracket_depth_bound_of_file, check_columns, check_line_lengths, check_workbook, current_limits, depth_error
-from .readers import SNIFF_BYTES, _is_binary, detect_encoding
+from .readers import HEADERLESS_NOTE, SNIFF_BYTES, _is_binary, detect_encoding
 from .redact import exception_message
 from .release import Release
 from .typing_pass import refine_types
@@ -48,8 +48,9 @@ def plain_columns(path: Path, lazy: pl.LazyFrame) -> tuple[pl.LazyFrame, list[st
     schema = lazy.collect_schema()
     check_columns(path, len(schema))
     keep, skipped, notes = [], {}, []
-    for name, dtype in schema.items():
-        column = pl.col(name)
+    for index, (name, dtype) in enumerate(schema.items()):
+        # by position: pl.col reads `*` and `^...$` as patterns, and a header may hold either
+        column = pl.nth(index)
         if isinstance(dtype, pl.Struct):
             keep.append(column)  # unnested below, like nested JSON records
         elif isinstance(dtype, (pl.List, pl.Array, pl.Binary, pl.Object, pl.Null)) or str(dtype).startswith("Map"):
@@ -253,15 +254,26 @@ def _check_ndjson_depth(path: Path) -> None:
 
 # --------------------------------------------------------------------------- workbooks and GeoJSON
 
-def read_excel(path: Path, sheet: str | None = None) -> list[Release]:
-    """Every sheet with data is a table of its own: names on sheet 2 behind a README must be seen."""
+def read_excel(path: Path, sheet: str | None = None, header: bool | None = None) -> list[Release]:
+    """Every sheet with data is a table of its own: names on sheet 2 behind a README must be seen.
+    `header` None: whether a sheet's first row is a header is judged as for CSV (header_row)."""
     if path.suffix.lower() != ".xls":
         check_workbook(path)
+
+    def read(has_header: bool, name: str | None = None):
+        if name or sheet:
+            return {name or sheet: pl.read_excel(path, sheet_name=name or sheet, engine="calamine",
+                                                 infer_schema_length=0, has_header=has_header)}
+        return pl.read_excel(path, sheet_id=0, engine="calamine", infer_schema_length=0, has_header=has_header)
+
     try:
-        if sheet:
-            sheets = {sheet: pl.read_excel(path, sheet_name=sheet, engine="calamine", infer_schema_length=0)}
+        sheets = read(header is not False)
+        if header is None:
+            headerless = {name for name, frame in sheets.items() if frame.height and _first_row_is_data(frame)}
+            for name in headerless:  # read again, only the sheets whose first row is data
+                sheets.update(read(False, name))
         else:
-            sheets = pl.read_excel(path, sheet_id=0, engine="calamine", infer_schema_length=0)
+            headerless = set(sheets) if header is False else set()
     except InputError:
         raise
     except Exception as exc:  # fastexcel raises its own exception types
@@ -272,12 +284,26 @@ def read_excel(path: Path, sheet: str | None = None) -> list[Release]:
     releases = []
     for name, frame in tables.items():
         check_columns(path, frame.width)
+        notes = (f"sheet {name}",) if len(sheets) > 1 else ()
+        if name in headerless:
+            frame = frame.rename({old: f"column_{index}" for index, old in enumerate(frame.columns, 1)})
+            notes += (f"{HEADERLESS_NOTE}: columns named column_1 to column_{frame.width}; "
+                      "--header yes reads the first row as the header",)
         frame, more = _plain(path, frame)
         label = path.stem if len(tables) == 1 else f"{path.stem}[{name}]"
-        notes = (f"sheet {name}",) if len(sheets) > 1 else ()
         releases.append(Release(name=label, frame=refine_types(frame.lazy()), format="excel", path=path,
                                 size_bytes=path.stat().st_size, notes=notes + more))
     return releases
+
+
+def _first_row_is_data(frame: pl.DataFrame) -> bool:
+    """The sheet's header row judged against the rows under it, as a CSV's first line is."""
+    from .header_row import SAMPLE_ROWS, first_row_is_data
+
+    # calamine names a blank header cell __UNNAMED__n: blank, as the cell was
+    header = ["" if name.startswith("__UNNAMED__") else name for name in frame.columns]
+    body = frame.head(SAMPLE_ROWS).select(pl.all().cast(pl.String).fill_null("")).rows()
+    return first_row_is_data([header, *[list(row) for row in body]])
 
 
 def read_geojson(path: Path) -> Release:

@@ -81,7 +81,7 @@ def supported_extensions() -> list[str]:
 
 def read_releases(path: str | os.PathLike, *, sheet: str | None = None, header: bool | None = None) -> list[Release]:
     """Read a file into one Release per table (a data package or a workbook may hold several).
-    `header`: whether a delimited file's first line is a header; None judges it from the file."""
+    `header`: whether a CSV's first line (a sheet's first row) is a header; None judges it from the file."""
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(f"a release is a path to a file, not {type(path).__name__}")
     if sheet is not None and not isinstance(sheet, str):
@@ -138,7 +138,7 @@ def _read(path: Path, sheet: str | None, header: bool | None = None) -> list[Rel
     from . import read_formats
 
     if kind == "excel":
-        return read_formats.read_excel(path, sheet=sheet)
+        return read_formats.read_excel(path, sheet=sheet, header=header)
     reader = {"parquet": read_formats.read_parquet, "json": read_formats.read_json,
               "ndjson": read_formats.read_ndjson, "geojson": read_formats.read_geojson}[kind]
     return [reader(path)]

@@ -151,3 +151,24 @@ def test_a_data_package_schema_that_does_not_fit_is_an_input_error(tmp_path):
 def test_a_data_package_saying_header_true_keeps_the_first_line(tmp_path):
     frame = read_release(_package(tmp_path, {"header": True}, ["Ann Lee", "41", "F"])).frame.collect()
     assert frame.height == 3
+
+
+def test_a_workbook_sheet_without_a_header_row(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "book.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    headed, bare = workbook.add_worksheet("headed"), workbook.add_worksheet("bare")
+    for row_index, row in enumerate([["name", "age"], ["Ann Lee", 41], ["Bo Chan", 37], ["Cy Diaz", 58]]):
+        headed.write_row(row_index, 0, row)
+    for row_index, line in enumerate(HIERARCHY.strip().splitlines()):
+        bare.write_row(row_index, 0, line.split(";"))
+    workbook.close()
+    releases = {release.name: release for release in read_releases(path)}
+    assert releases["book[headed]"].frame.collect().columns == ["name", "age"]
+    bare_frame = releases["book[bare]"].frame.collect()
+    assert bare_frame.columns == ["column_1", "column_2", "column_3", "column_4"] and bare_frame.height == 5
+    assert any(note.startswith("no header row") for note in releases["book[bare]"].notes)
+    forced = {release.name: release for release in read_releases(path, header=True)}
+    assert forced["book[bare]"].frame.collect().height == 4
+    assert all(release.frame.collect().columns[0] == "column_1" for release in read_releases(path, header=False))

@@ -283,3 +283,18 @@ def test_a_frame_above_the_rechunk_size_keeps_its_chunks(monkeypatch):
     monkeypatch.setattr(analysis, "RECHUNK_BYTES", 0)
     chunked = pl.concat([pl.DataFrame({"n": [1]}), pl.DataFrame({"n": [2]})], rechunk=False)
     assert analysis.collect(release_from_frame(chunked))["n"].n_chunks() == 2
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "excel"])
+def test_column_names_that_look_like_polars_patterns(tmp_path, fmt):
+    # `*` (an ARX hierarchy's top level) and `^...$` are wildcards and regexes to pl.col.
+    frame = pl.DataFrame({"^a.*$": ["1", "2", "3"], "*": ["x", "y", "z"], "b": ["p", "q", "r"]})
+    if fmt == "parquet":
+        path = tmp_path / "odd.parquet"
+        frame.write_parquet(path)
+    else:
+        path = tmp_path / "odd.xlsx"
+        frame.write_excel(path)
+    read = read_release(path, header=True).frame.collect()
+    assert read.columns == ["^a.*$", "*", "b"]
+    assert read.height == 3

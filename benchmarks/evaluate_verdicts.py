@@ -141,9 +141,10 @@ def main() -> None:
                 continue
             subjects = [dataset.subject.get("about") for dataset in report.datasets if dataset.subject]
             codes = sorted(report.codes("error"))
+            warnings = sorted(report.codes("warning"))
             roles = {column.name: column.role for column in report.datasets[0].columns} if len(report.datasets) == 1 else {}
             rows.append({"label": label, "verdict": report.verdict, "subject": subjects[0] if subjects else None,
-                         "codes": codes, "error": None, "seconds": seconds, "roles": roles})
+                         "codes": codes, "warnings": warnings, "error": None, "seconds": seconds, "roles": roles})
     os.environ.pop("SHARECHECK_ROLE_MODEL", None)
     role_lines = _role_table(rows)
     if args.rows:
@@ -153,7 +154,8 @@ def main() -> None:
             for r in rows:
                 handle.write(json.dumps({"id": r["label"].id, "source": r["label"].source, "label_subject": r["label"].subject,
                                          "risky": r["label"].risky, "verdict": r["verdict"], "subject": r["subject"],
-                                         "codes": r["codes"], "roles": r.get("roles", {})}) + "\n")
+                                         "codes": r["codes"], "warnings": r.get("warnings", []),
+                                         "roles": r.get("roles", {})}) + "\n")
 
     def involves_people(label) -> bool:
         return label.subject in ("people", "events") or (label.subject == "organisations" and label.risky)
@@ -173,6 +175,9 @@ def main() -> None:
         entry[0] += 1
         entry[1] += r in silent
         entry[2] += r in false_fails
+
+    coded = [r for r in rows if "AS001" in r.get("warnings", ())]
+    coded_names = ", ".join(f"`{r['label'].id}`" for r in coded) or "none"
 
     def names(items) -> str:
         return ", ".join(f"`{r['label'].id}` ({' '.join(r['codes'][:4]) or r['verdict']})" for r in items) or "none"
@@ -199,6 +204,10 @@ def main() -> None:
         f"| scan errors | {len(errors)} | 0 |",
         "",
         f"Silent passes: {names(silent)}.",
+        "",
+        f"AS001 (most column names are codes, roles judged from values alone) on {len(coded)} tables "
+        f"({sum(1 for r in coded if involves_people(r['label']))} involving people; "
+        f"{sum(1 for r in coded if r in silent)} of the silent passes): {coded_names}.",
         "",
         f"False fails: {names(false_fails)}.",
         "",

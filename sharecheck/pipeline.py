@@ -159,6 +159,11 @@ def _as_note(finding: Finding, subject=None) -> Finding:
     from dataclasses import replace
 
     about = f"The rows are about {subject.label()}" if subject is not None else "No column describes a person"
+    if finding.code.startswith("AS"):
+        # A limit of the assessment undermines the subject decision too: it is not the rows' risk
+        # that a note would play down, but what the verdict rests on.
+        return replace(finding, message=finding.message + " What the rows are about (see 'About') was judged from the "
+                       "same values.")
     if finding.code in _PERSONAL_WHATEVER_THE_SUBJECT:
         severity = "warning" if finding.severity == "error" else finding.severity
         return replace(finding, severity=severity, message=finding.message + f" {about} (see 'About'), so the rows "

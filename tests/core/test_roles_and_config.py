@@ -221,3 +221,17 @@ def test_declared_roles_silence_the_coded_names_warning():
     # Two of four declared: two coded columns left judged, under the three the rule needs.
     declared = sharecheck.scan(frame, qi=("z1", "z2"))
     assert "AS001" not in {f.code for f in declared.findings}
+
+
+def test_coded_names_stay_a_warning_on_rows_judged_to_be_things():
+    import polars as pl
+
+    import sharecheck
+
+    frame = pl.DataFrame({"z1": [26, 21, 26, 17, 32, 22], "z2": [33, 37, 35, 21, 36, 31],
+                          "z3": [1, 1, 0, 1, 0, 0], "t2": [2081, 1602, 1496, 1462, 1433, 1377]})
+    report = sharecheck.scan(frame, about="things")
+    coded = [f for f in report.findings if f.code == "AS001"]
+    # other findings on a table of things become notes; this one is about the judgement itself
+    assert [f.severity for f in coded] == ["warning"]
+    assert "What the rows are about" in coded[0].message

@@ -143,8 +143,11 @@ def main() -> None:
             codes = sorted(report.codes("error"))
             warnings = sorted(report.codes("warning"))
             roles = {column.name: column.role for column in report.datasets[0].columns} if len(report.datasets) == 1 else {}
+            types = {column.name: [column.semantic_type, column.classification.get("details", {}).get("type_shown")]
+                     for column in report.datasets[0].columns} if len(report.datasets) == 1 else {}
             rows.append({"label": label, "verdict": report.verdict, "subject": subjects[0] if subjects else None,
-                         "codes": codes, "warnings": warnings, "error": None, "seconds": seconds, "roles": roles})
+                         "codes": codes, "warnings": warnings, "error": None, "seconds": seconds, "roles": roles,
+                         "types": types})
     os.environ.pop("SHARECHECK_ROLE_MODEL", None)
     role_lines = _role_table(rows)
     if args.rows:
@@ -155,7 +158,7 @@ def main() -> None:
                 handle.write(json.dumps({"id": r["label"].id, "source": r["label"].source, "label_subject": r["label"].subject,
                                          "risky": r["label"].risky, "verdict": r["verdict"], "subject": r["subject"],
                                          "codes": r["codes"], "warnings": r.get("warnings", []),
-                                         "roles": r.get("roles", {})}) + "\n")
+                                         "roles": r.get("roles", {}), "types": r.get("types", {})}) + "\n")
 
     def involves_people(label) -> bool:
         return label.subject in ("people", "events") or (label.subject == "organisations" and label.risky)

@@ -11,7 +11,8 @@ from typing import Mapping
 
 import polars as pl
 
-from .classify import ColumnClassification, classify_columns, default_role, semantic_types
+from .classify import ColumnClassification, default_role, semantic_types
+from .classify.documented import classify_documented
 from .classify.features import header_tokens
 from .classify.words import words
 from .config import Options
@@ -209,7 +210,7 @@ def analyse(release: Release, options: Options, *, classifications: Mapping[str,
         profiles = profile_frame(frame)
     if classifications is None:
         log.info("%s: classifying columns", release.name)
-        classifications = classify_columns(frame, profiles, nlp_model=options.nlp_model)
+        classifications = classify_documented(frame, profiles, release.fields, nlp_model=options.nlp_model)
     columns = assign_roles(release, frame, profiles, classifications, options)
     from .models.aggregate import detect_count_column
 

@@ -84,7 +84,7 @@ def _fields(package_path: Path, name: str, schema: object) -> dict[str, FieldMet
         semantic = next((field[key] for key in SEMANTIC_KEYS if key in field), None)
         fields[field["name"]] = FieldMeta(
             name=field["name"], type=_text(field.get("type")), role=_text(role), semantic_type=_text(semantic),
-            description=_text(field.get("description")),
+            description=_text(field.get("description")), title=_text(field.get("title")),
         )
     return fields
 

@@ -19,6 +19,7 @@ class FieldMeta:
     role: str | None = None
     semantic_type: str | None = None
     description: str | None = None
+    title: str | None = None  # Table Schema's human-readable name of the field
 
 
 @dataclass(frozen=True)

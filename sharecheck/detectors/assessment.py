@@ -15,7 +15,9 @@ def coded_column_names(ctx: ScanContext, rule) -> Iterable[Finding]:
     well as a measurement."""
     judged = [column for column in ctx.analysed.columns
               if column.source == "detected" and ctx.analysed.profiles[column.name].distinct > 1]
-    coded = [column.name for column in judged if is_coded_name(column.name)]
+    # a coded name the data package documents (a field title) was read by that documentation
+    coded = [column.name for column in judged if is_coded_name(column.name)
+             and not column.classification.get("details", {}).get("documented_header")]
     if len(coded) < rule.params["min_columns"] or len(coded) < rule.params["min_share"] * len(judged):
         return
     shown = ", ".join(coded[:6]) + (", …" if len(coded) > 6 else "")

@@ -155,8 +155,9 @@ def profile_frame(frame: pl.DataFrame, *, sample: pl.DataFrame | None = None) ->
     ).row(0, named=True) if rows else {}
     sample = sample if sample is not None else sample_frame(frame)
     distinct_samples, text_values = {}, {}
+    schema = frame.schema  # built once: frame.schema makes a new Schema of every column per call
     for name in frame.columns:
-        distinct_samples[name], text_values[name] = _distinct_sample(frame.schema[name], sample.get_column(name))
+        distinct_samples[name], text_values[name] = _distinct_sample(schema[name], sample.get_column(name))
     # The shapes of every column in one pass over all their sampled values (nine passes on Adult).
     shapes = dict(zip(frame.columns, _shape_shares_of_columns(list(text_values.values()))))
     profiles = {}

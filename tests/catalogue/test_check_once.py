@@ -73,7 +73,7 @@ def test_each_release_is_analysed_once(tmp_path, monkeypatch):
         catalogue.add([portal])
         calls: list[str] = []
         classified: list[int] = []
-        real, real_classify = analysis.analyse, analysis.classify_columns
+        real, real_classify = analysis.analyse, analysis.classify_documented
 
         def counting(release, options, **stored):
             # A partner is analysed from the classifications the index kept: that is no new analysis.
@@ -93,7 +93,7 @@ def test_each_release_is_analysed_once(tmp_path, monkeypatch):
             return real_profile(frame, *args, **kwargs)
 
         monkeypatch.setattr(analysis, "analyse", counting)
-        monkeypatch.setattr(analysis, "classify_columns", counting_classify)
+        monkeypatch.setattr(analysis, "classify_documented", counting_classify)
         monkeypatch.setattr(analysis, "profile_frame", counting_profile)
         reads = []
         import sharecheck.catalogue.check as check_module

@@ -254,6 +254,16 @@ def disclosure(ctx: ScanContext, rule) -> Iterable[Finding]:
         )
 
 
+def _stopped_short(msu) -> str:
+    if not msu.stopped_short():
+        return ""
+    import math
+
+    return (f" The search stopped at sets of {msu.max_size}: {msu.n_qis} quasi-identifiers make "
+            f"{math.comb(msu.n_qis, msu.requested_size):,} sets of {msu.requested_size} (--max-msu-size); "
+            "larger minimal sets were not looked for.")
+
+
 def unique_combinations(ctx: ScanContext, rule) -> Iterable[Finding]:
     assessment = ctx.assessment
     msu = assessment.msu if assessment is not None else None
@@ -266,7 +276,7 @@ def unique_combinations(ctx: ScanContext, rule) -> Iterable[Finding]:
     yield ctx.finding(
         rule,
         f"Minimal column sets that single people out (up to {msu.max_size} columns): {lines}. "
-        f"Columns carrying most of the risk: {blame}.",
+        f"Columns carrying most of the risk: {blame}." + _stopped_short(msu),
         columns=tuple(dict.fromkeys(column for group in groups for column in group.columns)),
         metrics={"records_with_msu": msu.records_with_msu, "total_msus": msu.total_msus,
                  "suda_score_max": msu.suda_score_max,

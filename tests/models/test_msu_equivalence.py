@@ -145,3 +145,40 @@ def test_densify_paths_agree_with_sorted_codes(keys):
         codes, card = _codes.densify(array, slots)
         assert codes.tolist() == expected.tolist()
         assert card == len(set(keys))
+
+
+def test_the_search_depth_under_the_subset_budget():
+    from sharecheck.models.msu import SUBSET_BUDGET, searchable_size
+
+    assert SUBSET_BUDGET == 100_000  # the figures below are for this budget
+    assert searchable_size(82, 4) == 3  # C(82,4) = 1,663,740; C(82,3) = 88,560
+    assert searchable_size(40, 4) == 4  # C(40,4) = 91,390
+    assert searchable_size(45, 4) == 3  # C(45,4) = 148,995
+    assert searchable_size(100, 3) == 2  # C(100,3) = 161,700
+    assert searchable_size(3, 4) == 4  # no set of 4 among 3 QIs: nothing for the budget to stop
+    assert searchable_size(5000, 2) == 1  # C(5000,2) = 12,497,500
+
+
+def test_a_search_stopped_by_the_budget_says_so_and_matches_the_shallower_search():
+    # 46 QIs: sets of 4 number 163,185, over the budget; sets of 3 are 15,180.
+    rng = np.random.default_rng(3)
+    frame = pl.DataFrame({f"q{i}": rng.integers(0, 3, 40) for i in range(46)})
+    table = frequency_table(frame, frame.columns)
+    stopped, _ = analyse_subsets(table, max_msu_size=4)
+    asked_three, _ = analyse_subsets(table, max_msu_size=3)
+    assert (stopped.max_size, stopped.requested_size, stopped.stopped_short()) == (3, 4, True)
+    assert stopped.to_dict()["requested_max_size"] == 4
+    assert [g.columns for g in stopped.groups] == [g.columns for g in asked_three.groups]
+    assert stopped.total_msus == asked_three.total_msus
+    assert not asked_three.stopped_short()
+
+
+def test_the_report_says_where_the_search_stopped():
+    import sharecheck
+
+    rng = np.random.default_rng(3)
+    frame = pl.DataFrame({f"q{i}": rng.integers(0, 3, 40) for i in range(46)})
+    report = sharecheck.scan(frame, qi=tuple(frame.columns))
+    (finding,) = [f for f in report.findings if f.code == "KA320"]
+    assert "up to 3 columns" in finding.message
+    assert "46 quasi-identifiers make 163,185 sets of 4" in finding.message

@@ -21,7 +21,8 @@ class NameHint:
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
-def normalise_column_name(name: str) -> str:
+@lru_cache(maxsize=1 << 16)
+def normalise_column_name(name: str) -> str:  # cached: a join judges every pair of two releases' names
     """`Date de naissance` -> `date_de_naissance`; `startStationID` -> `start_station_id`."""
     text = str(name).replace("ß", "ss")
     text = _CAMEL.sub("_", text)

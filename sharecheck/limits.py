@@ -27,6 +27,8 @@ class Limits:
     max_depth: int = 32  # nesting of JSON objects and arrays
     max_columns: int = 20_000
     max_workbook_bytes: int = 256 * MiB  # an .xlsx once its XML parts are inflated (calamine needs ~4x in memory)
+    # a join judges every pair of the two releases' columns (~7 us each): 2,000 x 2,000 in ~30 s
+    max_column_pairs: int = 4_000_000
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -182,3 +184,12 @@ def check_columns(path: Path, count: int, limits: Limits | None = None) -> None:
     if count > limit:
         raise InputError(f"{path}: {count:,} columns exceed the limit of {limit:,} "
                          "(raise it with --limit columns=N if the file is trusted)")
+
+
+def check_column_pairs(a: str, b: str, a_columns: int, b_columns: int, limits: Limits | None = None) -> None:
+    """Before a join judges every pair of columns: two releases of 20,000 columns each would be
+    400 million pairs, most of an hour, for what is no real pair of releases."""
+    limit = (limits or current_limits()).max_column_pairs
+    if a_columns * b_columns > limit:
+        raise InputError(f"{a} x {b}: {a_columns:,} x {b_columns:,} columns make {a_columns * b_columns:,} column pairs "
+                         f"to judge, over the limit of {limit:,} (raise it with --limit column_pairs=N)")

@@ -67,7 +67,7 @@ def _common_options(function=None, *, formats=FORMATS):
         click.option("--baseline", type=click.Path(dir_okay=False), help="An earlier JSON report: its findings are listed as accepted, not failed."),
         click.option("--show-values", is_flag=True, help="Show raw example values in the report (off by default)."),
         click.option("--limit", "limits", multiple=True, metavar="NAME=N",
-                     help="Raise or lower a reading limit: line_bytes, cell_bytes, depth, columns, workbook_bytes."),
+                     help="Raise or lower a reading limit: line_bytes, cell_bytes, depth, columns, workbook_bytes, column_pairs."),
         click.option("-v", "--verbose", is_flag=True, help="List every column and log progress."),
         click.option("-q", "--quiet", is_flag=True, help="No progress on stderr."),
         click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks."),

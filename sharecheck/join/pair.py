@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from ..classify import semantic_types
+from ..limits import check_column_pairs
 from .agreement import OverlapEstimate, estimate_overlap
 from .em import train_m
 from .candidates import QUASI_IDENTIFIER, SHARED_KEY, SPATIAL, TEMPORAL, CandidateSettings, JoinCandidate, find_candidates
@@ -339,6 +340,7 @@ def analyse_pair(a, b, options, policy, settings: JoinSettings, forced=(), forms
     keep_b = tuple(y for _, y in forced)
     forms = forms or release_forms
     fa, fb = forms(a, keep_a), forms(b, keep_b)
+    check_column_pairs(a.release.name, b.release.name, len(fa.forms), len(fb.forms))
     candidates = tuple(find_candidates(fa, fb, settings.candidate_settings(), tuple(forced)))
     max_k = settings.max_k if settings.max_k is not None else max(policy.k_min - 1, 1)
     linker = Linker(a.frame.height, b.frame.height, settings.window_minutes, settings.distance_m)

@@ -181,3 +181,18 @@ def test_the_exposed_side_of_a_near_tie_is_a_every_time():
         assert nudged.exposed == "a"
     clearly = replace(pair, link_b=replace(pair.link_b, expected_reidentifications=19.5))
     assert clearly.exposed == "b"
+
+
+def test_a_join_over_the_column_pairs_limit_is_refused_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from sharecheck.cli import cli
+
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("zip,age,sex\n" + "".join(f"021{i % 10},{30 + i % 7},{'FM'[i % 2]}\n" for i in range(40)))
+    b.write_text("zip,age,sex,ward\n" + "".join(f"021{i % 10},{30 + i % 7},{'FM'[i % 2]},{i % 4}\n" for i in range(40)))
+    refused = CliRunner().invoke(cli, ["join", str(a), str(b), "--limit", "column_pairs=11"])
+    assert refused.exit_code == 2
+    assert "3 x 4 columns make 12 column pairs to judge, over the limit of 11" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    assert CliRunner().invoke(cli, ["join", str(a), str(b), "--limit", "column_pairs=12"]).exit_code in (0, 1)

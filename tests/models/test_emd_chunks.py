@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sharecheck.models import closeness, frequency_table
@@ -40,10 +40,13 @@ def test_emd_is_the_same_to_the_last_bit_on_every_run(distance):
 
 
 # Integer-like sensitive values take a numpy path to the ordered EMD's rows; float values take
-# the join. The two must give the same t to the last bit (the same divisions, the same order).
+# the join. The two give the same t up to the rounding of their sums: where a group's
+# distribution is the whole table's, t is 0 and each path leaves its own 1e-16 of noise
+# (hypothesis found 1.1e-16 against 5.6e-17), so t is compared within 1e-12 and the rest exactly.
 @settings(max_examples=50, deadline=None)
 @given(rows=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.one_of(st.none(), st.integers(-2, 6))),
                      min_size=1, max_size=60))
+@example(rows=[(0, 0, 0)] + [(0, 0, 1)] * 5 + [(0, 0, -1)])
 def test_ordered_emd_of_integers_equals_the_join_path(rows):
     import polars as pl
 
@@ -54,4 +57,7 @@ def test_ordered_emd_of_integers_equals_the_join_path(rows):
     as_int = t_closeness(frequency_table(frame, ["a", "b"], ["s"]), "s", distance=ORDERED)
     as_float = t_closeness(frequency_table(frame.with_columns(pl.col("s").cast(pl.Float64)), ["a", "b"], ["s"]), "s",
                            distance=ORDERED)
-    assert as_int == as_float
+    from dataclasses import replace
+
+    assert as_int.t == pytest.approx(as_float.t, abs=1e-12)
+    assert replace(as_int, t=0.0) == replace(as_float, t=0.0)

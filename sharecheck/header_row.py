@@ -15,8 +15,8 @@ evidence, never for the lack of it:
 - a word over a column of numbers or dates is a header cell: one is enough to keep the header;
 - a cell that recurs among the values of its own column is data (a header cell repeating under
   itself is not a header);
-- a number or date over a column of numbers or dates is data, unless the header's numbers are a
-  run of consecutive integers (a wide table's years or ages);
+- a number or date over a column of numbers or dates is data, unless the header's numbers are
+  three or more evenly spaced integers (a wide table's years, 2010, 2015, 2020, or ages);
 - the first line is data when at least half of its non-empty cells are data by these tests, and
   at least one of them is a recurring value or every cell is a number.
 """
@@ -37,12 +37,13 @@ def _numeric(cell: str) -> bool:
     return bool(_NUMBER_OR_DATE.match(cell))
 
 
-def _consecutive_integers(cells: list[str]) -> bool:
+def _evenly_spaced_integers(cells: list[str]) -> bool:
     try:
         numbers = [int(cell) for cell in cells]
     except ValueError:
         return False
-    return len(numbers) >= 3 and all(b - a == 1 for a, b in zip(numbers, numbers[1:]))
+    steps = {b - a for a, b in zip(numbers, numbers[1:])}
+    return len(numbers) >= 3 and len(steps) == 1 and steps != {0}
 
 
 def first_row_is_data(rows: Sequence[Sequence[str]]) -> bool:
@@ -51,7 +52,7 @@ def first_row_is_data(rows: Sequence[Sequence[str]]) -> bool:
         return False  # too few rows to tell a header from data: keep the usual reading
     first, body = rows[0], rows[1:SAMPLE_ROWS + 1]
     numeric_header = [cell.strip() for cell in first if cell.strip() and _numeric(cell.strip())]
-    run_of_integers = _consecutive_integers(numeric_header)
+    run_of_integers = _evenly_spaced_integers(numeric_header)
     cells = data_votes = recurring = 0
     for position, raw in enumerate(first):
         cell = raw.strip()

@@ -57,6 +57,13 @@ def test_a_wide_table_of_years_keeps_its_header():
     assert not first_row_is_data(rows(text))
 
 
+def test_evenly_spaced_years_keep_their_header():
+    # every fifth year, and no label column: still column names, not a record
+    assert not first_row_is_data(rows("2010,2015,2020\n1200,1250,1300\n900,950,980\n300,310,320\n"))
+    # the same numbers unevenly spaced read as a record like the others
+    assert first_row_is_data(rows("2010,2015,2021\n1200,1250,1300\n900,950,980\n300,310,320\n"))
+
+
 def test_a_wide_table_with_a_label_column_keeps_its_header():
     text = "neighbourhood,2019,2020,2021\nNorth,1200,1250,1300\nSouth,900,950,980\nEast,300,310,320\n"
     assert not first_row_is_data(rows(text))
@@ -88,7 +95,7 @@ def test_words_over_numbers_are_always_a_header(names, body):
 def test_numbers_over_numbers_are_data_unless_a_run(body):
     table = [[str(value) for value in row] for row in body]
     first = [int(value) for value in table[0]]
-    is_run = first[1] - first[0] == 1 and first[2] - first[1] == 1
+    is_run = first[1] - first[0] == first[2] - first[1] != 0  # evenly spaced: a wide table's years
     assert first_row_is_data(table) is (not is_run)
 
 

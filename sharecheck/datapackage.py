@@ -107,7 +107,7 @@ def _named_by_schema(package_path: Path, name: str, part: Release, fields: dict[
     the Table Schema spec reads such a file."""
     from dataclasses import replace
 
-    from .readers import HEADERLESS_NOTE
+    from .header_row import HEADERLESS_NOTE
 
     if not fields or not any(note.startswith(HEADERLESS_NOTE) for note in part.notes):
         return part

@@ -1,4 +1,4 @@
-"""Whether the first line of a delimited file is a header or already data.
+"""Whether the first line of a delimited file (the first row of a sheet) is a header or already data.
 
 A file exported without a header (an ARX hierarchy, a `write.table(col.names = FALSE)` dump, a
 log appended to by a script) would otherwise have its first record read as column names: the
@@ -31,6 +31,17 @@ _NUMBER_OR_DATE = re.compile(r"^[-+(]?[$€£]?\d[\d\s.,:/\-eE]*(?:\s?[AaPp][Mm]
 # Rows under the first line looked at: enough for the share of numbers to be stable.
 SAMPLE_ROWS = 200
 NUMERIC_SHARE = 0.95
+# The start of the release note on a table read without a header (data packages rename its columns).
+HEADERLESS_NOTE = "no header row (the first line is data)"
+
+
+def headerless_names(columns: Sequence[str]) -> dict[str, str]:
+    """The reader's names -> column_1 .. column_n, counted from 1 as a person reading the file counts."""
+    return {name: f"column_{index}" for index, name in enumerate(columns, 1)}
+
+
+def headerless_note(width: int, unit: str) -> str:
+    return f"{HEADERLESS_NOTE}: columns named column_1 to column_{width}; --header yes reads the first {unit} as the header"
 
 
 def _numeric(cell: str) -> bool:

@@ -153,15 +153,16 @@ def scan_release(release: Release, options: Options, analysed: AnalysedRelease |
 # Findings that stay a warning whoever the rows are about: a name or a phone typed into free
 # text is a person's, even in a table of permits or inspections (a real finding to review).
 _PERSONAL_WHATEVER_THE_SUBJECT = ("ID120",)
+# Findings on the assessment itself (AS0xx) keep their severity too: a limit of the judgement
+# undermines the subject decision as well; it is not the rows' risk that a note would play down.
+_ABOUT_THE_ASSESSMENT = "AS"
 
 
 def _as_note(finding: Finding, subject=None) -> Finding:
     from dataclasses import replace
 
     about = f"The rows are about {subject.label()}" if subject is not None else "No column describes a person"
-    if finding.code.startswith("AS"):
-        # A limit of the assessment undermines the subject decision too: it is not the rows' risk
-        # that a note would play down, but what the verdict rests on.
+    if finding.code.startswith(_ABOUT_THE_ASSESSMENT):
         return replace(finding, message=finding.message + " What the rows are about (see 'About') was judged from the "
                        "same values.")
     if finding.code in _PERSONAL_WHATEVER_THE_SUBJECT:

@@ -14,7 +14,8 @@ import polars as pl
 
 from .errors import InputError
 from .limits import bracket_depth_bound_of_file, check_columns, check_line_lengths, check_workbook, current_limits, depth_error
-from .readers import HEADERLESS_NOTE, SNIFF_BYTES, _is_binary, detect_encoding
+from .header_row import headerless_names, headerless_note
+from .readers import SNIFF_BYTES, _is_binary, detect_encoding
 from .redact import exception_message
 from .release import Release
 from .typing_pass import refine_types
@@ -286,9 +287,8 @@ def read_excel(path: Path, sheet: str | None = None, header: bool | None = None)
         check_columns(path, frame.width)
         notes = (f"sheet {name}",) if len(sheets) > 1 else ()
         if name in headerless:
-            frame = frame.rename({old: f"column_{index}" for index, old in enumerate(frame.columns, 1)})
-            notes += (f"{HEADERLESS_NOTE}: columns named column_1 to column_{frame.width}; "
-                      "--header yes reads the first row as the header",)
+            frame = frame.rename(headerless_names(frame.columns))
+            notes += (headerless_note(frame.width, "row"),)
         frame, more = _plain(path, frame)
         label = path.stem if len(tables) == 1 else f"{path.stem}[{name}]"
         releases.append(Release(name=label, frame=refine_types(frame.lazy()), format="excel", path=path,

@@ -23,7 +23,7 @@ import polars as pl
 
 from .datapackage import looks_like_datapackage, read_datapackage
 from .errors import InputError
-from .header_row import first_row_is_data
+from .header_row import first_row_is_data, headerless_names, headerless_note
 from .limits import check_columns, check_line_lengths
 from .redact import exception_message
 from .release import Release
@@ -108,7 +108,6 @@ def read_with(path: str | os.PathLike, options) -> list[Release]:
 
 # --header / the config's `header`: what each setting means for read_releases.
 HEADER_SETTINGS = {"auto": None, "yes": True, "no": False}
-HEADERLESS_NOTE = "no header row (the first line is data)"
 
 
 def _read(path: Path, sheet: str | None, header: bool | None = None) -> list[Release]:
@@ -241,11 +240,13 @@ def _sample_rows(text: str, delimiter: str, skip: int = 1) -> list[list[str]]:
         return []
 
 
-def uses_decimal_comma(text: str, delimiter: str) -> bool:
+def uses_decimal_comma(text: str, delimiter: str, rows: list[list[str]] | None = None) -> bool:
+    """`rows`: the sample's rows under the first line, where the caller has parsed them already."""
     # The pattern needs a comma: a sample without one (Adult's 4,500 cells) needs no parse.
     if delimiter == "," or "," not in text:
         return False
-    cells = [cell.strip() for row in _sample_rows(text, delimiter) for cell in row if "," in cell]
+    rows = _sample_rows(text, delimiter) if rows is None else rows
+    cells = [cell.strip() for row in rows for cell in row if "," in cell]
     return any(_DECIMAL_COMMA.match(cell) for cell in cells)
 
 
@@ -280,9 +281,10 @@ def _read_delimited(path: Path, header: bool | None = None) -> Release:
     delimiter = "\t" if path.suffix.lower() in {".tsv", ".tab"} else sniff_delimiter(text)
     if len(head) < SNIFF_BYTES and _has_unclosed_quote(text, delimiter):
         raise InputError(f"{path}: a quoted field is never closed; check the quoting")
-    decimal_comma = uses_decimal_comma(text, delimiter)
+    sample = _sample_rows(text, delimiter, skip=0)  # parsed once for both questions below
+    decimal_comma = uses_decimal_comma(text, delimiter, sample[1:])
     if header is None:
-        header = not first_row_is_data(_sample_rows(text, delimiter, skip=0))
+        header = not first_row_is_data(sample)
     # Lossy UTF-8: one stray byte deep in a large file must not stop the scan (the sniffed head
     # was valid UTF-8); it becomes U+FFFD in that one cell.
     # glob=False: a file called `data[1].csv` is that file, not a pattern matching nothing.
@@ -291,8 +293,8 @@ def _read_delimited(path: Path, header: bool | None = None) -> Release:
     try:
         columns = lazy.collect_schema().names()
         check_columns(path, len(columns))
-        if not header:  # counted from 1, as a person reading the file counts them
-            lazy = lazy.rename({name: f"column_{index}" for index, name in enumerate(columns, 1)})
+        if not header:
+            lazy = lazy.rename(headerless_names(columns))
         first = lazy.head(1).collect()
     except pl.exceptions.NoDataError:
         raise InputError(f"{path}: the file is empty") from None
@@ -320,8 +322,7 @@ def _read_delimited(path: Path, header: bool | None = None) -> Release:
     if decimal_comma:
         notes.append("decimal commas")
     if not header:
-        notes.append(f"{HEADERLESS_NOTE}: columns named column_1 to column_{len(columns)}; "
-                     "--header yes reads the first line as the header")
+        notes.append(headerless_note(len(columns), "line"))
     return Release(
         name=path.stem, frame=frame, format="tsv" if delimiter == "\t" else "csv", path=path,
         encoding=encoding, delimiter=delimiter, size_bytes=path.stat().st_size, notes=tuple(notes),

@@ -146,8 +146,14 @@ def name_says_time(name: str | None) -> bool:
     return any(hint.semantic_type in ("date", "datetime", "time") for hint in match_column_name(name))
 
 
+def _min_share(given: float | None) -> float:
+    """The share of values that must read for a column to be temporal: rules/temporal.yaml's
+    unless a caller asks for another."""
+    return _config()["min_share"] if given is None else given
+
+
 def is_time_of_day(values: pl.Series, min_share: float | None = None) -> bool:
-    threshold = _config()["min_share"] if min_share is None else min_share
+    threshold = _min_share(min_share)
     text = values.cast(pl.String).drop_nulls().str.strip_chars()
     return text.len() > 0 and float(text.str.contains(_TIME_OF_DAY).mean()) >= threshold
 
@@ -332,7 +338,7 @@ def effective_granularity(values: pl.Series, grain: str) -> str:
 def parse_temporal(series: pl.Series, *, name: str | None = None, min_share: float | None = None) -> TemporalParse | None:
     """The column as moments, or None when it is not temporal (fewer than `min_share` of its
     values read). `name` defaults to the series name; numbers need it to say time."""
-    threshold = _config()["min_share"] if min_share is None else min_share
+    threshold = _min_share(min_share)
     dtype = series.dtype
     name = series.name if name is None else name
     if dtype == pl.Date:
@@ -355,7 +361,7 @@ def granularity_of(values, *, name: str | None = None, min_share: float | None =
     """(granularity, is time of day) of a column's sampled text values: what a profile records.
     What counts as a date is decided once: the share of values that must read is rules/temporal.yaml's
     `min_share`, for profiling and joins alike."""
-    min_share = _config()["min_share"] if min_share is None else min_share
+    min_share = _min_share(min_share)
     series = values if isinstance(values, pl.Series) else pl.Series(name or "", [str(v) for v in values], dtype=pl.String)
     if series.len() == 0:
         return None, False

@@ -15,13 +15,14 @@ import polars as pl
 
 from ..naming import is_coded_name
 from ..profile import ColumnProfile
+from ..release import FieldMeta
 
 # Words of a description read as a header: a description's opening names the field ("Age of the
 # patient at transplant, in years"); the rest of a long one would drown it.
 DESCRIPTION_WORDS = 8
 
 
-def documented_headers(columns: list[str], fields: Mapping[str, object]) -> dict[str, str]:
+def documented_headers(columns: list[str], fields: Mapping[str, FieldMeta]) -> dict[str, str]:
     """column -> the header its documentation gives, for coded names with a title or description
     that is not itself a code and does not collide with another column's name."""
     taken = set(columns)
@@ -30,9 +31,9 @@ def documented_headers(columns: list[str], fields: Mapping[str, object]) -> dict
         meta = fields.get(name)
         if meta is None or not is_coded_name(name):
             continue
-        text = (getattr(meta, "title", None) or "").strip()
+        text = (meta.title or "").strip()
         if not text:
-            text = " ".join((getattr(meta, "description", None) or "").split()[:DESCRIPTION_WORDS]).rstrip(".,;:")
+            text = " ".join((meta.description or "").split()[:DESCRIPTION_WORDS]).rstrip(".,;:")
         if not text or is_coded_name(text) or text in taken:
             continue
         headers[name] = text
@@ -40,7 +41,7 @@ def documented_headers(columns: list[str], fields: Mapping[str, object]) -> dict
     return headers
 
 
-def classify_documented(frame: pl.DataFrame, profiles: Mapping[str, ColumnProfile], fields: Mapping[str, object], *,
+def classify_documented(frame: pl.DataFrame, profiles: Mapping[str, ColumnProfile], fields: Mapping[str, FieldMeta], *,
                         nlp_model: str | None = None) -> dict:
     from . import classify_columns
 

@@ -163,8 +163,8 @@ def add_context(features: dict[str, dict[str, float]], evidence: dict[str, Colum
     counts = {key: sum(test(features[name]) for name in names) for key, test in _CONTEXT_TESTS.items()}
     for name in names:
         own = features[name]
-        shares = {key: (count - test(own)) / (width - 1) if width > 1 else 0.0
-                  for (key, test), count in zip(_CONTEXT_TESTS.items(), counts.values())}
+        shares = {key: (counts[key] - test(own)) / (width - 1) if width > 1 else 0.0
+                  for key, test in _CONTEXT_TESTS.items()}
         _table_context(own, shares)
 
 

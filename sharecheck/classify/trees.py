@@ -101,8 +101,8 @@ class TreeEnsemble:
 def from_sklearn_hist(fitted, names, classes: tuple[str, ...], check_rows: np.ndarray) -> TreeEnsemble:
     """Copy a fitted HistGradientBoostingClassifier (multi-class) out of scikit-learn and prove
     the copy: its raw scores must equal `decision_function` on `check_rows` (the training rows).
-    Its trees live in `_predictors[iteration][class].nodes`, a private attribute: if a release of scikit-learn moves it, the proof fails and the fit stops,
-    while the shipped JSON and the numpy walk above do not depend on it. The learning rate is
+    Its trees live in `_predictors[iteration][class].nodes`, a private attribute: if a release of
+    scikit-learn moves it, the proof fails and the fit stops, while the shipped JSON and the numpy walk above do not depend on it. The learning rate is
     already folded into the leaf values."""
     labels = list(fitted.classes_)
     if len(labels) < 3:

@@ -61,7 +61,7 @@ def _common_options(function=None, *, formats=FORMATS):
         click.option("--nlp-model", help="An installed spaCy model for names in free text (never downloaded)."),
         click.option("--sheet", help="Excel sheet to read (default: every sheet with data, each a table of its own)."),
         click.option("--header", type=click.Choice(["auto", "yes", "no"]),
-                     help="Whether a CSV's first line is a header (default auto: judged from the file)."),
+                     help="Whether a CSV's first line (a sheet's first row) is a header (default auto: judged from the file)."),
         click.option("--about", type=click.Choice(["people", "events", "organisations", "places", "things", "counts"]),
                      help="What a row is about, overriding detection (the report shows the evidence either way)."),
         click.option("--baseline", type=click.Path(dir_okay=False), help="An earlier JSON report: its findings are listed as accepted, not failed."),

@@ -33,6 +33,9 @@ BALANCED = False  # class weights: off, the corpus proportions are a fair prior 
 # size and feature share; no row subsampling (the histogram trees have none).
 TREES = {"max_iter": 100, "max_depth": 3, "learning_rate": 0.15, "max_features": 0.2, "min_samples_leaf": 15,
          "l2_regularization": 1.0, "early_stopping": False, "random_state": 0}
+# Each tree draws a fifth of the features: one seed is one draw, and a feature added or moved
+# redraws every tree. The ensembles of several seeds are averaged (TreeEnsemble.mean_of).
+TREE_SEEDS = (0,)
 
 
 @dataclass(frozen=True)
@@ -117,8 +120,9 @@ def _fit_trees(matrix: np.ndarray, labels: np.ndarray, names: Sequence[str]) -> 
 
     if len(set(labels)) < 3:
         return None
-    fitted = HistGradientBoostingClassifier(**TREES).fit(matrix, labels)
-    return from_sklearn_hist(fitted, names, ROLES, matrix)
+    copies = [from_sklearn_hist(HistGradientBoostingClassifier(**{**TREES, "random_state": seed}).fit(matrix, labels), names, ROLES, matrix)
+              for seed in TREE_SEEDS]
+    return copies[0] if len(copies) == 1 else TreeEnsemble.mean_of(copies)
 
 
 def fit_role_model(columns: Sequence[LabelledColumn], c: float = ROLE_C, trees: bool = True) -> tuple[LinearModel, TreeEnsemble | None, float]:
@@ -201,7 +205,7 @@ def fit(columns: Sequence[LabelledColumn], meta: dict | None = None, role_c: flo
             for i, column in zip(positions, _with_types([columns[i] for i in positions], part)):
                 stacked[i] = column
     linear, trees, blend_temperature = fit_role_model(stacked, role_c)
-    return RoleModel(linear, type_model, {**info, **(meta or {}), "trees": dict(TREES) if trees else None}, trees, blend_temperature)
+    return RoleModel(linear, type_model, {**info, **(meta or {}), "trees": {**TREES, "seeds": list(TREE_SEEDS)} if trees else None}, trees, blend_temperature)
 
 
 # --------------------------------------------------------------------------------------------

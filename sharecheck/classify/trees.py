@@ -11,7 +11,7 @@ costs a few array operations per level.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -59,6 +59,28 @@ class TreeEnsemble:
         for k in range(len(self.classes)):
             out[:, k] += self.learning_rate * leaf_values[:, self.tree_class == k].sum(axis=1)
         return out
+
+    @classmethod
+    def mean_of(cls, ensembles: "Sequence[TreeEnsemble]") -> "TreeEnsemble":
+        """One ensemble whose raw scores are the mean of `ensembles`' (same features, classes
+        and learning rate): their trees side by side, every leaf value and the baseline divided
+        by their number."""
+        first, n = ensembles[0], len(ensembles)
+        if any(e.features != first.features or e.classes != first.classes or e.learning_rate != first.learning_rate
+               or e.float32_inputs != first.float32_inputs for e in ensembles):
+            raise ValueError("only ensembles over the same features, classes and learning rate can be averaged")
+        offsets = np.cumsum([0] + [len(e.feature) for e in ensembles[:-1]])
+
+        def shifted(e, children, offset):
+            return np.where(children == LEAF, LEAF, children + offset)
+
+        return cls(first.features, first.classes, np.mean([e.baseline for e in ensembles], axis=0), first.learning_rate,
+                   np.concatenate([e.roots + o for e, o in zip(ensembles, offsets)]),
+                   np.concatenate([e.tree_class for e in ensembles]), np.concatenate([e.feature for e in ensembles]),
+                   np.concatenate([e.threshold for e in ensembles]),
+                   np.concatenate([shifted(e, e.left, o) for e, o in zip(ensembles, offsets)]),
+                   np.concatenate([shifted(e, e.right, o) for e, o in zip(ensembles, offsets)]),
+                   np.concatenate([e.value for e in ensembles]) / n, max(e.depth for e in ensembles), first.float32_inputs)
 
     def to_dict(self, digits: int = 6) -> dict:
         # thresholds keep full precision: a rounded threshold could send a value the other way

@@ -191,6 +191,31 @@ def test_leaf_values_stay_bounded_on_contradictory_labels():
     assert np.abs(ensemble.value).max() <= TREES["learning_rate"] * len(rows) / TREES["l2_regularization"]
 
 
+def test_ensembles_of_several_seeds_average_their_raw_scores(monkeypatch):
+    """Averaged by hand: the mean ensemble's scores are the mean of each seed's, and it survives
+    the JSON round trip and the structural checks."""
+    from sharecheck.classify import train
+    from sharecheck.classify.trees import TreeEnsemble
+
+    rng = np.random.default_rng(11)
+    rows = rng.normal(size=(300, 6))
+    labels = np.array(ROLES)[(rows[:, 0] > 0).astype(int) + (rows[:, 1] > 0.5).astype(int) + (rows[:, 2] > 1).astype(int)]
+    names = [f"f{i}" for i in range(6)]
+    singles = []
+    for seed in (0, 1, 2):
+        monkeypatch.setattr(train, "TREE_SEEDS", (seed,))
+        singles.append(train._fit_trees(rows, labels, names))
+    monkeypatch.setattr(train, "TREE_SEEDS", (0, 1, 2))
+    averaged = train._fit_trees(rows, labels, names)
+    fresh = rng.normal(size=(50, 6))
+    expected = (singles[0].raw(fresh) + singles[1].raw(fresh) + singles[2].raw(fresh)) / 3
+    assert np.allclose(averaged.raw(fresh), expected, atol=1e-9)
+    assert not np.allclose(singles[0].raw(fresh), singles[1].raw(fresh))  # the seeds draw different trees
+    assert len(averaged.roots) == 3 * len(singles[0].roots)
+    again = TreeEnsemble.from_dict(json.loads(json.dumps(averaged.to_dict(digits=12))))
+    assert again.problems() == [] and np.allclose(again.raw(fresh), expected, atol=1e-6)
+
+
 def test_shipped_model_blends_trees_and_refuses_broken_ones(tmp_path):
     document = json.loads(shipped_model_path().read_text(encoding="utf-8"))
     model = load_model_file(shipped_model_path())

@@ -32,9 +32,10 @@ BALANCED = False  # class weights: off, the corpus proportions are a fair prior 
 # without KMsurv, and that fold's probabilities became 0 and 1. Same depth, rounds, rate, leaf
 # size and feature share; no row subsampling (the histogram trees have none).
 TREES = {"max_iter": 100, "max_depth": 3, "learning_rate": 0.15, "max_features": 0.2, "min_samples_leaf": 15,
-         "l2_regularization": 1.0, "early_stopping": False, "random_state": 0}
-# Each tree draws a fifth of the features: one seed is one draw, and a feature added or moved
-# redraws every tree. The ensembles of several seeds are averaged (TreeEnsemble.mean_of).
+         "l2_regularization": 1.0, "early_stopping": False}
+# The trees' random seeds, kept here alone. Each tree draws a fifth of the features: one seed is
+# one draw, and a feature added or moved redraws every tree. The ensembles of several seeds are
+# averaged (TreeEnsemble.mean_of).
 TREE_SEEDS = (0,)
 
 
@@ -120,7 +121,7 @@ def _fit_trees(matrix: np.ndarray, labels: np.ndarray, names: Sequence[str]) -> 
 
     if len(set(labels)) < 3:
         return None
-    copies = [from_sklearn_hist(HistGradientBoostingClassifier(**{**TREES, "random_state": seed}).fit(matrix, labels), names, ROLES, matrix)
+    copies = [from_sklearn_hist(HistGradientBoostingClassifier(**TREES, random_state=seed).fit(matrix, labels), names, ROLES, matrix)
               for seed in TREE_SEEDS]
     return copies[0] if len(copies) == 1 else TreeEnsemble.mean_of(copies)
 

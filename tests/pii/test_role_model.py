@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -189,6 +190,24 @@ def test_leaf_values_stay_bounded_on_contradictory_labels():
     assert TREES["l2_regularization"] > 0
     ensemble = _fit_trees(rows, labels, [f"f{i}" for i in range(4)])
     assert np.abs(ensemble.value).max() <= TREES["learning_rate"] * len(rows) / TREES["l2_regularization"]
+
+
+def test_mean_of_two_stumps_by_hand():
+    """Two one-split trees for class 0 on feature x: A gives 2 (x <= 0) or 4, B gives 6 (x <= 1)
+    or 0; baselines 1 and 3. Mean at x = -1: (1 + 2 + 3 + 6) / 2 = 6; at x = 0.5: (1 + 4 + 3 + 6)
+    / 2 = 7; at x = 2: (1 + 4 + 3 + 0) / 2 = 4. The other classes keep their mean baseline."""
+    from sharecheck.classify.trees import LEAF, TreeEnsemble
+
+    def stump(cut, low, high, base):
+        return TreeEnsemble(("x",), ("a", "b"), np.array([base, 0.0]), 1.0, np.array([0]), np.array([0]),
+                            np.array([0, LEAF, LEAF]), np.array([cut, 0.0, 0.0]), np.array([1, LEAF, LEAF]),
+                            np.array([2, LEAF, LEAF]), np.array([0.0, low, high]), 1, float32_inputs=False)
+
+    averaged = TreeEnsemble.mean_of([stump(0.0, 2.0, 4.0, 1.0), stump(1.0, 6.0, 0.0, 3.0)])
+    assert averaged.problems() == []
+    assert averaged.raw(np.array([[-1.0], [0.5], [2.0]])).tolist() == [[6.0, 0.0], [7.0, 0.0], [4.0, 0.0]]
+    with pytest.raises(ValueError):
+        TreeEnsemble.mean_of([stump(0.0, 2.0, 4.0, 1.0), replace(stump(0.0, 2.0, 4.0, 1.0), features=("y",))])
 
 
 def test_ensembles_of_several_seeds_average_their_raw_scores(monkeypatch):

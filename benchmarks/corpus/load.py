@@ -18,7 +18,21 @@ import yaml
 HERE = Path(__file__).resolve().parent
 LABELS_DIR = HERE / "labels"
 REPO = HERE.parent.parent
-SHARED = REPO.parent / "shared" / "datasets"
+
+
+def _shared_datasets() -> Path:
+    """Where ../shared/datasets is: benchmarks/_results.py decides (it reads $SHARECHECK_DATASETS,
+    so a checkout in a worktree finds the city tables); loaded by path, as this module is also
+    imported on its own."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_sharecheck_bench_results", HERE.parent / "_results.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SHARED_DATASETS
+
+
+SHARED = _shared_datasets()
 
 ROLES = ("direct_identifier", "quasi_identifier", "sensitive", "pseudonym", "other")
 SUBJECTS = ("people", "events", "organisations", "places", "things", "counts")

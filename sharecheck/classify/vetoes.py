@@ -40,6 +40,9 @@ from .words import words
 _SAMPLE = 500  # sampled values read by the per-value checks (Luhn, census names)
 _CODE_IN_NAME = re.compile(r"^\S*[0-9/]\S*$")  # PAL0708, America/New_York; not "Acme Holdings 2 LLC"
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
+# a number standing on its own or opening a word (12, 12B, #4, 5th), not one glued to a word's
+# end (a village's `caijia6`, a code's `PAL0708`)
+_HOUSE_NUMBER = re.compile(r"(?:^|[^A-Za-z0-9])\d")
 
 
 def overrule(role: str, semantic_type: str, evidence) -> tuple[str, str, str] | None:
@@ -69,11 +72,26 @@ def overrule(role: str, semantic_type: str, evidence) -> tuple[str, str, str] | 
             return "quasi_identifier", semantic_type, (f"the second line of an address: {share:.0%} of values are an "
                                                       "apartment, suite, floor or unit, which places a person only beside "
                                                       "the street line")
+    latin = _share(values, _latin) >= limits["latin_values_min_share"]
+    if role == "direct_identifier" and semantic_type == "street_address" and profile.is_text and latin \
+            and not any(item.semantic_type == "street_address" for item in evidence.items):
+        share = _share(values, lambda v: bool(_HOUSE_NUMBER.search(v)))
+        if share < 1.0 - floor:
+            return "quasi_identifier", semantic_type, (f"only {share:.0%} of values hold a house number and none reads as a "
+                                                       "street address: the column places a person in an area (a village, "
+                                                       "a street), not at a door")
     if role == "direct_identifier":
         if semantic_type in vocabulary()["person_name_types"] and not has_word(profile.name, "owner_words"):
             share = _share(values, lambda v: bool(_CODE_IN_NAME.match(v)))
             if share >= floor:
                 return "other", "category", what + f"{share:.0%} of values are single words holding digits or slashes: codes, not people's names"
+            named = sum(evidence.facts.get(key, 0.0) for key in ("names_full", "names_given", "names_surname"))
+            if "names_full" in evidence.facts and latin and profile.distinct >= limits["name_free_min_distinct"] \
+                    and named <= limits["name_free_max_share"]:
+                # the name lists cover given names and surnames written in the Latin alphabet:
+                # where not one value in twenty holds one, the header's `name` is a thing's
+                return "other", "category", what + (f"{named:.0%} of values hold a known given name or surname: "
+                                                    "the names of things (clinics, teams, units), not of people")
         if semantic_type == "payment_card":
             share = _share(values[:_SAMPLE], _card)
             if share < floor:
@@ -110,6 +128,14 @@ def overrule(role: str, semantic_type: str, evidence) -> tuple[str, str, str] | 
             return "direct_identifier", "person_name", (f"{share:.0%} of values are a given name and a surname, or a surname "
                                                         "with initials, one per row: people's names")
     return None
+
+
+def _latin(value: str) -> bool:
+    """Written in the Latin alphabet (accents allowed): the script the name lists and the house
+    numbers' shapes cover. A value in another script is judged by the model alone."""
+    import unicodedata
+
+    return all(ord(ch) < 128 for ch in unicodedata.normalize("NFKD", value) if not unicodedata.combining(ch))
 
 
 def _share(values: list[str], test) -> float:

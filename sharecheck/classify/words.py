@@ -15,7 +15,8 @@ _THRESHOLDS = {"presidio_sample": int, "pattern_sample": int, "min_sample_share"
                "type_role_min_probability": float, "pseudonym_type_min_probability": float,
                "sensitive_unsupported_min_probability": float,
                "contradicting_values_min_share": float, "plate_max_characters": int, "code_max_characters": int,
-               "tally_min_value": int, "people_key_min_share": float}
+               "tally_min_value": int, "people_key_min_share": float, "name_free_max_share": float,
+               "name_free_min_distinct": int, "latin_values_min_share": float}
 _TOP = {"version", "words", "presidio_decisive", "checksum_decisive", "thresholds"}
 
 

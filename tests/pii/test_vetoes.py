@@ -102,6 +102,57 @@ def test_near_miss_county_names_are_surnames_without_initials():
     assert _veto(pl.DataFrame({"county": counties}), "county", "other", "category") is None
 
 
+# Words of units and services that no census list holds as a given name or a surname; each one
+# alone is a distinct value, and pairs of them make more.
+_UNITS = ["radiology", "pharmacy", "cardiology", "oncology", "pediatrics", "orthopedics", "urology", "neurology",
+          "dermatology", "laboratory", "dialysis", "endoscopy", "psychiatry", "podiatry", "pulmonology", "triage",
+          "hematology", "nephrology", "audiology", "optometry", "phlebotomy", "rheumatology", "obstetrics", "surgery"]
+
+
+def test_a_name_column_of_things_names_no_people():
+    frame = pl.DataFrame({"clinic_name": [f"{unit} unit" for unit in _UNITS] * 3})
+    role, semantic, reason = _veto(frame, "clinic_name", "direct_identifier", "person_name")
+    assert (role, semantic) == ("other", "category")
+    assert reason.startswith("not a person name: 0% of values hold a known given name or surname")
+    assert "radiology" not in reason  # no raw value in the evidence
+
+
+def test_near_miss_peoples_names_and_too_few_or_foreign_values_keep_the_name():
+    given = ["Mary", "James", "Linda", "Robert", "Patricia", "John", "Jennifer", "Michael", "Susan", "David", "Karen",
+             "William"]
+    family = ["Smith", "Johnson", "Brown", "Miller", "Davis", "Wilson"]
+    people = pl.DataFrame({"name": [f"{g} {f}" for g in given for f in family[:2]]})  # 24 full names
+    assert _veto(people, "name", "direct_identifier", "person_name") is None
+    # one value in six a person's (a ward named after its donor): 17 % > 5 %, left to the model
+    mixed = pl.DataFrame({"ward_name": [f"{unit} unit" for unit in _UNITS[:20]] + [f"{g} Smith" for g in given[:4]]})
+    assert _veto(mixed, "ward_name", "direct_identifier", "person_name") is None
+    # under 20 distinct values the lists' silence says too little
+    few = pl.DataFrame({"clinic_name": [f"{unit} unit" for unit in _UNITS[:12]] * 4})
+    assert _veto(few, "clinic_name", "direct_identifier", "person_name") is None
+    # names in a script the lists do not cover are left to the model
+    chinese = pl.DataFrame({"name": [a + b for a in "王李张刘陈杨" for b in "伟芳娜敏"]})
+    assert _veto(chinese, "name", "direct_identifier", "person_name") is None
+    # an owner's column may hold businesses beside people: the subject step judges those
+    owners = pl.DataFrame({"owner_name": [f"{unit} holdings" for unit in _UNITS]})
+    assert _veto(owners, "owner_name", "direct_identifier", "person_name") is None
+
+
+def test_an_address_without_house_numbers_places_no_one_at_a_door():
+    # villages, as a rural survey spells them (a number glued to the name tells villages apart)
+    villages = [f"{stem}{n}" for stem in ("hexi", "caijia", "wanshang", "lianxing", "xianghu", "dongbian") for n in (1, 2, 3, 4)]
+    role, semantic, reason = _veto(pl.DataFrame({"address": villages}), "address", "direct_identifier", "street_address")
+    assert (role, semantic) == ("quasi_identifier", "street_address")
+    assert reason.startswith("only 0% of values hold a house number") and "hexi" not in reason
+
+
+def test_near_miss_numbered_or_foreign_addresses_stay_direct_identifiers():
+    # most street lines carry a number, some only a house name: a door's address
+    lines = [f"{n} {street}" for n in (12, 4, 9) for street in ("Church Lane", "Mill Road", "Hill View")] + ["Rose Cottage"] * 3
+    assert _veto(pl.DataFrame({"address": lines * 2}), "address", "direct_identifier", "street_address") is None
+    chinese = pl.DataFrame({"address": [f"建国路{n}号" for n in range(1, 25)]})
+    assert _veto(chinese, "address", "direct_identifier", "street_address") is None
+
+
 # ---------------------------------------------------------------- employers, days, tallies
 
 

@@ -22,6 +22,11 @@ checks a privacy officer makes by looking at a column, each on the shape of its 
 - an address's second line (APT 4, SUITE 200: the secondary unit designators of USPS
   Publication 28) places a person only beside the street line: a quasi-identifier, not the
   direct identifier the whole address is;
+- an address named by its header alone whose values mostly hold no house number (villages, as
+  a rural survey spells them) places a person in an area, not at a door: a quasi-identifier;
+- a person's name holds a given name or a surname: under a name header, twenty and more values
+  in the Latin alphabet of which hardly any holds one of the census names are things' names
+  (clinics, teams); other scripts, which the lists do not cover, stay with the model;
 - one value on every filled row tells no row apart: it is no identifier;
 - and the converse: a key unique on (nearly) every row that the model left `other`, whose values
   are a given name with a surname or a surname with initials, names people.

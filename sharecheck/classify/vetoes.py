@@ -77,9 +77,8 @@ def overrule(role: str, semantic_type: str, evidence) -> tuple[str, str, str] | 
             return "quasi_identifier", semantic_type, (f"the second line of an address: {share:.0%} of values are an "
                                                       "apartment, suite, floor or unit, which places a person only beside "
                                                       "the street line")
-    latin = _share(values, _latin) >= limits["latin_values_min_share"]
-    if role == "direct_identifier" and semantic_type == "street_address" and profile.is_text and latin \
-            and not any(item.semantic_type == "street_address" for item in evidence.items):
+    if role == "direct_identifier" and semantic_type == "street_address" and profile.is_text \
+            and not any(item.semantic_type == "street_address" for item in evidence.items) and _in_latin(values):
         share = _share(values, lambda v: bool(_HOUSE_NUMBER.search(v)))
         if share < 1.0 - floor:
             return "quasi_identifier", semantic_type, (f"only {share:.0%} of values hold a house number and none reads as a "
@@ -91,8 +90,8 @@ def overrule(role: str, semantic_type: str, evidence) -> tuple[str, str, str] | 
             if share >= floor:
                 return "other", "category", what + f"{share:.0%} of values are single words holding digits or slashes: codes, not people's names"
             named = sum(evidence.facts.get(key, 0.0) for key in ("names_full", "names_given", "names_surname"))
-            if "names_full" in evidence.facts and latin and profile.distinct >= limits["name_free_min_distinct"] \
-                    and named <= limits["name_free_max_share"]:
+            if "names_full" in evidence.facts and profile.distinct >= limits["name_free_min_distinct"] \
+                    and named <= limits["name_free_max_share"] and _in_latin(values):
                 # the name lists cover given names and surnames written in the Latin alphabet:
                 # where not one value in twenty holds one, the header's `name` is a thing's
                 return "other", "category", what + (f"{named:.0%} of values hold a known given name or surname: "
@@ -135,12 +134,16 @@ def overrule(role: str, semantic_type: str, evidence) -> tuple[str, str, str] | 
     return None
 
 
-def _latin(value: str) -> bool:
-    """Written in the Latin alphabet (accents allowed): the script the name lists and the house
-    numbers' shapes cover. A value in another script is judged by the model alone."""
+def _in_latin(values: list[str]) -> bool:
+    """Nearly all values written in the Latin alphabet (accents allowed): the script the name
+    lists and the house numbers' shapes cover. Asked last, on the two checks' narrow paths only
+    (it folds every sampled value); a column in another script is judged by the model alone."""
     import unicodedata
 
-    return all(ord(ch) < 128 for ch in unicodedata.normalize("NFKD", value) if not unicodedata.combining(ch))
+    def latin(value: str) -> bool:
+        return all(ord(ch) < 128 for ch in unicodedata.normalize("NFKD", value) if not unicodedata.combining(ch))
+
+    return _share(values, latin) >= words().thresholds["latin_values_min_share"]
 
 
 def _share(values: list[str], test) -> float:

@@ -149,6 +149,9 @@ def test_near_miss_numbered_or_foreign_addresses_stay_direct_identifiers():
     # most street lines carry a number, some only a house name: a door's address
     lines = [f"{n} {street}" for n in (12, 4, 9) for street in ("Church Lane", "Mill Road", "Hill View")] + ["Rose Cottage"] * 3
     assert _veto(pl.DataFrame({"address": lines * 2}), "address", "direct_identifier", "street_address") is None
+    # no value reads as a street address, but every one holds a number of its own: a plot, a door
+    plots = [f"Plot {n} {village}" for n in (3, 7, 12, 21) for village in ("Hexi", "Caijia", "Wanshang", "Dongbian")]
+    assert _veto(pl.DataFrame({"address": plots}), "address", "direct_identifier", "street_address") is None
     chinese = pl.DataFrame({"address": [f"建国路{n}号" for n in range(1, 25)]})
     assert _veto(chinese, "address", "direct_identifier", "street_address") is None
 

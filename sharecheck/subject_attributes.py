@@ -3,7 +3,8 @@ question of the subject decision (sharecheck/subject.py) about a table of record
 
 An attribute is a column the classifier gave a role, whose type or header names something only a
 person has (age, sex, race, health ...), or that it judged sensitive. It is a statistic of a group
-instead when its header says so (a median, a share, per capita), or when its values do:
+instead when its header says so of a person's attribute (a median income, a share of men, income
+per capita), or when its values do:
 
 - a categorical attribute (sex, race ...) holding more numbers than a person can have values is a
   share of a group (the share of men in an area);
@@ -57,7 +58,10 @@ def attributes(columns: Sequence, profiles: Mapping) -> Attributes:
             dummies.append(column.name)
         share = (bool(kinds & words["categorical_attribute_types"]) and profile.is_numeric and profile.distinct > limit) or (
             bool(kinds & words["trait_types"]) and _fractions(profile))
-        if has_word(column.name, "statistic_words") or share:
+        # a statistic word over a person's attribute (median income, mean age) is a group's; over a
+        # measurement the vocabulary cannot place (a tumour's mean radius) it says the value is an
+        # average, not whose: judged sensitive, that is still one person's attribute
+        if (has_word(column.name, "statistic_words") and kinds) or share:
             statistics.append(column.name)
             if share:
                 shares.append(column.name)

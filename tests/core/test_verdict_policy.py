@@ -82,6 +82,29 @@ def test_a_person_level_sex_keeps_the_rows_about_people():
     assert subject.about == "people" and "'sex'" in subject.evidence[0]
 
 
+def test_a_mean_of_a_measurement_is_one_persons_attribute():
+    # a statistic word over a measurement no vocabulary places (the mean radius of a tumour's
+    # nuclei in one image) says the value is an average, not of a group: judged sensitive, the
+    # rows are people's
+    rng = np.random.default_rng(7)
+    n = 60
+    frame = pl.DataFrame({"mean radius": np.round(rng.uniform(6, 28, n), 2).tolist(),
+                          "mean texture": np.round(rng.uniform(9, 39, n), 2).tolist()})
+    roles = {"mean radius": ("sensitive", "measure"), "mean texture": ("sensitive", "measure")}
+    subject, _ = _decide(frame, roles)
+    assert subject.about == "people" and "'mean radius'" in subject.evidence[0]
+
+
+def test_near_miss_a_mean_of_a_persons_attribute_is_a_groups_statistic():
+    # the same table with the mean of an income: a statistic of a group (units, not people)
+    rng = np.random.default_rng(7)
+    n = 60
+    frame = pl.DataFrame({"mean income": rng.integers(20000, 90000, n).tolist(),
+                          "mean texture": np.round(rng.uniform(9, 39, n), 2).tolist()})
+    subject, _ = _decide(frame, {"mean income": ("sensitive", "income")})
+    assert subject.about == "things" and "statistic" in subject.evidence[0]
+
+
 def test_a_header_naming_an_age_makes_a_person_attribute_whatever_the_type():
     rng = np.random.default_rng(5)
     frame = pl.DataFrame({"age80": rng.integers(0, 2, 200).tolist(), "los": rng.integers(1, 40, 200).tolist()})

@@ -372,12 +372,17 @@ def decide_subject(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, cl
     if detected is None:
         detected = _records(frame, profiles, columns, classifications, release_name)
     if about is not None:
-        return _declared(about, source, detected, frame, person, person_why)
-    evidence = detected.evidence + ((person_why,) if person_why and detected.about in ("people", "events") else ())
-    shared, shared_why = shared_contacts(frame, columns, person) if detected.about in ("people", "events") else ([], [])
-    return Subject(detected.about, person if detected.about in ("people", "events", "organisations") else None,
-                   detected.count_column, detected.dimensions, detected.counts_people, evidence + tuple(shared_why), "detected",
-                   detected.natural_persons, detected.named_things, tuple(shared))
+        subject = _declared(about, source, detected, frame, person, person_why)
+    else:
+        evidence = detected.evidence + ((person_why,) if person_why and detected.about in ("people", "events") else ())
+        subject = Subject(detected.about, person if detected.about in ("people", "events", "organisations") else None,
+                          detected.count_column, detected.dimensions, detected.counts_people, evidence, "detected",
+                          detected.natural_persons, detected.named_things)
+    if subject.about in ("people", "events"):
+        # whose a contact is stays a detection, whoever said what the rows are about
+        shared, why = shared_contacts(frame, columns, subject.person_column)
+        subject = replace(subject, shared_contacts=tuple(shared), evidence=subject.evidence + tuple(why)) if shared else subject
+    return subject
 
 
 def _declared(about: str, source: str, detected: Subject, frame: pl.DataFrame, person: str | None, person_why) -> Subject:

@@ -99,3 +99,12 @@ def test_the_threshold_is_the_boundary():
         frame = pl.DataFrame({"tow_time": _times(rng, n), "yard_phone": [f"555-010{i % 6}" for i in range(n)]})
         subject, columns = _decide(frame, {"tow_time": ("quasi_identifier", "datetime"), "yard_phone": ("direct_identifier", "phone")})
         assert (columns["yard_phone"].role == "other") is shared, per_value
+
+
+def test_a_declared_subject_keeps_the_detection_of_whose_a_contact_is():
+    frame = _tows()
+    columns = [ColumnReport(name=n, role=r, semantic_type=k, confidence=0.9, source="detected")
+               for n, (r, k) in TOW_ROLES.items()]
+    subject = decide_subject(frame, profile_frame(frame), columns, {}, count_column=None, about="events", source="user")
+    assert subject.source == "user" and subject.shared_contacts == ("towed_to_address", "yard_phone")
+    assert subject.evidence[0] == "declared by the user"

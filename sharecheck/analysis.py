@@ -282,7 +282,9 @@ def roles_for_subject(columns: tuple[ColumnReport, ...], subject: Subject) -> tu
     - things: the same; a street address is where the thing is (a permit's site), not a person's;
     - a table of counts: the count column counts, it describes no one;
     - a "name" whose values are rarely people's, in a table where nothing describes a person
-      (animals, dishes, firms), names things, whatever the rows are about.
+      (animals, dishes, firms), names things, whatever the rows are about;
+    - on rows about people or events, a contact each of whose values many of them share (the
+      tow yard's address and phone) is an organisation's (sharecheck/subject_contacts.py).
     """
     words = vocabulary()
     updated = []
@@ -293,6 +295,9 @@ def roles_for_subject(columns: tuple[ColumnReport, ...], subject: Subject) -> tu
                 column = replace(column, role="direct_identifier", semantic_type="person_name", confidence=1.0, evidence=(
                     "owners or applicants: natural persons (sole traders, private landlords) among the businesses, "
                     "so the names are personal data",) + tuple(column.evidence))
+            elif column.name in subject.shared_contacts and column.role == "direct_identifier":
+                column = _demote(column, "shared by many of the people or events on the rows: an organisation's or a "
+                                 "site's contact, not personal data")
             elif column.name in subject.named_things and column.role == "direct_identifier":
                 column = _demote(column, "the names of things: its sampled values are rarely census given names or "
                                  "surnames, and no column of the table describes a person", "category")

@@ -19,6 +19,7 @@ import polars as pl
 from .errors import UsageError
 from .naming import match_column_name
 from .subject_attributes import attributes as _attributes
+from .subject_contacts import shared_contacts
 from .subject_counts import count_table
 from .subject_rules import counts_people, has_word, thresholds, title_subject, vocabulary
 from .subject_units import group_sizes, names_of_things, taxa
@@ -41,6 +42,7 @@ class Subject:
     source: str = "detected"  # detected | user | datapackage
     natural_persons: tuple[str, ...] = ()  # in a table of organisations: columns naming natural persons
     named_things: tuple[str, ...] = ()  # "name" columns whose values are rarely people's: names of things
+    shared_contacts: tuple[str, ...] = ()  # contacts each shared by many people or events: an organisation's
 
     def __post_init__(self) -> None:
         if self.about not in SUBJECTS:
@@ -82,6 +84,7 @@ class Subject:
             "counts_people": self.counts_people,
             "natural_persons": list(self.natural_persons),
             "named_things": list(self.named_things),
+            "shared_contacts": list(self.shared_contacts),
             "evidence": list(self.evidence),
             "source": self.source,
         }
@@ -369,11 +372,17 @@ def decide_subject(frame: pl.DataFrame, profiles: Mapping, columns: Sequence, cl
     if detected is None:
         detected = _records(frame, profiles, columns, classifications, release_name)
     if about is not None:
-        return _declared(about, source, detected, frame, person, person_why)
-    evidence = detected.evidence + ((person_why,) if person_why and detected.about in ("people", "events") else ())
-    return Subject(detected.about, person if detected.about in ("people", "events", "organisations") else None,
-                   detected.count_column, detected.dimensions, detected.counts_people, evidence, "detected",
-                   detected.natural_persons, detected.named_things)
+        subject = _declared(about, source, detected, frame, person, person_why)
+    else:
+        evidence = detected.evidence + ((person_why,) if person_why and detected.about in ("people", "events") else ())
+        subject = Subject(detected.about, person if detected.about in ("people", "events", "organisations") else None,
+                          detected.count_column, detected.dimensions, detected.counts_people, evidence, "detected",
+                          detected.natural_persons, detected.named_things)
+    if subject.about in ("people", "events"):
+        # whose a contact is stays a detection, whoever said what the rows are about
+        shared, why = shared_contacts(frame, columns, subject.person_column)
+        subject = replace(subject, shared_contacts=tuple(shared), evidence=subject.evidence + tuple(why)) if shared else subject
+    return subject
 
 
 def _declared(about: str, source: str, detected: Subject, frame: pl.DataFrame, person: str | None, person_why) -> Subject:

@@ -16,7 +16,7 @@ _THRESHOLDS = {"categorical_attribute_max_distinct": int, "natural_person_min_sh
                "cross_tab_min_density": float,
                "group_size_min_median": float,
                "people_name_min_share": float, "few_qis_below": int, "grouping_max_distinct": int, "grouping_max_codes": int,
-               "sensitive_subject_min_probability": float}
+               "sensitive_subject_min_probability": float, "shared_contact_min_people": int}
 
 
 @lru_cache(maxsize=1)

@@ -8,25 +8,19 @@ from datetime import datetime, timedelta
 import numpy as np
 import polars as pl
 
-from sharecheck.analysis import roles_for_subject
-from sharecheck.classify import ColumnClassification
 from sharecheck.profile import profile_frame
 from sharecheck.report import ColumnReport
 from sharecheck.subject import decide_subject
 from sharecheck.subject_rules import thresholds
 
+from .test_verdict_policy import _decide as _decide_with_roles
+
 YARDS = ["100 Depot Rd", "2 Harbor Way", "55 Mill St", "9 Quarry Ln", "71 Rail Ave"]
 
 
 def _decide(frame: pl.DataFrame, roles: dict[str, tuple[str, str]]):
-    profiles = profile_frame(frame)
-    columns, classifications = [], {}
-    for name in frame.columns:
-        role, kind = roles.get(name, ("other", "category"))
-        columns.append(ColumnReport(name=name, role=role, semantic_type=kind, confidence=0.9, source="detected"))
-        classifications[name] = ColumnClassification(column=name, role=role, semantic_type=kind, confidence=0.9)
-    subject = decide_subject(frame, profiles, columns, classifications, count_column=None)
-    return subject, {c.name: c for c in roles_for_subject(tuple(columns), subject)}
+    subject, columns = _decide_with_roles(frame, roles)
+    return subject, {c.name: c for c in columns}
 
 
 def _times(rng, n):

@@ -80,9 +80,13 @@ def match_column_name(name: str) -> tuple[NameHint, ...]:
     English: total_pay is pay, pay_date is a date).
     """
     normalised = normalise_column_name(name)
-    tokens = tuple(normalised.split("_")) if normalised else ()
-    if not tokens:
+    if not normalised:
         return ()
+    return _match_tokens(tuple(piece for token in normalised.split("_") for piece in _glued_words(token)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _match_tokens(tokens: tuple[str, ...]) -> tuple[NameHint, ...]:
     token_set = set(tokens)
     best: dict[str, NameHint] = {}
     for semantic_type, (terms, exclude) in _vocabulary().items():
@@ -109,6 +113,32 @@ def match_column_name(name: str) -> tuple[NameHint, ...]:
             if semantic_type not in best or hint.score > best[semantic_type].score:
                 best[semantic_type] = hint
     return tuple(sorted(best.values(), key=lambda hint: (-hint.score, hint.semantic_type)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _glued_words(token: str) -> tuple[str, ...]:
+    """`momage` -> (mom, age), `lsalary` -> (l, salary), `caseid` -> (case, id): a header written
+    without separators, as codebooks and statistics packages do. The split is the likeliest one
+    under English word frequencies (wordninja) and is kept only where the token means nothing to
+    the vocabularies whole and one piece is a term that may stand inside a longer name:
+    `average`, `stage` and `usage` are English words and stay whole, and `inst` (in + st) stays
+    whole because `st` means street only as a name of its own."""
+    if len(token) < 4 or not token.isalpha() or _match_tokens((token,)):
+        return (token,)
+    import wordninja  # ~0.2 s to load its word list, paid only by a release with such a header
+
+    pieces = tuple(piece.lower() for piece in wordninja.split(token))
+    if len(pieces) < 2 or not any(piece in _inner_terms() for piece in pieces):
+        return (token,)
+    return pieces
+
+
+@lru_cache(maxsize=1)
+def _inner_terms() -> frozenset[str]:
+    """One-word terms that may match inside a longer name (not `=`whole-only ones); prefix
+    terms are left out, a glued token's pieces being whole words."""
+    return frozenset(term.tokens[0] for terms, _exclude in _vocabulary().values() for term in terms
+                     if len(term.tokens) == 1 and not term.whole_only and not term.prefix)
 
 
 def best_name_hint(name: str) -> NameHint | None:

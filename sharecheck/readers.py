@@ -230,7 +230,8 @@ def sniff_delimiter(text: str, default: str = ",") -> str:
     return best
 
 
-_DECIMAL_COMMA = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+),\d+$")
+# a currency sign may stand before or after (`12,00 €`): still a number written with a comma
+_DECIMAL_COMMA = re.compile(r"^-?[$£€¥]?\s?-?(\d{1,3}(\.\d{3})+|\d+),\d+\s?[$£€¥]?$")
 
 
 def _sample_rows(text: str, delimiter: str, skip: int = 1) -> list[list[str]]:

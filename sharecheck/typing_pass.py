@@ -11,12 +11,20 @@ _INTEGER = r"^[+-]?(0|[1-9][0-9]*)$"
 _FLOAT_POINT = r"^[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?$"
 _FLOAT_COMMA = r"^[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$"
 _BOOLEAN = r"^(?i)(true|false)$"
+# An amount as payroll and finance systems export it: a currency sign, thousands grouped
+# ($1,112.95; 116,147.36; 1.234,50 €). Plain numbers match too, so a column mixing both casts.
+_AMOUNT_POINT = r"^[+-]?[$£€¥]?\s?[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?\s?[$£€¥]?$"
+_AMOUNT_COMMA = r"^[+-]?[$£€¥]?\s?[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?\s?[$£€¥]?$"
+
+
+def _amount_pattern(decimal_comma: bool) -> str:
+    return _AMOUNT_COMMA if decimal_comma else _AMOUNT_POINT
 # IDs longer than this stay text even when numeric: casting would only hide their nature.
 _MAX_INTEGER_DIGITS = 15
 
 
-def _float_text(position: int, decimal_comma: bool) -> pl.Expr:
-    text = pl.nth(position).str.strip_chars()
+def _float_text(position: int | pl.Expr, decimal_comma: bool) -> pl.Expr:
+    text = (pl.nth(position) if isinstance(position, int) else position).str.strip_chars()
     if decimal_comma:
         return text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
     return text
@@ -44,6 +52,8 @@ def _shape_counts(frame: pl.LazyFrame, text_columns, decimal_comma: bool) -> dic
         (present & value.str.contains(_INTEGER) & (value.str.len_chars() <= _MAX_INTEGER_DIGITS)).sum().alias("i"),
         (present & value.str.contains(float_pattern)).sum().alias("f"),
         (present & value.str.contains(_BOOLEAN)).sum().alias("b"),
+        (present & value.str.contains(_amount_pattern(decimal_comma))).sum().alias("a"),
+        (present & value.str.contains(r"[$£€¥]" if decimal_comma else r"[$£€¥]|[0-9],[0-9]{3}")).sum().alias("g"),
         (present & value.str.contains(r"^[+-]?0[0-9]")).sum().alias("z"),
         (present & value.str.contains(r"[,eE]" if decimal_comma else r"[.eE]")).sum().alias("d"),
     ).collect()
@@ -66,10 +76,17 @@ def _proposed_casts(counts: dict, text_columns, decimal_comma: bool) -> dict[int
             proposal[position] = "float"
         elif counts[f"b{index}"] == present:
             proposal[position] = "bool"
+        elif counts[f"a{index}"] == present and counts[f"g{index}"]:  # a sign or a grouping says amount, not ID
+            proposal[position] = "amount"
     return proposal
 
 
 def _cast_expression(position: int, name: str, kind: str, decimal_comma: bool) -> pl.Expr:
+    if kind == "amount":
+        digits = pl.nth(position).str.replace_all(r"[$£€¥\s]", "")
+        if not decimal_comma:
+            digits = digits.str.replace_all(",", "", literal=True)
+        return _float_text(digits, decimal_comma).cast(pl.Float64, strict=False).alias(name)
     if kind == "int":
         return pl.nth(position).str.strip_chars().cast(pl.Int64, strict=False).alias(name)
     if kind == "float":
@@ -101,6 +118,9 @@ def refine_types(frame: pl.LazyFrame, *, decimal_comma: bool = False) -> pl.Lazy
             cast = _cast_expression(position, names[position], kind, decimal_comma)
             if kind == "bool":
                 failed = present & ~text.str.contains(_BOOLEAN)
+            elif kind == "amount":
+                # the cast alone would take `1,2,3` for 123: every value must be written as an amount
+                failed = present & (~text.str.contains(_amount_pattern(decimal_comma)) | cast.is_null())
             else:
                 failed = present & cast.is_null()
             if kind == "int":

@@ -25,11 +25,19 @@ def test_csv_values_survive_reading(tmp_path_factory, texts, numbers, separator)
     read = read_release(path).frame.collect()
     assert read.columns == ["label", "amount"]
     if read["label"].dtype.is_numeric():
-        # every label reads as a number ('0', '0.'): typed as one, it keeps its value, not its spelling
-        assert read["label"].to_list() == [float(text) for text in frame["label"]]
+        # every label reads as a number ('0', '0.', '$1,000'): typed as one, it keeps its value, not its spelling
+        assert read["label"].to_list() == [_amount(text) for text in frame["label"]]
     else:
         assert read["label"].cast(pl.String).to_list() == frame["label"].to_list()
     assert read["amount"].cast(pl.Int64).to_list() == frame["amount"].to_list()
+
+
+def _amount(text: str) -> float:
+    """The number a point-decimal CSV cell writes, by hand: currency signs, spaces and thousands
+    commas are spelling."""
+    for spelling in "$£€¥, ":
+        text = text.replace(spelling, "")
+    return float(text)
 
 
 # The typing pass tallies, per column, the distinct present values of each shape in one query
@@ -47,14 +55,17 @@ def _tally_by_definition(values: list[str | None], decimal_comma: bool) -> dict[
         "i": sum(1 for v in present if re.search(tp._INTEGER, v) and len(v) <= tp._MAX_INTEGER_DIGITS),
         "f": sum(1 for v in present if re.search(float_pattern, v)),
         "b": sum(1 for v in present if re.fullmatch(r"(?i)(true|false)", v)),
+        "a": sum(1 for v in present if re.search(tp._AMOUNT_COMMA if decimal_comma else tp._AMOUNT_POINT, v)),
+        "g": sum(1 for v in present if re.search(r"[$£€¥]" if decimal_comma else r"[$£€¥]|[0-9],[0-9]{3}", v)),
         "z": sum(1 for v in present if re.search(r"^[+-]?0[0-9]", v)),
         "d": sum(1 for v in present if re.search(r"[,eE]" if decimal_comma else r"[.eE]", v)),
     }
 
 
 _CELL = st.one_of(st.none(), st.sampled_from(["", " ", "0", "007", "12", " 12 ", "-3", "1.5", "1,5", "2e3", ".5",
-                                              "1.000,25", "TRUE", "false", "x", "1 2", "+0", "12345678901234567"]),
-                  st.text(alphabet="0123456789.,eE+- ", max_size=6))
+                                              "1.000,25", "TRUE", "false", "x", "1 2", "+0", "12345678901234567",
+                                              "$1,112.95", "116,147.36", "1.234,50 €", "-$3", "1,2,3"]),
+                  st.text(alphabet="0123456789.,eE+-$€ ", max_size=6))
 
 
 @settings(max_examples=60, deadline=None)
@@ -92,3 +103,26 @@ def test_decimal_commas_by_hand():
     assert not uses_decimal_comma("a;b\nx;1.5\n", ";")
     assert not uses_decimal_comma("a;b\n\"1,5\";x\n", ",")  # a comma-delimited file has none
     assert not uses_decimal_comma("a;b\nx,y;2\n", ";")  # a comma inside text is not a number
+
+
+def test_amounts_with_currency_signs_and_thousands_read_as_numbers(tmp_path):
+    # payroll exports write pay as `$1,112.95` or `116,147.36`: numbers, not 22,000 categories
+    path = tmp_path / "pay.csv"
+    path.write_text('name,regular,retro,code\nA,"$109,540.07 ",0,"1,2"\nB,"$1,112.95",0.00,3\nC,500,"2,192.04",4\n')
+    frame = read_release(path).frame.collect()
+    assert frame["regular"].to_list() == [109540.07, 1112.95, 500.0]
+    assert frame["retro"].to_list() == [0.0, 0.0, 2192.04]
+    assert frame["code"].dtype == pl.String  # `1,2` is no amount: the column stays text
+
+
+def test_amounts_in_a_decimal_comma_release(tmp_path):
+    path = tmp_path / "pay.csv"
+    path.write_text("name;betrag\nA;1.234,50 €\nB;12,00 €\nC;3\n", encoding="utf-8")
+    assert read_release(path).frame.collect()["betrag"].to_list() == [1234.5, 12.0, 3.0]
+
+
+def test_a_late_value_that_is_no_amount_keeps_the_column_text():
+    from sharecheck.typing_pass import SAMPLE_ROWS, refine_types
+
+    values = ["$1,000.00"] * SAMPLE_ROWS + ["1,2,3"]
+    assert refine_types(pl.LazyFrame({"pay": values})).collect()["pay"].dtype == pl.String

@@ -41,6 +41,18 @@ class _Term:
 
 
 @lru_cache(maxsize=1)
+def _partners() -> dict[str, str]:
+    """semantic type -> the type whose column must stand beside it for the type's whole-only
+    terms to count (latitude <-> longitude)."""
+    types = load_yaml("vocabulary.yaml")["types"]
+    partners = {semantic_type: str(entry["partner"]) for semantic_type, entry in types.items() if entry.get("partner")}
+    for semantic_type, partner in partners.items():
+        if partners.get(partner) != semantic_type:
+            raise ValueError(f"rules/vocabulary.yaml: {semantic_type}'s partner {partner!r} must be a type naming it back as partner")
+    return partners
+
+
+@lru_cache(maxsize=1)
 def _vocabulary() -> dict[str, tuple[tuple[_Term, ...], frozenset[str]]]:
     document = load_yaml("vocabulary.yaml")
     vocabulary = {}
@@ -139,6 +151,30 @@ def _inner_terms() -> frozenset[str]:
     terms are left out, a glued token's pieces being whole words."""
     return frozenset(term.tokens[0] for terms, _exclude in _vocabulary().values() for term in terms
                      if len(term.tokens) == 1 and not term.whole_only and not term.prefix)
+
+
+def table_name_hints(names) -> dict[str, tuple[NameHint, ...]]:
+    """Each column's hints read beside the table's other headers. A hint from a whole-only term
+    of a type with a partner (`y` for latitude) stands only where another column's name points
+    to the partner type: `x` beside `y` are positions, a `y` alone is an outcome."""
+    hints = {name: match_column_name(name) for name in names}
+    partners = _partners()
+    if not partners:
+        return hints
+    named = {name: {hint.semantic_type for hint in found} for name, found in hints.items()}
+    out = {}
+    for name, found in hints.items():
+        kept = tuple(hint for hint in found
+                     if hint.semantic_type not in partners or not _is_whole_only(hint)
+                     or any(partners[hint.semantic_type] in types for other, types in named.items() if other != name))
+        out[name] = kept
+    return out
+
+
+def _is_whole_only(hint: NameHint) -> bool:
+    tokens = tuple(normalise_column_name(hint.term).split("_"))
+    return hint.exact and any(term.whole_only and term.tokens == tokens and term.language == hint.language
+                              for term in _vocabulary()[hint.semantic_type][0])
 
 
 def best_name_hint(name: str) -> NameHint | None:

@@ -25,6 +25,7 @@ from typing import Mapping
 import polars as pl
 
 from .._resources import load_yaml
+from ..naming import table_name_hints
 from ..profile import ColumnProfile, profile_frame
 
 ROLES = ("direct_identifier", "quasi_identifier", "sensitive", "pseudonym", "other")
@@ -91,7 +92,8 @@ def extract_evidence(frame: pl.DataFrame, profiles: Mapping[str, ColumnProfile],
     if missing:
         profiles = {**profiles, **profile_frame(frame.select(missing))}
     context = Context(nlp_model=nlp_model, hash_deadline=time.thread_time() + hash_budget_seconds(), today=date.today())
-    return {name: column_evidence(frame.get_column(name), profiles[name], context) for name in frame.columns}
+    hints = table_name_hints(frame.columns)
+    return {name: column_evidence(frame.get_column(name), profiles[name], context, hints[name]) for name in frame.columns}
 
 
 def features_from_evidence(frame: pl.DataFrame, evidence: Mapping[str, object]) -> TableFeatures:

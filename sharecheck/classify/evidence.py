@@ -68,8 +68,11 @@ class Context:
     today: date
 
 
-def column_evidence(series: pl.Series, profile: ColumnProfile, context: Context) -> ColumnEvidence:
-    hints = match_column_name(profile.name)
+def column_evidence(series: pl.Series, profile: ColumnProfile, context: Context,
+                    hints: tuple[NameHint, ...] | None = None) -> ColumnEvidence:
+    """`hints`: what the name says read beside the table's other names (naming.table_name_hints);
+    the name alone when not given."""
+    hints = match_column_name(profile.name) if hints is None else hints
     evidence = ColumnEvidence(profile.name, profile, hints,
                               head={hint.semantic_type: hint_is_head(hint, profile.name) for hint in hints},
                               fits={hint.semantic_type: hint_fits_values(hint, profile) for hint in hints})

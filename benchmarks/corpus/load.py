@@ -85,17 +85,20 @@ def load_labels(directory: Path = LABELS_DIR) -> list[TableLabel]:
 
 
 def _read_shared(rel: str, n_rows: int | None) -> pl.DataFrame:
+    """A city release read as a scan reads it (sharecheck.readers: encoding, delimiter, header
+    row, the typing pass), so the model is fitted on the values a user's scan will see."""
+    from sharecheck.analysis import collect
+    from sharecheck.errors import InputError
+    from sharecheck.readers import read_release
+
     path = SHARED / rel
     if not path.exists():
         raise TableUnavailable(f"{rel}: not found under {SHARED}")
-    sep = ";" if path.name == "adult_arx.csv" else ","
     try:
-        return pl.read_csv(path, separator=sep, infer_schema_length=10000,
-                           encoding="utf8-lossy", n_rows=n_rows)
-    except pl.exceptions.PolarsError:
-        # Mixed columns beyond the inference window: read everything as text.
-        return pl.read_csv(path, separator=sep, infer_schema_length=0,
-                           encoding="utf8-lossy", n_rows=n_rows)
+        frame = collect(read_release(path))
+    except InputError as exc:
+        raise TableUnavailable(f"{rel}: {exc}") from exc
+    return frame if n_rows is None else frame.head(n_rows)
 
 
 def _from_pandas(df: Any) -> pl.DataFrame:

@@ -161,14 +161,14 @@ def table_name_hints(names) -> dict[str, tuple[NameHint, ...]]:
     partners = _partners()
     if not partners:
         return hints
-    named = {name: {hint.semantic_type for hint in found} for name, found in hints.items()}
-    out = {}
+    named_as: dict[str, set[str]] = {}  # type -> the columns whose names point to it
     for name, found in hints.items():
-        kept = tuple(hint for hint in found
-                     if hint.semantic_type not in partners or not _is_whole_only(hint)
-                     or any(partners[hint.semantic_type] in types for other, types in named.items() if other != name))
-        out[name] = kept
-    return out
+        for hint in found:
+            named_as.setdefault(hint.semantic_type, set()).add(name)
+    return {name: tuple(hint for hint in found
+                        if hint.semantic_type not in partners or not _is_whole_only(hint)
+                        or named_as.get(partners[hint.semantic_type], set()) - {name})
+            for name, found in hints.items()}
 
 
 def _is_whole_only(hint: NameHint) -> bool:

@@ -159,8 +159,6 @@ def table_name_hints(names) -> dict[str, tuple[NameHint, ...]]:
     to the partner type: `x` beside `y` are positions, a `y` alone is an outcome."""
     hints = {name: match_column_name(name) for name in names}
     partners = _partners()
-    if not partners:
-        return hints
     named_as: dict[str, set[str]] = {}  # type -> the columns whose names point to it
     for name, found in hints.items():
         for hint in found:

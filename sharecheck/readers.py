@@ -27,7 +27,7 @@ from .header_row import first_row_is_data, headerless_names, headerless_note
 from .limits import check_columns, check_line_lengths
 from .redact import exception_message
 from .release import Release
-from .typing_pass import refine_types
+from .typing_pass import CURRENCY_SIGN, refine_types
 
 SNIFF_BYTES = 1 << 20
 CANDIDATE_DELIMITERS = (",", ";", "\t", "|")
@@ -231,7 +231,7 @@ def sniff_delimiter(text: str, default: str = ",") -> str:
 
 
 # a currency sign may stand before or after (`12,00 €`): still a number written with a comma
-_DECIMAL_COMMA = re.compile(r"^-?[$£€¥]?\s?-?(\d{1,3}(\.\d{3})+|\d+),\d+\s?[$£€¥]?$")
+_DECIMAL_COMMA = re.compile(rf"^-?{CURRENCY_SIGN}?\s?-?(\d{{1,3}}(\.\d{{3}})+|\d+),\d+\s?{CURRENCY_SIGN}?$")
 
 
 def _sample_rows(text: str, delimiter: str, skip: int = 1) -> list[list[str]]:

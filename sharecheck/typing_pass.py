@@ -11,16 +11,18 @@ _INTEGER = r"^[+-]?(0|[1-9][0-9]*)$"
 _FLOAT_POINT = r"^[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?$"
 _FLOAT_COMMA = r"^[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$"
 _BOOLEAN = r"^(?i)(true|false)$"
+# The currency signs an amount may carry before or after its number (readers.py asks it too).
+CURRENCY_SIGN = "[$£€¥]"
 # An amount as payroll and finance systems export it: a currency sign, thousands grouped
 # ($1,112.95; 116,147.36; 1.234,50 €). Plain numbers match too, so a column mixing both casts.
-_AMOUNT_POINT = r"^[+-]?[$£€¥]?\s?[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?\s?[$£€¥]?$"
-_AMOUNT_COMMA = r"^[+-]?[$£€¥]?\s?[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?\s?[$£€¥]?$"
+_AMOUNT_POINT = rf"^[+-]?{CURRENCY_SIGN}?\s?[+-]?([0-9]{{1,3}}(,[0-9]{{3}})+|[0-9]+)(\.[0-9]+)?\s?{CURRENCY_SIGN}?$"
+_AMOUNT_COMMA = rf"^[+-]?{CURRENCY_SIGN}?\s?[+-]?([0-9]{{1,3}}(\.[0-9]{{3}})+|[0-9]+)(,[0-9]+)?\s?{CURRENCY_SIGN}?$"
+# IDs longer than this stay text even when numeric: casting would only hide their nature.
+_MAX_INTEGER_DIGITS = 15
 
 
 def _amount_pattern(decimal_comma: bool) -> str:
     return _AMOUNT_COMMA if decimal_comma else _AMOUNT_POINT
-# IDs longer than this stay text even when numeric: casting would only hide their nature.
-_MAX_INTEGER_DIGITS = 15
 
 
 def _float_text(position: int | pl.Expr, decimal_comma: bool) -> pl.Expr:
@@ -53,7 +55,7 @@ def _shape_counts(frame: pl.LazyFrame, text_columns, decimal_comma: bool) -> dic
         (present & value.str.contains(float_pattern)).sum().alias("f"),
         (present & value.str.contains(_BOOLEAN)).sum().alias("b"),
         (present & value.str.contains(_amount_pattern(decimal_comma))).sum().alias("a"),
-        (present & value.str.contains(r"[$£€¥]" if decimal_comma else r"[$£€¥]|[0-9],[0-9]{3}")).sum().alias("g"),
+        (present & value.str.contains(CURRENCY_SIGN if decimal_comma else CURRENCY_SIGN + r"|[0-9],[0-9]{3}")).sum().alias("g"),
         (present & value.str.contains(r"^[+-]?0[0-9]")).sum().alias("z"),
         (present & value.str.contains(r"[,eE]" if decimal_comma else r"[.eE]")).sum().alias("d"),
     ).collect()
@@ -83,7 +85,7 @@ def _proposed_casts(counts: dict, text_columns, decimal_comma: bool) -> dict[int
 
 def _cast_expression(position: int, name: str, kind: str, decimal_comma: bool) -> pl.Expr:
     if kind == "amount":
-        digits = pl.nth(position).str.replace_all(r"[$£€¥\s]", "")
+        digits = pl.nth(position).str.replace_all(CURRENCY_SIGN + r"|\s", "")
         if not decimal_comma:
             digits = digits.str.replace_all(",", "", literal=True)
         return _float_text(digits, decimal_comma).cast(pl.Float64, strict=False).alias(name)

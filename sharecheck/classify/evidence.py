@@ -26,7 +26,7 @@ from typing import Mapping
 import polars as pl
 
 from .._resources import load_yaml
-from ..naming import NameHint, match_column_name, normalise_column_name
+from ..naming import NameHint, normalise_column_name
 from ..profile import ColumnProfile, precision_metres
 from .words import words
 
@@ -68,11 +68,8 @@ class Context:
     today: date
 
 
-def column_evidence(series: pl.Series, profile: ColumnProfile, context: Context,
-                    hints: tuple[NameHint, ...] | None = None) -> ColumnEvidence:
-    """`hints`: what the name says read beside the table's other names (naming.table_name_hints);
-    the name alone when not given."""
-    hints = match_column_name(profile.name) if hints is None else hints
+def column_evidence(series: pl.Series, profile: ColumnProfile, context: Context, hints: tuple[NameHint, ...]) -> ColumnEvidence:
+    """`hints`: what the name says read beside the table's other names (naming.table_name_hints)."""
     evidence = ColumnEvidence(profile.name, profile, hints,
                               head={hint.semantic_type: hint_is_head(hint, profile.name) for hint in hints},
                               fits={hint.semantic_type: hint_fits_values(hint, profile) for hint in hints})

@@ -161,97 +161,30 @@ def test_a_cross_tabulation_is_still_a_table_of_counts():
     assert analysed.column("count").role == "other"
 
 
-def test_an_area_level_table_is_about_places_and_fails_no_privacy_model():
-    frame = area_table()
+def _daily_deaths(column: str, values) -> pl.DataFrame:
+    days = [f"2023-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)]
+    rows = [(day, cause) for day in days for cause in ("cholera", "diarrhoea")]
+    # as an R export writes it: a row number and the day of the month are whole numbers too, so
+    # no column is the table's only count-like one; the month's and the weekday's names beside the
+    # date span a grid far larger than the rows: the count must be known by its name
+    return pl.DataFrame({"rownames": list(range(1, len(rows) + 1)), "date": [r[0] for r in rows],
+                         "month": [r[0][5:7] for r in rows], "day_of_month": [int(r[0][-2:]) for r in rows],
+                         "day_of_week": [("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[int(r[0][-2:]) % 7] for r in rows],
+                         "cause_of_death": [r[1] for r in rows],
+                         column: [values[i % len(values)] for i in range(len(rows))]})
+
+
+def test_deaths_by_day_and_cause_are_a_table_of_counts():
+    # a person dies once: `deaths` on a row tallies several people, so the rows are cells
+    analysed = _analysed(_daily_deaths("deaths", [0, 3, 12, 7, 1, 25, 40]))
+    assert analysed.subject.about == "counts" and analysed.subject.count_column == "deaths"
+    assert analysed.column("deaths").role == "other"
+
+
+def test_near_miss_deaths_on_rows_that_repeat_their_labels_are_records():
+    # the same date and cause on several rows: the labels do not lay out cells, so the rows are
+    # records whatever a column is called
+    once = _daily_deaths("deaths", [0, 3, 12, 7, 1, 25, 40])
+    frame = pl.concat([once, once]).with_columns(pl.int_range(1, 2 * once.height + 1).alias("rownames"))
     analysed = _analysed(frame)
-    assert analysed.subject.about == "places" and not analysed.about_people
-    assert "neighbourhood" in analysed.subject.evidence[0]
-    report = sharecheck.scan(frame, name="areas")
-    assert not report.codes("error") & {"KA301", "KA302", "KA310"}
-    assert report.verdict == "pass"
-
-
-@pytest.mark.parametrize("build,about", [(restaurant_inspections, "organisations"), (pool_inspections, "organisations"),
-                                         (housing_buildings, "organisations")])
-def test_addresses_and_phones_of_businesses_and_buildings_are_not_personal(build, about):
-    frame = build()
-    analysed = _analysed(frame)
-    assert analysed.subject.about == about
-    assert not analysed.about_people
-    contacts = [c for c in analysed.columns if c.semantic_type in ("street_address", "phone")]
-    assert contacts and all(c.role == "other" for c in contacts)
-    assert all("not personal data" in c.evidence[0] for c in contacts)
-    report = sharecheck.scan(frame, name=build.__name__)
-    assert not report.codes("error") & {"ID102", "ID104"}
-    assert report.verdict == "pass"
-
-
-def test_names_of_natural_persons_among_businesses_stay_direct_identifiers():
-    analysed = _analysed(business_licences())
-    subject = analysed.subject
-    assert subject.about == "organisations" and subject.natural_persons == ("OwnerName",)
-    assert analysed.about_people  # natural persons are named
-    assert analysed.column("OwnerName").role == "direct_identifier"
-    assert analysed.column("PhoneNumber").role == "other"
-    assert any("natural persons" in reason for reason in subject.evidence)
-    report = sharecheck.scan(business_licences(), name="licences")
-    assert "ID101" in report.codes("error") and not report.codes("error") & {"ID102", "ID104", "KA301"}
-
-
-def test_a_repeating_person_hash_names_the_person_behind_several_rows():
-    rng = np.random.default_rng(3)
-    drivers = [f"{x:032x}" for x in rng.integers(0, 2**62, 30)]
-    n = 400
-    frame = pl.DataFrame({"hack_license": rng.choice(drivers, n).tolist(),
-                          "pickup_datetime": _stamps(rng, n, "%Y-%m-%d %H:%M:%S"),
-                          "fare": np.round(rng.uniform(3, 60, n), 2).tolist()})
-    subject = _analysed(frame).subject
-    assert subject.about == "events" and subject.person_column == "hack_license"
-
-
-def test_the_user_and_the_data_package_override_the_detection(tmp_path):
-    frame = area_table()
-    forced = _analysed(frame, about="people").subject
-    assert forced.about == "people" and forced.source == "user" and "declared by the user" in forced.evidence[0]
-    frame.write_csv(tmp_path / "areas.csv")
-    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [
-        {"name": "areas", "path": "areas.csv", "sharecheck:about": "things"}]}))
-    report = sharecheck.scan(tmp_path / "datapackage.json")
-    assert report.datasets[0].subject["about"] == "things" and report.datasets[0].subject["source"] == "datapackage"
-    with pytest.raises(UsageError):
-        resolve_options(None, about="animals")
-    with pytest.raises(UsageError):
-        Subject("animals")
-
-
-def test_cli_about_flag_and_json_subject(tmp_path):
-    path = tmp_path / "log.csv"
-    ems_log().write_csv(path)
-    result = CliRunner().invoke(main, ["scan", str(path), "--format", "json"])
-    assert result.exit_code == 1
-    subject = json.loads(result.output)["datasets"][0]["subject"]
-    assert subject["about"] == "events" and subject["involves_people"] and subject["source"] == "detected"
-    result = CliRunner().invoke(main, ["scan", str(path), "--about", "things"])
-    assert result.exit_code == 0 and "About: things, not people (declared by the user" in result.output
-    assert CliRunner().invoke(main, ["scan", str(path), "--about", "animals"]).exit_code == 2
-
-
-def test_the_text_report_lists_what_was_left_out_when_people_are_involved(tmp_path):
-    frame = ems_log().with_columns(pl.lit("unit 7").alias("crew"))
-    path = tmp_path / "log.csv"
-    frame.write_csv(path)
-    text = CliRunner().invoke(main, ["scan", str(path)]).output
-    assert "About: events involving people" in text
-    assert "Left out (role other):" in text and "crew: " in text
-
-
-@pytest.mark.skipif(not REPRO.exists(), reason="../shared/repro is absent")
-@pytest.mark.parametrize("name", ["ems_log.csv", "slash_ts.csv"])
-def test_the_repro_files_fail_with_the_timestamp_as_a_quasi_identifier(name):
-    report = sharecheck.scan(REPRO / name)
-    assert report.verdict == "fail"
-    dataset = report.datasets[0]
-    assert dataset.subject["about"] == "events"
-    stamp = next(c for c in dataset.columns if c.name == "call_received")
-    assert stamp.role == "quasi_identifier" and stamp.semantic_type == "datetime"
-    assert any("call_received" in f.columns for f in report.findings if f.severity == "error")
+    assert analysed.subject.about != "counts" and analysed.subject.count_column is None

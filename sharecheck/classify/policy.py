@@ -128,6 +128,12 @@ def decide(evidence: ColumnEvidence, kinds: list[str], type_proba: np.ndarray, r
         role = max((r for r in classes if r not in ("sensitive", "quasi_identifier")), key=probability.get)
         caution = (f"no header word or value points to a sensitive attribute; P(sensitive) = {probability['sensitive']:.2f} is too weak alone"
                    if evidence.profile.distinct >= 2 else "no header word or value points to a sensitive attribute, and one value fills every row")
+    elif role == "quasi_identifier" and semantic_type == "record_id" and shown_by_values:
+        # codes unique per row are a record's key: they single out a row by construction, not as
+        # a combination of traits others know, so k-anonymity over them says k = 1 and nothing
+        # more. A key is a pseudonym or bookkeeping, and joins still meet it as a shared key.
+        role = max(("pseudonym", "other"), key=probability.get)
+        caution = f"values are a record's key, not a trait: P(quasi_identifier) = {probability['quasi_identifier']:.2f} does not make it one"
     reasons: list[str] = []
     decision = Decision(role, semantic_type, probability[role], reasons)
     if evidence.facts.get("empty"):

@@ -12,7 +12,8 @@ from stdnum import iban, luhn
 from stdnum.fr import nir
 from stdnum.nl import bsn
 
-from sharecheck.classify import ColumnClassification
+from sharecheck.classify import ColumnClassification, classify_columns
+from sharecheck.profile import profile_frame
 
 RNG = random.Random(42)
 GIVEN = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Susan", "Maria", "Carlos"]
@@ -314,3 +315,18 @@ def test_house_number_and_street_in_two_columns_are_an_address(classify):
     alone = classify(frame.drop("street_number"))
     assert alone["street_name"].semantic_type == "street"  # its role, alone, is the model's and the subject's
     assert "address_part_of" not in alone["street_name"].details
+
+
+def test_codes_unique_per_row_are_a_key_never_a_quasi_identifier():
+    # beside an age group and a sex the model may lean to `quasi_identifier` for a column it
+    # cannot read; codes the values show to be a record's key single out a row by construction
+    rows = range(60)
+    frame = pl.DataFrame({
+        "omega": [f"C{7000 + i:05d}" for i in rows],
+        "patient_age_group": [["0-19", "20-39", "40-59", "60-79", "80+"][(i // 6) % 5] for i in rows],
+        "patient_sex": [["M", "F"][(i // 30) % 2] for i in rows],
+    })
+    result = classify_columns(frame, profile_frame(frame))
+    assert result["omega"].semantic_type == "record_id"
+    assert result["omega"].role in ("pseudonym", "other")
+    assert result["patient_sex"].role == "quasi_identifier"

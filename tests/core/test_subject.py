@@ -188,3 +188,99 @@ def test_near_miss_deaths_on_rows_that_repeat_their_labels_are_records():
     frame = pl.concat([once, once]).with_columns(pl.int_range(1, 2 * once.height + 1).alias("rownames"))
     analysed = _analysed(frame)
     assert analysed.subject.about != "counts" and analysed.subject.count_column is None
+
+
+def test_an_area_level_table_is_about_places_and_fails_no_privacy_model():
+    frame = area_table()
+    analysed = _analysed(frame)
+    assert analysed.subject.about == "places" and not analysed.about_people
+    assert "neighbourhood" in analysed.subject.evidence[0]
+    report = sharecheck.scan(frame, name="areas")
+    assert not report.codes("error") & {"KA301", "KA302", "KA310"}
+    assert report.verdict == "pass"
+
+
+@pytest.mark.parametrize("build,about", [(restaurant_inspections, "organisations"), (pool_inspections, "organisations"),
+                                         (housing_buildings, "organisations")])
+def test_addresses_and_phones_of_businesses_and_buildings_are_not_personal(build, about):
+    frame = build()
+    analysed = _analysed(frame)
+    assert analysed.subject.about == about
+    assert not analysed.about_people
+    contacts = [c for c in analysed.columns if c.semantic_type in ("street_address", "phone")]
+    assert contacts and all(c.role == "other" for c in contacts)
+    assert all("not personal data" in c.evidence[0] for c in contacts)
+    report = sharecheck.scan(frame, name=build.__name__)
+    assert not report.codes("error") & {"ID102", "ID104"}
+    assert report.verdict == "pass"
+
+
+def test_names_of_natural_persons_among_businesses_stay_direct_identifiers():
+    analysed = _analysed(business_licences())
+    subject = analysed.subject
+    assert subject.about == "organisations" and subject.natural_persons == ("OwnerName",)
+    assert analysed.about_people  # natural persons are named
+    assert analysed.column("OwnerName").role == "direct_identifier"
+    assert analysed.column("PhoneNumber").role == "other"
+    assert any("natural persons" in reason for reason in subject.evidence)
+    report = sharecheck.scan(business_licences(), name="licences")
+    assert "ID101" in report.codes("error") and not report.codes("error") & {"ID102", "ID104", "KA301"}
+
+
+def test_a_repeating_person_hash_names_the_person_behind_several_rows():
+    rng = np.random.default_rng(3)
+    drivers = [f"{x:032x}" for x in rng.integers(0, 2**62, 30)]
+    n = 400
+    frame = pl.DataFrame({"hack_license": rng.choice(drivers, n).tolist(),
+                          "pickup_datetime": _stamps(rng, n, "%Y-%m-%d %H:%M:%S"),
+                          "fare": np.round(rng.uniform(3, 60, n), 2).tolist()})
+    subject = _analysed(frame).subject
+    assert subject.about == "events" and subject.person_column == "hack_license"
+
+
+def test_the_user_and_the_data_package_override_the_detection(tmp_path):
+    frame = area_table()
+    forced = _analysed(frame, about="people").subject
+    assert forced.about == "people" and forced.source == "user" and "declared by the user" in forced.evidence[0]
+    frame.write_csv(tmp_path / "areas.csv")
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [
+        {"name": "areas", "path": "areas.csv", "sharecheck:about": "things"}]}))
+    report = sharecheck.scan(tmp_path / "datapackage.json")
+    assert report.datasets[0].subject["about"] == "things" and report.datasets[0].subject["source"] == "datapackage"
+    with pytest.raises(UsageError):
+        resolve_options(None, about="animals")
+    with pytest.raises(UsageError):
+        Subject("animals")
+
+
+def test_cli_about_flag_and_json_subject(tmp_path):
+    path = tmp_path / "log.csv"
+    ems_log().write_csv(path)
+    result = CliRunner().invoke(main, ["scan", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    subject = json.loads(result.output)["datasets"][0]["subject"]
+    assert subject["about"] == "events" and subject["involves_people"] and subject["source"] == "detected"
+    result = CliRunner().invoke(main, ["scan", str(path), "--about", "things"])
+    assert result.exit_code == 0 and "About: things, not people (declared by the user" in result.output
+    assert CliRunner().invoke(main, ["scan", str(path), "--about", "animals"]).exit_code == 2
+
+
+def test_the_text_report_lists_what_was_left_out_when_people_are_involved(tmp_path):
+    frame = ems_log().with_columns(pl.lit("unit 7").alias("crew"))
+    path = tmp_path / "log.csv"
+    frame.write_csv(path)
+    text = CliRunner().invoke(main, ["scan", str(path)]).output
+    assert "About: events involving people" in text
+    assert "Left out (role other):" in text and "crew: " in text
+
+
+@pytest.mark.skipif(not REPRO.exists(), reason="../shared/repro is absent")
+@pytest.mark.parametrize("name", ["ems_log.csv", "slash_ts.csv"])
+def test_the_repro_files_fail_with_the_timestamp_as_a_quasi_identifier(name):
+    report = sharecheck.scan(REPRO / name)
+    assert report.verdict == "fail"
+    dataset = report.datasets[0]
+    assert dataset.subject["about"] == "events"
+    stamp = next(c for c in dataset.columns if c.name == "call_received")
+    assert stamp.role == "quasi_identifier" and stamp.semantic_type == "datetime"
+    assert any("call_received" in f.columns for f in report.findings if f.severity == "error")
